@@ -1,0 +1,203 @@
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Priorities of outgoing messages: a reply to a person never waits behind a broadcast.
+const (
+	PriorityBroadcast = 0
+	PriorityReply     = 1
+)
+
+// Outbox statuses.
+const (
+	OutboxPending = "pending"
+	OutboxSent    = "sent"
+	OutboxDead    = "dead"    // gave up after repeated transient failures
+	OutboxDropped = "dropped" // the recipient cannot receive (blocked, chat not found)
+)
+
+// Button is an inline button: a callback (Data) or a link (URL).
+type Button struct {
+	Text string `json:"text"`
+	Data string `json:"data,omitempty"`
+	URL  string `json:"url,omitempty"`
+}
+
+// Message is the channel-neutral outgoing message that commands and reminders write and the
+// sender delivers. Text is Telegram HTML; user input in it must already be escaped.
+type Message struct {
+	ID        int64
+	DedupeKey string // unique; enqueueing the same key twice keeps the first
+	ChatID    int64
+	Priority  int
+	Text      string // text, or the caption of a photo/document
+	Buttons   [][]Button
+	Photo     []byte // PNG; FileName names it
+	Document  []byte // e.g. an .xlsx
+	FileName  string
+	NotBefore time.Time // held until then (quiet hours)
+	Attempts  int
+	CreatedAt time.Time
+}
+
+// Kind is "text", "photo" or "document".
+func (m Message) Kind() string {
+	switch {
+	case m.Photo != nil:
+		return "photo"
+	case m.Document != nil:
+		return "document"
+	}
+	return "text"
+}
+
+// Enqueue writes a message to the outbox; it returns false (and changes nothing) when a
+// message with the same dedupe key was enqueued before.
+func (tx *Tx) Enqueue(ctx context.Context, m Message) (bool, error) {
+	if m.DedupeKey == "" {
+		return false, fmt.Errorf("storage: enqueue: empty dedupe key")
+	}
+	var buttons string
+	if len(m.Buttons) > 0 {
+		b, err := json.Marshal(m.Buttons)
+		if err != nil {
+			return false, fmt.Errorf("storage: enqueue: %w", err)
+		}
+		buttons = string(b)
+	}
+	data := m.Photo
+	if data == nil {
+		data = m.Document
+	}
+	var notBefore int64
+	if !m.NotBefore.IsZero() {
+		notBefore = unix(m.NotBefore)
+	}
+	res, err := tx.tx.ExecContext(ctx, `INSERT INTO outbox (dedupe_key, chat_id, priority, kind, text, buttons, file_name, file_data, not_before, created_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+		m.DedupeKey, m.ChatID, m.Priority, m.Kind(), m.Text, buttons, m.FileName, data, notBefore, unix(tx.now))
+	if err != nil {
+		return false, fmt.Errorf("storage: enqueue: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// PendingMessages returns up to limit messages due at `now`, replies first, then by age.
+func (tx *Tx) PendingMessages(ctx context.Context, now time.Time, limit int) ([]Message, error) {
+	rows, err := tx.tx.QueryContext(ctx, `SELECT id, dedupe_key, chat_id, priority, kind, text, buttons, file_name, file_data, not_before, attempts, created_at
+FROM outbox WHERE status = 'pending' AND not_before <= ? ORDER BY priority DESC, id LIMIT ?`, unix(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("storage: pending messages: %w", err)
+	}
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		var (
+			m                  Message
+			kind, buttons      string
+			data               []byte
+			notBefore, created int64
+		)
+		if err := rows.Scan(&m.ID, &m.DedupeKey, &m.ChatID, &m.Priority, &kind, &m.Text, &buttons, &m.FileName, &data, &notBefore, &m.Attempts, &created); err != nil {
+			return nil, fmt.Errorf("storage: pending messages: %w", err)
+		}
+		if buttons != "" {
+			if err := json.Unmarshal([]byte(buttons), &m.Buttons); err != nil {
+				return nil, fmt.Errorf("storage: message %d buttons: %w", m.ID, err)
+			}
+		}
+		switch kind {
+		case "photo":
+			m.Photo = data
+		case "document":
+			m.Document = data
+		}
+		m.NotBefore, m.CreatedAt = fromUnix(notBefore), fromUnix(created)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// MarkSent records Telegram's ok for a message.
+func (tx *Tx) MarkSent(ctx context.Context, id int64, messageID int) error {
+	_, err := tx.tx.ExecContext(ctx, `UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, attempts = attempts + 1, file_data = NULL WHERE id = ?`,
+		unix(tx.now), messageID, id)
+	if err != nil {
+		return fmt.Errorf("storage: mark sent: %w", err)
+	}
+	return nil
+}
+
+// MarkRetry records a transient failure and holds the message until `next`.
+func (tx *Tx) MarkRetry(ctx context.Context, id int64, reason string, next time.Time) error {
+	_, err := tx.tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = ?, not_before = ? WHERE id = ?`,
+		reason, unix(next), id)
+	if err != nil {
+		return fmt.Errorf("storage: mark retry: %w", err)
+	}
+	return nil
+}
+
+// MarkFailed ends a message with status dead or dropped and the reason.
+func (tx *Tx) MarkFailed(ctx context.Context, id int64, status, reason string) error {
+	_, err := tx.tx.ExecContext(ctx, `UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, file_data = NULL WHERE id = ?`,
+		status, reason, id)
+	if err != nil {
+		return fmt.Errorf("storage: mark failed: %w", err)
+	}
+	return nil
+}
+
+// DropPendingForChat drops every pending message to a chat that cannot receive.
+func (tx *Tx) DropPendingForChat(ctx context.Context, chatID int64, reason string) (int64, error) {
+	res, err := tx.tx.ExecContext(ctx, `UPDATE outbox SET status = 'dropped', last_error = ?, file_data = NULL WHERE chat_id = ? AND status = 'pending'`, reason, chatID)
+	if err != nil {
+		return 0, fmt.Errorf("storage: drop pending: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+// OutboxCounts returns the number of messages per status.
+func (tx *Tx) OutboxCounts(ctx context.Context) (map[string]int, error) {
+	rows, err := tx.tx.QueryContext(ctx, `SELECT status, COUNT(*) FROM outbox GROUP BY status`)
+	if err != nil {
+		return nil, fmt.Errorf("storage: outbox counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var (
+			s string
+			n int
+		)
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, fmt.Errorf("storage: outbox counts: %w", err)
+		}
+		out[s] = n
+	}
+	return out, rows.Err()
+}
+
+// OutboxDepth is the number of pending messages.
+func (tx *Tx) OutboxDepth(ctx context.Context) (int, error) {
+	var n int
+	if err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE status = 'pending'`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("storage: outbox depth: %w", err)
+	}
+	return n, nil
+}
+
+// OutboxByKey returns a message by dedupe key with its status and last error.
+func (tx *Tx) OutboxByKey(ctx context.Context, key string) (status, lastError string, err error) {
+	err = tx.tx.QueryRowContext(ctx, `SELECT status, last_error FROM outbox WHERE dedupe_key = ?`, key).Scan(&status, &lastError)
+	if err != nil {
+		return "", "", fmt.Errorf("storage: outbox by key: %w", err)
+	}
+	return status, lastError, nil
+}

@@ -1,0 +1,156 @@
+// Package storage keeps everything bhytbot knows in one SQLite file: the roster, users and
+// roles, reports (append-only), the outbox, the job ledger and processed updates. SQL is
+// written by hand, one file per entity; every write goes through an explicit transaction.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	sqlite3 "github.com/mattn/go-sqlite3"
+)
+
+// ErrNotFound is returned when a looked-up row does not exist.
+var ErrNotFound = errors.New("storage: not found")
+
+// Store is the SQLite database. Writes go through one connection (SQLite has one writer);
+// reads use a separate pool so they never wait behind a write transaction.
+type Store struct {
+	w   *sql.DB
+	r   *sql.DB
+	now func() time.Time
+}
+
+// Option changes how a Store is opened.
+type Option func(*Store)
+
+// WithClock sets the clock used for created_at and similar columns.
+func WithClock(now func() time.Time) Option { return func(s *Store) { s.now = now } }
+
+// Open opens (creating if needed) the database at path with WAL, busy_timeout,
+// foreign keys and synchronous=NORMAL, and applies pending migrations.
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	s, err := OpenNoMigrate(ctx, path, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// OpenNoMigrate opens the database without touching its schema.
+func OpenNoMigrate(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	s := &Store{now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
+	dsn := func(extra string) string {
+		q := url.Values{}
+		q.Set("_journal_mode", "WAL")
+		q.Set("_busy_timeout", "10000")
+		q.Set("_foreign_keys", "on")
+		q.Set("_synchronous", "NORMAL")
+		if extra != "" {
+			q.Set("_txlock", extra)
+		}
+		return "file:" + path + "?" + q.Encode()
+	}
+	w, err := sql.Open("sqlite3", dsn("immediate"))
+	if err != nil {
+		return nil, fmt.Errorf("storage: open: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("storage: open %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite3", dsn("deferred"))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("storage: open: %w", err)
+	}
+	r.SetMaxOpenConns(4)
+	s.w, s.r = w, r
+	return s, nil
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+// Now returns the store's clock reading.
+func (s *Store) Now() time.Time { return s.now() }
+
+// Tx is a transaction; entity methods hang off it so a caller can combine several writes
+// (an update's effects, its replies in the outbox, the processed update id) atomically.
+type Tx struct {
+	tx  *sql.Tx
+	now time.Time
+}
+
+// Now is the time the transaction started, by the store's clock.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// Update runs fn in a write transaction and commits it if fn returns nil.
+func (s *Store) Update(ctx context.Context, fn func(*Tx) error) error {
+	return s.run(ctx, s.w, fn)
+}
+
+// View runs fn in a read transaction; fn must not write.
+func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
+	return s.run(ctx, s.r, fn)
+}
+
+func (s *Store) run(ctx context.Context, db *sql.DB, fn func(*Tx) error) error {
+	sqlTx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("storage: begin: %w", err)
+	}
+	tx := &Tx{tx: sqlTx, now: s.now()}
+	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("storage: commit: %w", err)
+	}
+	return nil
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	if err := s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return fmt.Errorf("storage: ping: %w", err)
+	}
+	return nil
+}
+
+// IsBusy reports whether err is SQLite's "database is locked" or "busy".
+func IsBusy(err error) bool {
+	var se sqlite3.Error
+	if errors.As(err, &se) {
+		return se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked
+	}
+	return false
+}
+
+func unix(t time.Time) int64 { return t.Unix() }
+
+func fromUnix(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(n, 0).UTC()
+}
+
+func nullInt(n int64) sql.NullInt64 { return sql.NullInt64{Int64: n, Valid: n != 0} }

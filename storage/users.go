@@ -1,0 +1,68 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// User is a person who has written to the bot; ID is their Telegram user id.
+type User struct {
+	ID             int64
+	ChatID         int64
+	Name           string
+	Username       string
+	Active         bool
+	InactiveReason string
+}
+
+// TouchUser records that the user wrote to the bot: it creates the user or refreshes their
+// chat and name, and makes them active again (they can receive messages once more).
+func (tx *Tx) TouchUser(ctx context.Context, u User) error {
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO users (id, chat_id, name, username, active, created_at, updated_at)
+VALUES (?, ?, ?, ?, 1, ?, ?)
+ON CONFLICT (id) DO UPDATE SET chat_id = excluded.chat_id, name = excluded.name, username = excluded.username,
+    active = 1, inactive_reason = '', updated_at = excluded.updated_at`,
+		u.ID, u.ChatID, u.Name, u.Username, unix(tx.now), unix(tx.now))
+	if err != nil {
+		return fmt.Errorf("storage: touch user: %w", err)
+	}
+	return nil
+}
+
+// UserByID returns one user.
+func (tx *Tx) UserByID(ctx context.Context, id int64) (User, error) {
+	var u User
+	err := tx.tx.QueryRowContext(ctx, `SELECT id, chat_id, name, username, active, inactive_reason FROM users WHERE id = ?`, id).
+		Scan(&u.ID, &u.ChatID, &u.Name, &u.Username, &u.Active, &u.InactiveReason)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, ErrNotFound
+	}
+	if err != nil {
+		return u, fmt.Errorf("storage: user: %w", err)
+	}
+	return u, nil
+}
+
+// DeactivateChat marks the users of a chat inactive (blocked the bot, deactivated, chat not
+// found) with the reason; they become active again when they next write.
+func (tx *Tx) DeactivateChat(ctx context.Context, chatID int64, reason string) error {
+	_, err := tx.tx.ExecContext(ctx, `UPDATE users SET active = 0, inactive_reason = ?, updated_at = ? WHERE chat_id = ?`,
+		reason, unix(tx.now), chatID)
+	if err != nil {
+		return fmt.Errorf("storage: deactivate chat: %w", err)
+	}
+	return nil
+}
+
+// ChatActive reports whether a chat may receive messages: false if every user of it is
+// inactive; chats with no known user (groups) are active.
+func (tx *Tx) ChatActive(ctx context.Context, chatID int64) (bool, error) {
+	var total, active int
+	err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*), IFNULL(SUM(active), 0) FROM users WHERE chat_id = ?`, chatID).Scan(&total, &active)
+	if err != nil {
+		return false, fmt.Errorf("storage: chat active: %w", err)
+	}
+	return total == 0 || active > 0, nil
+}
