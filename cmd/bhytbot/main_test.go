@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// cli runs bhytbot in-process with a database in a temp dir.
+type cli struct {
+	t   *testing.T
+	dir string
+	env []string
+}
+
+func newCLI(t *testing.T) *cli {
+	dir := t.TempDir()
+	return &cli{t: t, dir: dir, env: []string{"BHYTBOT_DATABASE_PATH=" + filepath.Join(dir, "bot.db")}}
+}
+
+func (c *cli) run(stdin string, args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errb, c.env)
+	return code, out.String(), errb.String()
+}
+
+func TestUsage(t *testing.T) {
+	c := newCLI(t)
+	tests := []struct {
+		args     []string
+		code     int
+		out, err string
+	}{
+		{nil, 2, "", "missing subcommand"},
+		{[]string{"-h"}, 0, "subcommands:", ""},
+		{[]string{"frobnicate"}, 2, "", `unknown subcommand "frobnicate"`},
+		{[]string{"import"}, 2, "", "needs exactly one FILE"},
+		{[]string{"import", "-h"}, 0, "usage: bhytbot [-config FILE] import", ""},
+		{[]string{"backup"}, 2, "", "needs exactly one FILE"},
+		{[]string{"migrate", "-x"}, 2, "", "flag provided but not defined"},
+		{[]string{"-config", "/nonexistent.yaml", "migrate"}, 2, "", "nonexistent"},
+	}
+	for _, tt := range tests {
+		code, out, errs := c.run("", tt.args...)
+		if code != tt.code || !strings.Contains(out, tt.out) || !strings.Contains(errs, tt.err) {
+			t.Errorf("%v: code %d out %q err %q", tt.args, code, out, errs)
+		}
+		if tt.code == 2 && strings.Count(strings.TrimSpace(errs), "\n") != 0 {
+			t.Errorf("%v: reason is not one line: %q", tt.args, errs)
+		}
+	}
+}
+
+func TestMigrateImportBackup(t *testing.T) {
+	c := newCLI(t)
+	code, out, errs := c.run("", "migrate")
+	if code != 0 || !strings.Contains(out, "schema version 1") {
+		t.Fatalf("migrate: %d %q %q", code, out, errs)
+	}
+	csv := filepath.Join(c.dir, "roster.csv")
+	os.WriteFile(csv, []byte("area,school,class,enrolment,teacher_name,student_name,student_no\nSóc Trăng / Mỹ Tú,Trường THCS Mỹ Tú,6A,42,Cô Lan,,\n"), 0o600)
+	code, out, errs = c.run("", "import", csv)
+	if code != 0 || !strings.Contains(out, "Lớp:") || !strings.Contains(out, "thêm 1") {
+		t.Fatalf("import: %d %q %q", code, out, errs)
+	}
+	bad := filepath.Join(c.dir, "bad.csv")
+	os.WriteFile(bad, []byte("area,school,class,enrolment,teacher_name,student_name,student_no\n,T,6A,999,GV,,\n"), 0o600)
+	code, _, errs = c.run("", "import", bad)
+	if code != 1 || !strings.Contains(errs, "dòng 2, cột area") || !strings.Contains(errs, "dòng 2, cột enrolment") {
+		t.Fatalf("bad import: %d %q", code, errs)
+	}
+	backup := filepath.Join(c.dir, "copy.db")
+	code, out, errs = c.run("", "backup", backup)
+	if code != 0 || !strings.Contains(out, backup) {
+		t.Fatalf("backup: %d %q %q", code, out, errs)
+	}
+	c.env = []string{"BHYTBOT_DATABASE_PATH=" + backup}
+	if code, out, _ := c.run("", "migrate"); code != 0 || !strings.Contains(out, "schema version 1") {
+		t.Fatalf("backup not a usable database: %q", out)
+	}
+}
