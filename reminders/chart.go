@@ -120,11 +120,11 @@ func ChartPNG(title string, units []Ranked, target, warn float64) ([]byte, error
 		},
 	})
 	names := []string{
-		"Mục tiêu, ngưỡng",
+		"Mốc",
 		"Đạt mục tiêu",
 		"Từ " + formatThreshold(warn),
 		"Dưới " + formatThreshold(warn),
-		"Chưa báo cáo tuần này",
+		"Chưa báo cáo",
 	}
 	for k := range sl {
 		sl[k].Name = names[k]
@@ -162,8 +162,9 @@ func ChartPNG(title string, units []Ranked, target, warn float64) ([]byte, error
 	}
 	opt.ValueAxis = []charts.ValueAxisOption{{
 		Min:            charts.Ptr(0.0),
-		Max:            charts.Ptr(math.Ceil(maxValue/10) * 10),
-		Unit:           10,
+		Max:            charts.Ptr(math.Ceil(maxValue/25) * 25),
+		Unit:           25,
+		LabelCount:     5,
 		LabelFontStyle: charts.FontStyle{Font: regular, FontSize: 18, FontColor: dark},
 		ValueFormatter: formatThreshold,
 	}}

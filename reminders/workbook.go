@@ -195,7 +195,7 @@ func newWorkbookStyles(f *excelize.File) (workbookStyles, error) {
 		{Type: "left", Color: "999999", Style: 1}, {Type: "right", Color: "999999", Style: 1},
 		{Type: "top", Color: "999999", Style: 1}, {Type: "bottom", Color: "999999", Style: 1},
 	}
-	pct, chg := "0.0", "+0.0;-0.0;0.0"
+	pct, chg := "0.0", `"▲ "0.0;"▼ "0.0;"="`
 	specs := []*excelize.Style{
 		{Font: &excelize.Font{Bold: true, Size: 14}},
 		{Font: &excelize.Font{Size: 11}},
