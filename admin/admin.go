@@ -1,0 +1,124 @@
+// Package admin serves the operator's HTTP endpoints: /healthz and Prometheus /metrics.
+package admin
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/bhytbot/bhytbot/metrics"
+	"github.com/bhytbot/bhytbot/storage"
+)
+
+// Server is the admin HTTP listener.
+type Server struct {
+	store    *storage.Store
+	maxPoll  time.Duration // a last poll older than this is unhealthy; 0 = not checked
+	now      func() time.Time
+	log      *slog.Logger
+	srv      *http.Server
+	listener net.Listener
+}
+
+// New returns a listener for addr. maxPollAge is how old the last getUpdates may be before
+// /healthz fails (use 0 in webhook mode, where Telegram calls us).
+func New(addr string, store *storage.Store, maxPollAge time.Duration, log *slog.Logger) *Server {
+	s := &Server{store: store, maxPoll: maxPollAge, now: time.Now, log: log}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(metrics.Registry, promhttp.HandlerOpts{}))
+	s.srv = &http.Server{Addr: addr, Handler: s.refreshDepth(mux), ReadHeaderTimeout: 5 * time.Second}
+	return s
+}
+
+// Health is the body of /healthz.
+type Health struct {
+	Status             string  `json:"status"`
+	Database           string  `json:"database"`
+	LastPollAgeSeconds float64 `json:"last_poll_age_seconds"`
+	OutboxDepth        int     `json:"outbox_depth"`
+	Problem            string  `json:"problem,omitempty"`
+}
+
+// Check reports the bot's health: the database answers, the last poll is recent, and the
+// outbox depth.
+func (s *Server) Check(ctx context.Context) Health {
+	h := Health{Status: "ok", Database: "ok", LastPollAgeSeconds: -1}
+	if last := metrics.LastPoll(); !last.IsZero() {
+		h.LastPollAgeSeconds = s.now().Sub(last).Seconds()
+	}
+	err := s.store.View(ctx, func(tx *storage.Tx) error {
+		n, err := tx.OutboxDepth(ctx)
+		h.OutboxDepth = n
+		return err
+	})
+	switch {
+	case err != nil:
+		h.Status, h.Database, h.Problem = "fail", "error", err.Error()
+	case s.maxPoll > 0 && (h.LastPollAgeSeconds < 0 || h.LastPollAgeSeconds > s.maxPoll.Seconds()):
+		h.Status, h.Problem = "fail", fmt.Sprintf("no successful poll in the last %s", s.maxPoll)
+	}
+	return h
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	defer cancel()
+	h := s.Check(ctx)
+	w.Header().Set("Content-Type", "application/json")
+	if h.Status != "ok" {
+		w.WriteHeader(http.StatusServiceUnavailable)
+	}
+	json.NewEncoder(w).Encode(h)
+}
+
+func (s *Server) refreshDepth(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/metrics" {
+			_ = s.store.View(r.Context(), func(tx *storage.Tx) error {
+				n, err := tx.OutboxDepth(r.Context())
+				if err == nil {
+					metrics.OutboxDepth.Set(float64(n))
+				}
+				return err
+			})
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Start listens and serves in the background; Addr is known when it returns.
+func (s *Server) Start() error {
+	ln, err := net.Listen("tcp", s.srv.Addr)
+	if err != nil {
+		return fmt.Errorf("admin: listen %s: %w", s.srv.Addr, err)
+	}
+	s.listener = ln
+	go func() {
+		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("admin listener stopped", "err", err)
+		}
+	}()
+	s.log.Info("admin listener started", "addr", ln.Addr().String())
+	return nil
+}
+
+// Addr is the address the listener is bound to.
+func (s *Server) Addr() string {
+	if s.listener == nil {
+		return s.srv.Addr
+	}
+	return s.listener.Addr().String()
+}
+
+// Stop shuts the listener down.
+func (s *Server) Stop(ctx context.Context) error {
+	return s.srv.Shutdown(ctx)
+}
