@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bhytbot/bhytbot/vntext"
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 )
@@ -584,8 +585,9 @@ func formatPP(d float64) string {
 	return "="
 }
 
-// formatPercent formats a percentage the Vietnamese way with one decimal:
-// 95.2 → "95,2%". To be unified with vntext.FormatPercent.
+// formatPercent formats a percentage the Vietnamese way with always one
+// decimal: 95.2 → "95,2%", 100 → "100,0%" (vntext.FormatPercent drops a ",0",
+// which would make board columns ragged, so it is kept).
 func formatPercent(p float64) string {
 	return formatDecimal(p) + "%"
 }
@@ -605,29 +607,5 @@ func formatDecimal(v float64) string {
 }
 
 // formatInt formats an integer with Vietnamese thousands separators:
-// 631800 → "631.800". To be unified with vntext.FormatInt.
-func formatInt(n int) string {
-	if n > -1000 && n < 1000 {
-		return strconv.Itoa(n)
-	}
-	s := strconv.Itoa(n)
-	neg := s[0] == '-'
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	b.Grow(len(s) + len(s)/3 + 1)
-	if neg {
-		b.WriteByte('-')
-	}
-	head := len(s) % 3
-	if head == 0 {
-		head = 3
-	}
-	b.WriteString(s[:head])
-	for i := head; i < len(s); i += 3 {
-		b.WriteByte('.')
-		b.WriteString(s[i : i+3])
-	}
-	return b.String()
-}
+// 631800 → "631.800".
+func formatInt(n int) string { return vntext.FormatInt(n) }
