@@ -82,3 +82,17 @@ func TestMigrateImportBackup(t *testing.T) {
 		t.Fatalf("backup not a usable database: %q", out)
 	}
 }
+
+func TestGen(t *testing.T) {
+	c := newCLI(t)
+	code, out, errs := c.run("", "gen", "-scale", "small", "-week", "2026-W47", "-weeks", "2")
+	if code != 0 || !strings.Contains(out, "classes 400") {
+		t.Fatalf("gen: %d %q %q", code, out, errs)
+	}
+	if code, _, errs := c.run("", "gen", "-scale", "small"); code != 1 || !strings.Contains(errs, "empty") {
+		t.Fatalf("gen twice: %d %q", code, errs)
+	}
+	if code, _, errs := c.run("", "gen", "-scale", "galaxy"); code != 2 || !strings.Contains(errs, "-scale") {
+		t.Fatalf("bad scale: %d %q", code, errs)
+	}
+}
