@@ -20,12 +20,12 @@ const (
 
 	// maxReportBytes rejects absurd inputs before any normalisation work; it
 	// is far above what MaxReportRunes allows in any normal form.
-	maxReportBytes = 64 << 10
+	reportMaxBytes = 64 << 10
 	// maxDigits is the most significant digits kept when reading a number;
 	// longer numbers are out of every bound and are kept only as typed.
-	maxDigits = 6
+	reportMaxDigits = 6
 	// hugeNumber stands for a number with more than maxDigits digits.
-	hugeNumber = 1_000_000
+	reportHugeNumber = 1_000_000
 )
 
 // ErrGuided is returned by ParseReport for "/baocao" without figures: the
@@ -63,7 +63,7 @@ const (
 	CodeDuplicate                                   // the same field given twice
 )
 
-var codeNames = map[ReportErrorCode]string{
+var reportCodeNames = map[ReportErrorCode]string{
 	CodeTooLong:          "too_long",
 	CodeNoClasses:        "no_classes",
 	CodeClassMissing:     "class_missing",
@@ -81,7 +81,7 @@ var codeNames = map[ReportErrorCode]string{
 
 // String returns a stable snake_case name for logs and metrics.
 func (c ReportErrorCode) String() string {
-	if s, ok := codeNames[c]; ok {
+	if s, ok := reportCodeNames[c]; ok {
 		return s
 	}
 	return "report_error_" + strconv.Itoa(int(c))
@@ -130,29 +130,29 @@ func (e *ReportError) Example() string {
 // Error returns the message for the teacher, in Vietnamese.
 func (e *ReportError) Error() string {
 	var msg string
-	got := display(e.Got)
+	got := reportDisplay(e.Got)
 	switch e.Code {
 	case CodeTooLong:
 		msg = "Tin nhắn quá dài (" + got + " ký tự, tối đa " + vntext.FormatInt(MaxReportRunes) + "). Hãy gửi báo cáo ngắn gọn theo mẫu."
 	case CodeNoClasses:
 		return "Bạn chưa được giao lớp chủ nhiệm nào nên chưa thể báo cáo. Hãy nhờ nhà trường gửi mã mời giáo viên chủ nhiệm. Ví dụ báo cáo khi đã có lớp: " + e.Example()
 	case CodeClassMissing:
-		msg = "Bạn chủ nhiệm nhiều lớp (" + listClasses(e.Classes, ", ") + "), hãy ghi rõ tên lớp cần báo cáo."
+		msg = "Bạn chủ nhiệm nhiều lớp (" + reportListClasses(e.Classes, ", ") + "), hãy ghi rõ tên lớp cần báo cáo."
 	case CodeUnknownClass:
 		if len(e.Classes) == 1 {
 			msg = "Lớp “" + got + "” không phải lớp bạn chủ nhiệm (lớp của bạn: " + e.Classes[0] + ")."
 		} else {
-			msg = "Lớp “" + got + "” không có trong các lớp bạn chủ nhiệm (" + listClasses(e.Classes, ", ") + ")."
+			msg = "Lớp “" + got + "” không có trong các lớp bạn chủ nhiệm (" + reportListClasses(e.Classes, ", ") + ")."
 		}
 	case CodeAmbiguousClass:
-		msg = "“" + got + "” có thể là lớp " + listClasses(e.Classes, " hoặc ") + ", hãy ghi đủ tên lớp."
+		msg = "“" + got + "” có thể là lớp " + reportListClasses(e.Classes, " hoặc ") + ", hãy ghi đủ tên lớp."
 	case CodeNoNumbers:
 		msg = "Chưa có số liệu: cần sĩ số, số tham gia BHYT qua trường và số đối tượng khác (nếu có)."
 	case CodeMissingNumber:
 		if e.Got != "" {
-			msg = "Thiếu số sau “" + got + "” (" + fieldName(e.Field) + ")."
+			msg = "Thiếu số sau “" + got + "” (" + reportFieldName(e.Field) + ")."
 		} else {
-			msg = "Thiếu " + fieldName(e.Field) + ": cần sĩ số, số tham gia BHYT qua trường và số đối tượng khác (nếu có)."
+			msg = "Thiếu " + reportFieldName(e.Field) + ": cần sĩ số, số tham gia BHYT qua trường và số đối tượng khác (nếu có)."
 		}
 	case CodeTooManyNumbers:
 		msg = "Thừa số “" + got + "”: chỉ cần sĩ số, số tham gia qua trường và số đối tượng khác, hoặc dạng số có thẻ/sĩ số."
@@ -168,19 +168,21 @@ func (e *ReportError) Error() string {
 			msg = "Số “" + got + "” lớn hơn sĩ số " + strconv.Itoa(e.Enrolment) + "."
 		case e.Ratio:
 			msg = "Số học sinh có thẻ BHYT (" + strconv.Itoa(e.ThroughSchool) + ") không được lớn hơn sĩ số (" + strconv.Itoa(e.Enrolment) + ")."
+		case e.Other == 0:
+			msg = "Số tham gia BHYT qua trường (" + strconv.Itoa(e.ThroughSchool) + ") không được lớn hơn sĩ số " + strconv.Itoa(e.Enrolment) + "."
 		default:
 			msg = "Số học sinh có thẻ BHYT (qua trường " + strconv.Itoa(e.ThroughSchool) + " + đối tượng khác " + strconv.Itoa(e.Other) +
 				" = " + strconv.Itoa(e.ThroughSchool+e.Other) + ") không được lớn hơn sĩ số " + strconv.Itoa(e.Enrolment) + "."
 		}
 	case CodeDuplicate:
-		msg = capitalize(fieldName(e.Field)) + " được ghi hai lần, hãy ghi mỗi mục một lần."
+		msg = reportCapitalize(reportFieldName(e.Field)) + " được ghi hai lần, hãy ghi mỗi mục một lần."
 	default:
 		msg = "Báo cáo chưa đúng mẫu."
 	}
 	return msg + " Ví dụ đúng: " + e.Example()
 }
 
-func fieldName(f ReportField) string {
+func reportFieldName(f ReportField) string {
 	switch f {
 	case FieldClass:
 		return "tên lớp"
@@ -194,13 +196,13 @@ func fieldName(f ReportField) string {
 	return "số liệu"
 }
 
-func capitalize(s string) string {
+func reportCapitalize(s string) string {
 	r, n := utf8.DecodeRuneInString(s)
 	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // listClasses joins class names for a message, shortening long lists.
-func listClasses(classes []string, sep string) string {
+func reportListClasses(classes []string, sep string) string {
 	const max = 8
 	if len(classes) > max {
 		return strings.Join(classes[:max], ", ") + "…"
@@ -210,7 +212,7 @@ func listClasses(classes []string, sep string) string {
 
 // display makes typed text safe to quote back: non-graphic runes become
 // U+FFFD and long text is shortened.
-func display(s string) string {
+func reportDisplay(s string) string {
 	const max = 24
 	var b strings.Builder
 	n := 0
@@ -250,19 +252,19 @@ func display(s string) string {
 // figure and either a field label or nothing but a class and figures; so
 // chat like "xin chào" or "5 phút nữa em gửi" is not a report.
 func ParseReport(text string, classes []string) (ReportInput, bool, error) {
-	classes = distinct(classes)
-	if len(text) > maxReportBytes {
-		return tooLong(text, utf8.RuneCountInString(text), classes)
+	classes = reportDistinct(classes)
+	if len(text) > reportMaxBytes {
+		return reportTooLong(text, utf8.RuneCountInString(text), classes)
 	}
 	s := strings.TrimSpace(vntext.NFC(vntext.Narrow(strings.ToValidUTF8(text, "\uFFFD"))))
 	if n := utf8.RuneCountInString(s); n > MaxReportRunes {
-		return tooLong(s, n, classes)
+		return reportTooLong(s, n, classes)
 	}
-	body, command, explicit := splitCommand(s)
+	body, command, explicit := reportSplitCommand(s)
 	if command && !explicit {
 		return ReportInput{}, false, nil
 	}
-	p := newParser(tokenize(body), classes, explicit)
+	p := newReportParser(reportTokenize(body), classes, explicit)
 	p.parse()
 
 	switch {
@@ -295,13 +297,13 @@ func ParseReport(text string, classes []string) (ReportInput, bool, error) {
 
 // tooLong answers an over-long text: an error if it looks like a report
 // (a figure or the report command), otherwise not a report.
-func tooLong(s string, runes int, classes []string) (ReportInput, bool, error) {
+func reportTooLong(s string, runes int, classes []string) (ReportInput, bool, error) {
 	head := s
 	if len(head) > 256 {
 		head = head[:256]
 	}
 	head = strings.TrimSpace(vntext.NFC(vntext.Narrow(strings.ToValidUTF8(head, "\uFFFD"))))
-	_, _, explicit := splitCommand(head)
+	_, _, explicit := reportSplitCommand(head)
 	hasDigit := strings.ContainsFunc(s, func(r rune) bool {
 		return (r >= '0' && r <= '9') || (r >= '０' && r <= '９')
 	})
@@ -315,7 +317,7 @@ func tooLong(s string, runes int, classes []string) (ReportInput, bool, error) {
 	return ReportInput{}, false, e
 }
 
-func distinct(classes []string) []string {
+func reportDistinct(classes []string) []string {
 	seen := make(map[string]bool, len(classes))
 	out := make([]string, 0, len(classes))
 	for _, c := range classes {
@@ -332,7 +334,7 @@ func distinct(classes []string) []string {
 // (optionally "@botname"), or the words "báo cáo" in any spelling. command
 // reports that s starts with a slash command; explicit that it is the
 // report command or words; body is what follows.
-func splitCommand(s string) (body string, command, explicit bool) {
+func reportSplitCommand(s string) (body string, command, explicit bool) {
 	rest := s
 	if strings.HasPrefix(rest, "/") {
 		r, _ := utf8.DecodeRuneInString(rest[1:])
@@ -341,7 +343,7 @@ func splitCommand(s string) (body string, command, explicit bool) {
 			rest = rest[1:]
 		}
 	}
-	after, ok := cutBaoCao(rest)
+	after, ok := reportCutBaoCao(rest)
 	if !ok {
 		return s, command, false
 	}
@@ -357,12 +359,12 @@ func splitCommand(s string) (body string, command, explicit bool) {
 
 // cutBaoCao removes a leading "baocao", "bao cao" or "bao_cao" (any case,
 // any diacritics) followed by a word boundary.
-func cutBaoCao(s string) (string, bool) {
+func reportCutBaoCao(s string) (string, bool) {
 	const want = "baocao"
 	k := 0
 	for i, r := range s {
 		if k == len(want) {
-			if isWordRune(r) {
+			if reportIsWordRune(r) {
 				return "", false
 			}
 			return s[i:], true
@@ -382,38 +384,38 @@ func cutBaoCao(s string) (string, bool) {
 	return "", k == len(want)
 }
 
-type tokKind uint8
+type reportTokKind uint8
 
 const (
-	tWord tokKind = iota // letters, maybe with digits: "6A", "lớp", "ss42"
-	tNum                 // ASCII digits
-	tNeg                 // a minus sign and ASCII digits
-	tDec                 // digits with dots: "4.5"
-	tJoin                // a lone "/", "-" or "."
-	tSym                 // a run of anything else: emoji, control characters, "@"
+	rtWord reportTokKind = iota // letters, maybe with digits: "6A", "lớp", "ss42"
+	rtNum                       // ASCII digits
+	rtNeg                       // a minus sign and ASCII digits
+	rtDec                       // digits with dots: "4.5"
+	rtJoin                      // a lone "/", "-" or "."
+	rtSym                       // a run of anything else: emoji, control characters, "@"
 )
 
-type token struct {
-	kind  tokKind
+type reportToken struct {
+	kind  reportTokKind
 	raw   string // as typed (NFC, narrowed)
 	fold  string // vntext.Fold(raw)
 	hard  bool   // a hard separator (, ; : = ...) comes before it
 	space bool   // white space comes before it
 }
 
-func isWordRune(r rune) bool {
+func reportIsWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r)
 }
 
-func isDigit(r rune) bool { return r >= '0' && r <= '9' }
+func reportIsDigit(r rune) bool { return r >= '0' && r <= '9' }
 
-func isMinus(r rune) bool { return r == '-' || r == '−' || r == '–' }
+func reportIsMinus(r rune) bool { return r == '-' || r == '−' || r == '–' }
 
-func isHardSep(r rune) bool {
+func reportIsHardSep(r rune) bool {
 	return strings.ContainsRune(",;:=()[]{}\"'“”‘’!?…", r)
 }
 
-func isIgnorable(r rune) bool {
+func reportIsIgnorable(r rune) bool {
 	switch r {
 	case '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF', '\u00AD':
 		return true
@@ -421,14 +423,14 @@ func isIgnorable(r rune) bool {
 	return false
 }
 
-func isSymRune(r rune) bool {
-	return !unicode.IsSpace(r) && r != '_' && !isIgnorable(r) && !isHardSep(r) &&
-		!unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '/' && r != '.' && !isMinus(r)
+func reportIsSymRune(r rune) bool {
+	return !unicode.IsSpace(r) && r != '_' && !reportIsIgnorable(r) && !reportIsHardSep(r) &&
+		!unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '/' && r != '.' && !reportIsMinus(r)
 }
 
 // isDecoration reports whether a symbol run is only emoji-like symbols, as
 // teachers end messages with (🙏, 👍️), and not control characters.
-func isDecoration(raw string) bool {
+func reportIsDecoration(raw string) bool {
 	for _, r := range raw {
 		if !unicode.In(r, unicode.So, unicode.Sk, unicode.Mn, unicode.Me) {
 			return false
@@ -437,16 +439,16 @@ func isDecoration(raw string) bool {
 	return true
 }
 
-func tokenize(s string) []token {
+func reportTokenize(s string) []reportToken {
 	rs := []rune(s)
-	var toks []token
+	var toks []reportToken
 	hard, space := false, false
-	emit := func(k tokKind, raw string) {
+	emit := func(k reportTokKind, raw string) {
 		f := raw
-		if k == tWord {
+		if k == rtWord {
 			f = vntext.Fold(raw)
 		}
-		toks = append(toks, token{kind: k, raw: raw, fold: f, hard: hard, space: space})
+		toks = append(toks, reportToken{kind: k, raw: raw, fold: f, hard: hard, space: space})
 		hard, space = false, false
 	}
 	// word returns the end of the word run starting at i; dots count when
@@ -454,7 +456,7 @@ func tokenize(s string) []token {
 	word := func(i int) int {
 		for i < len(rs) {
 			r := rs[i]
-			if isWordRune(r) || (r == '.' && i > 0 && isDigit(rs[i-1]) && i+1 < len(rs) && isDigit(rs[i+1])) {
+			if reportIsWordRune(r) || (r == '.' && i > 0 && reportIsDigit(rs[i-1]) && i+1 < len(rs) && reportIsDigit(rs[i+1])) {
 				i++
 				continue
 			}
@@ -468,65 +470,65 @@ func tokenize(s string) []token {
 		case unicode.IsSpace(r) || r == '_':
 			space = true
 			i++
-		case isIgnorable(r):
+		case reportIsIgnorable(r):
 			i++
-		case isHardSep(r):
+		case reportIsHardSep(r):
 			hard = true
 			i++
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			j := word(i)
-			emit(classify(rs[i:j]), string(rs[i:j]))
+			emit(reportClassify(rs[i:j]), string(rs[i:j]))
 			i = j
-		case isMinus(r) && (i == 0 || !isWordRune(rs[i-1])) && i+1 < len(rs) && isDigit(rs[i+1]):
+		case reportIsMinus(r) && (i == 0 || !reportIsWordRune(rs[i-1])) && i+1 < len(rs) && reportIsDigit(rs[i+1]):
 			j := word(i + 1)
-			switch classify(rs[i+1 : j]) {
-			case tNum:
-				emit(tNeg, "-"+string(rs[i+1:j]))
+			switch reportClassify(rs[i+1 : j]) {
+			case rtNum:
+				emit(rtNeg, "-"+string(rs[i+1:j]))
 				i = j
-			case tDec:
-				emit(tDec, "-"+string(rs[i+1:j]))
+			case rtDec:
+				emit(rtDec, "-"+string(rs[i+1:j]))
 				i = j
 			default:
-				emit(tJoin, "-")
+				emit(rtJoin, "-")
 				i++
 			}
-		case r == '/' || r == '.' || isMinus(r):
-			emit(tJoin, string(r))
+		case r == '/' || r == '.' || reportIsMinus(r):
+			emit(rtJoin, string(r))
 			i++
 		default:
 			j := i
-			for j < len(rs) && isSymRune(rs[j]) {
+			for j < len(rs) && reportIsSymRune(rs[j]) {
 				j++
 			}
 			if j == i {
 				j++
 			}
-			emit(tSym, string(rs[i:j]))
+			emit(rtSym, string(rs[i:j]))
 			i = j
 		}
 	}
 	return toks
 }
 
-func classify(rs []rune) tokKind {
+func reportClassify(rs []rune) reportTokKind {
 	dots := false
 	for _, r := range rs {
 		switch {
-		case isDigit(r):
+		case reportIsDigit(r):
 		case r == '.':
 			dots = true
 		default:
-			return tWord
+			return rtWord
 		}
 	}
 	if dots {
-		return tDec
+		return rtDec
 	}
-	return tNum
+	return rtNum
 }
 
 // labels are the field labels, as sequences of folded words, longest first.
-var labels = []struct {
+var reportLabels = []struct {
 	words []string
 	field ReportField
 }{
@@ -549,33 +551,33 @@ var labels = []struct {
 }
 
 // number is a figure as typed.
-type number struct {
+type reportNumber struct {
 	raw   string
 	val   int
-	ratio *number // for "a/b": the enrolment b; the number itself is a
+	ratio *reportNumber // for "a/b": the enrolment b; the number itself is a
 }
 
-func parseNumber(raw string) number {
+func reportParseNumber(raw string) reportNumber {
 	d := strings.TrimLeft(raw, "0")
-	if len(d) > maxDigits {
-		return number{raw: raw, val: hugeNumber}
+	if len(d) > reportMaxDigits {
+		return reportNumber{raw: raw, val: reportHugeNumber}
 	}
 	v := 0
 	for _, r := range d {
 		v = v*10 + int(r-'0')
 	}
-	return number{raw: raw, val: v}
+	return reportNumber{raw: raw, val: v}
 }
 
-type parser struct {
-	toks     []token
+type reportParser struct {
+	toks     []reportToken
 	classes  []string
 	byKey    map[string][]string // compact folded name → canonical classes
 	explicit bool
 
 	class      string
-	fields     [5]*number // indexed by ReportField
-	positional []number
+	fields     [5]*reportNumber // indexed by ReportField
+	positional []reportNumber
 	chain      []int // for each token: the count of numbers in its a/b/c chain
 
 	err       *ReportError
@@ -586,10 +588,10 @@ type parser struct {
 	unknown   bool // a word or symbol that is neither class, label nor figure
 }
 
-func newParser(toks []token, classes []string, explicit bool) *parser {
-	p := &parser{toks: trimFiller(toks), classes: classes, explicit: explicit, byKey: map[string][]string{}}
+func newReportParser(toks []reportToken, classes []string, explicit bool) *reportParser {
+	p := &reportParser{toks: reportTrimFiller(toks), classes: classes, explicit: explicit, byKey: map[string][]string{}}
 	for _, c := range classes {
-		k := classKey(vntext.Fold(c))
+		k := reportClassKey(vntext.Fold(c))
 		if k == "" {
 			continue
 		}
@@ -600,26 +602,28 @@ func newParser(toks []token, classes []string, explicit bool) *parser {
 
 // classKey is the matching key of a folded class name: letters and digits
 // only, without a leading "lop".
-func classKey(fold string) string {
+func reportClassKey(fold string) string {
 	var b strings.Builder
 	for _, r := range fold {
-		if isWordRune(r) && !unicode.IsMark(r) {
+		if reportIsWordRune(r) && !unicode.IsMark(r) {
 			b.WriteRune(r)
 		}
 	}
 	k := b.String()
-	if rest, ok := strings.CutPrefix(k, "lop"); ok && startsDigit(rest) {
-		k = rest
+	for _, lop := range []string{"lop", "lớp"} {
+		if rest, ok := strings.CutPrefix(k, lop); ok && reportStartsDigit(rest) {
+			k = rest
+		}
 	}
 	return k
 }
 
 // trimFiller drops politeness particles at the ends ("dạ ... ạ", "nhé") and
 // trailing punctuation.
-func trimFiller(toks []token) []token {
+func reportTrimFiller(toks []reportToken) []reportToken {
 	for len(toks) > 0 {
 		t := toks[len(toks)-1]
-		if t.kind == tJoin || (t.kind == tWord && isParticle(t.raw)) || (t.kind == tSym && isDecoration(t.raw)) {
+		if t.kind == rtJoin || (t.kind == rtWord && reportIsParticle(t.raw)) || (t.kind == rtSym && reportIsDecoration(t.raw)) {
 			toks = toks[:len(toks)-1]
 			continue
 		}
@@ -627,7 +631,7 @@ func trimFiller(toks []token) []token {
 	}
 	for len(toks) > 0 {
 		t := toks[0]
-		if t.kind == tJoin || (t.kind == tWord && strings.ToLower(t.raw) == "dạ") {
+		if t.kind == rtJoin || (t.kind == rtWord && strings.ToLower(t.raw) == "dạ") {
 			toks = toks[1:]
 			continue
 		}
@@ -636,7 +640,7 @@ func trimFiller(toks []token) []token {
 	return toks
 }
 
-func isParticle(raw string) bool {
+func reportIsParticle(raw string) bool {
 	switch strings.ToLower(raw) {
 	case "ạ", "nhé", "nhe", "nha", "nhá":
 		return true
@@ -644,7 +648,7 @@ func isParticle(raw string) bool {
 	return false
 }
 
-func (p *parser) fault(e *ReportError) {
+func (p *reportParser) fault(e *ReportError) {
 	if p.err == nil {
 		p.err = e
 	}
@@ -652,7 +656,7 @@ func (p *parser) fault(e *ReportError) {
 
 // newError returns an error of the code filled with the teacher's classes
 // and the class for the example.
-func (p *parser) newError(code ReportErrorCode) *ReportError {
+func (p *reportParser) newError(code ReportErrorCode) *ReportError {
 	e := &ReportError{Code: code, Classes: p.classes, Class: p.class}
 	if e.Class == "" && len(p.classes) > 0 {
 		e.Class = p.classes[0]
@@ -660,12 +664,12 @@ func (p *parser) newError(code ReportErrorCode) *ReportError {
 	return e
 }
 
-func (p *parser) parse() {
+func (p *reportParser) parse() {
 	p.empty = len(p.toks) == 0
 	p.chains()
 	i := 0
 	lop := false
-	if i < len(p.toks) && p.toks[i].kind == tWord && p.toks[i].fold == "lop" {
+	if i < len(p.toks) && p.toks[i].kind == rtWord && p.toks[i].fold == "lop" {
 		lop = true
 		i++
 	}
@@ -677,15 +681,15 @@ func (p *parser) parse() {
 }
 
 // chains records, for every number, how many numbers its "a/b/c" chain holds.
-func (p *parser) chains() {
+func (p *reportParser) chains() {
 	p.chain = make([]int, len(p.toks))
 	for i := 0; i < len(p.toks); {
-		if p.toks[i].kind != tNum {
+		if p.toks[i].kind != rtNum {
 			i++
 			continue
 		}
 		j := i + 1
-		for j+1 < len(p.toks) && p.toks[j].kind == tJoin && p.toks[j].raw == "/" && p.toks[j+1].kind == tNum {
+		for j+1 < len(p.toks) && p.toks[j].kind == rtJoin && p.toks[j].raw == "/" && p.toks[j+1].kind == rtNum {
 			j += 2
 		}
 		n := (j-i)/2 + 1
@@ -697,26 +701,26 @@ func (p *parser) chains() {
 }
 
 // step consumes the token(s) at i and returns the next index.
-func (p *parser) step(i int) int {
+func (p *reportParser) step(i int) int {
 	t := p.toks[i]
 	if f, n := p.labelAt(i); n > 0 {
-		j := i + n
-		label := joinRaw(p.toks[i:j])
+		label := reportJoinRaw(p.toks[i : i+n])
+		j := p.skipFiller(i + n)
 		if j < len(p.toks) {
 			switch v := p.toks[j]; v.kind {
-			case tNum:
+			case rtNum:
 				p.hasLabel, p.hasNumber = true, true
-				p.assign(f, parseNumber(v.raw))
+				p.assign(f, reportParseNumber(v.raw))
 				return p.skipUnit(j + 1)
-			case tNeg:
+			case rtNeg:
 				p.hasLabel, p.hasNumber = true, true
 				p.faultGot(CodeNegative, v.raw)
 				return j + 1
-			case tDec:
+			case rtDec:
 				p.hasLabel, p.hasNumber = true, true
 				p.faultGot(CodeNotNumber, v.raw)
 				return j + 1
-			case tWord, tSym:
+			case rtWord, rtSym:
 				if _, n := p.labelAt(j); n == 0 && v.fold != "lop" {
 					if m, _ := p.matchClass(j); m == 0 {
 						p.hasLabel, p.unknown = true, true
@@ -732,31 +736,34 @@ func (p *parser) step(i int) int {
 		return j
 	}
 	switch t.kind {
-	case tNum:
+	case rtNum:
 		p.hasNumber = true
-		n := parseNumber(t.raw)
+		n := reportParseNumber(t.raw)
 		if p.chain[i] == 2 && !p.pairedBefore(i) {
-			den := parseNumber(p.toks[i+2].raw)
+			den := reportParseNumber(p.toks[i+2].raw)
 			n.ratio = &den
 			p.positional = append(p.positional, n)
 			return p.skipUnit(i + 3)
 		}
 		p.positional = append(p.positional, n)
 		return p.skipUnit(i + 1)
-	case tNeg:
+	case rtNeg:
 		p.hasNumber = true
 		p.faultGot(CodeNegative, t.raw)
-	case tDec:
+	case rtDec:
 		p.hasNumber = true
 		p.faultGot(CodeNotNumber, t.raw)
-	case tJoin:
-	case tSym:
+	case rtJoin:
+	case rtSym:
 		p.unknown = true
 		p.faultGot(CodeNotNumber, t.raw)
-	case tWord:
-		if f, v, ok := splitLabel(t.fold); ok {
+	case rtWord:
+		if reportIsFiller(t.fold) {
+			return i + 1
+		}
+		if f, v, ok := reportSplitLabel(t.fold); ok {
 			p.hasLabel, p.hasNumber = true, true
-			p.assign(f, parseNumber(v))
+			p.assign(f, reportParseNumber(v))
 			return p.skipUnit(i + 1)
 		}
 		if t.fold == "lop" {
@@ -780,17 +787,17 @@ func (p *parser) step(i int) int {
 }
 
 // pairedBefore reports whether the number at i is the second of an a/b pair.
-func (p *parser) pairedBefore(i int) bool {
-	return i >= 2 && p.toks[i-2].kind == tNum && p.toks[i-1].kind == tJoin && p.toks[i-1].raw == "/"
+func (p *reportParser) pairedBefore(i int) bool {
+	return i >= 2 && p.toks[i-2].kind == rtNum && p.toks[i-1].kind == rtJoin && p.toks[i-1].raw == "/"
 }
 
-func (p *parser) faultGot(code ReportErrorCode, got string) {
+func (p *reportParser) faultGot(code ReportErrorCode, got string) {
 	e := p.newError(code)
 	e.Got = got
 	p.fault(e)
 }
 
-func (p *parser) assign(f ReportField, n number) {
+func (p *reportParser) assign(f ReportField, n reportNumber) {
 	if p.fields[f] != nil {
 		e := p.newError(CodeDuplicate)
 		e.Field = f
@@ -800,9 +807,27 @@ func (p *parser) assign(f ReportField, n number) {
 	p.fields[f] = &n
 }
 
+// skipFiller skips filler words ("đã", "là") from i.
+func (p *reportParser) skipFiller(i int) int {
+	for i < len(p.toks) && p.toks[i].kind == rtWord && reportIsFiller(p.toks[i].fold) {
+		i++
+	}
+	return i
+}
+
+// reportIsFiller reports whether a folded word carries no meaning in a
+// report: "đã tham gia 30", "sĩ số là 42".
+func reportIsFiller(fold string) bool {
+	switch fold {
+	case "da", "la", "duoc", "gom":
+		return true
+	}
+	return false
+}
+
 // skipUnit skips a unit after a figure: "em", "hs", "học sinh".
-func (p *parser) skipUnit(i int) int {
-	if i < len(p.toks) && !p.toks[i].hard && p.toks[i].kind == tWord {
+func (p *reportParser) skipUnit(i int) int {
+	if i < len(p.toks) && !p.toks[i].hard && p.toks[i].kind == rtWord {
 		switch p.toks[i].fold {
 		case "em", "hs":
 			return i + 1
@@ -816,15 +841,15 @@ func (p *parser) skipUnit(i int) int {
 }
 
 // labelAt matches a field label at i and returns its field and length.
-func (p *parser) labelAt(i int) (ReportField, int) {
-	for _, l := range labels {
+func (p *reportParser) labelAt(i int) (ReportField, int) {
+	for _, l := range reportLabels {
 		if i+len(l.words) > len(p.toks) {
 			continue
 		}
 		ok := true
 		for k, w := range l.words {
 			t := p.toks[i+k]
-			if t.kind != tWord || t.fold != w || (k > 0 && t.hard) {
+			if t.kind != rtWord || t.fold != w || (k > 0 && t.hard) {
 				ok = false
 				break
 			}
@@ -836,13 +861,13 @@ func (p *parser) labelAt(i int) (ReportField, int) {
 	return FieldNone, 0
 }
 
-// splitLabel splits a label glued to its figure: "ss42", "khac8".
-func splitLabel(fold string) (ReportField, string, bool) {
-	i := strings.IndexFunc(fold, isDigit)
-	if i <= 0 || strings.IndexFunc(fold[i:], func(r rune) bool { return !isDigit(r) }) >= 0 {
+// reportSplitLabel splits a label glued to its figure: "ss42", "khac8".
+func reportSplitLabel(fold string) (ReportField, string, bool) {
+	i := strings.IndexFunc(fold, reportIsDigit)
+	if i <= 0 || strings.IndexFunc(fold[i:], func(r rune) bool { return !reportIsDigit(r) }) >= 0 {
 		return FieldNone, "", false
 	}
-	for _, l := range labels {
+	for _, l := range reportLabels {
 		if len(l.words) == 1 && l.words[0] == fold[:i] {
 			return l.field, fold[i:], true
 		}
@@ -853,24 +878,25 @@ func splitLabel(fold string) (ReportField, string, bool) {
 // matchClass finds the longest run of tokens from i whose key names one of
 // the teacher's classes: "6A", "6 A", "lớp6a", "6/1", "10A-1". It returns
 // the run's length and the classes it names.
-func (p *parser) matchClass(i int) (int, []string) {
+func (p *reportParser) matchClass(i int) (int, []string) {
 	best, bestSet := 0, []string(nil)
-	key := ""
+	key, strict := "", ""
 	for j := i; j < len(p.toks) && j < i+6; j++ {
 		t := p.toks[j]
 		if j > i && t.hard {
 			break
 		}
 		switch t.kind {
-		case tWord, tNum:
+		case rtWord, rtNum:
 			if j > i {
 				prev := p.toks[j-1]
-				if prev.kind != tJoin && endsDigit(prev.fold) && startsDigit(t.fold) {
+				if prev.kind != rtJoin && reportEndsDigit(prev.fold) && reportStartsDigit(t.fold) {
 					return best, bestSet
 				}
 			}
-			key += classKey(t.fold)
-		case tJoin:
+			key += reportClassKey(t.fold)
+			strict += strings.ToLower(t.raw)
+		case rtJoin:
 			if j == i {
 				return best, bestSet
 			}
@@ -879,25 +905,44 @@ func (p *parser) matchClass(i int) (int, []string) {
 			return best, bestSet
 		}
 		if set := p.byKey[key]; len(set) > 0 {
-			best, bestSet = j-i+1, set
+			best, bestSet = j-i+1, p.refine(set, strict)
 		}
 	}
 	return best, bestSet
 }
 
-func endsDigit(s string) bool   { return s != "" && isDigit(rune(s[len(s)-1])) }
-func startsDigit(s string) bool { return s != "" && isDigit(rune(s[0])) }
+// refine narrows classes that fold alike ("6Đ", "6D") to the one spelled
+// exactly as typed, ignoring case and separators, if there is one.
+func (p *reportParser) refine(set []string, typed string) []string {
+	if len(set) < 2 {
+		return set
+	}
+	typed = reportClassKey(typed)
+	var exact []string
+	for _, c := range set {
+		if reportClassKey(strings.ToLower(c)) == typed {
+			exact = append(exact, c)
+		}
+	}
+	if len(exact) == 1 {
+		return exact
+	}
+	return set
+}
+
+func reportEndsDigit(s string) bool   { return s != "" && reportIsDigit(rune(s[len(s)-1])) }
+func reportStartsDigit(s string) bool { return s != "" && reportIsDigit(rune(s[0])) }
 
 // classSlot reads the class at i, where one may stand (the start of the
 // report, or after "lớp"), and returns the index after it.
-func (p *parser) classSlot(i int, lop bool) int {
+func (p *reportParser) classSlot(i int, lop bool) int {
 	if i >= len(p.toks) {
 		return i
 	}
 	if n, set := p.matchClass(i); n > 0 {
 		if len(set) > 1 {
 			e := p.newError(CodeAmbiguousClass)
-			e.Got, e.Classes, e.Class = joinRaw(p.toks[i:i+n]), set, set[0]
+			e.Got, e.Classes, e.Class = reportJoinRaw(p.toks[i:i+n]), set, set[0]
 			p.fault(e)
 			return i + n
 		}
@@ -906,34 +951,34 @@ func (p *parser) classSlot(i int, lop bool) int {
 	}
 	t := p.toks[i]
 	switch {
-	case t.kind == tWord:
+	case t.kind == rtWord:
 		if _, n := p.labelAt(i); n > 0 && !lop {
 			return i
 		}
-		if _, _, ok := splitLabel(t.fold); ok && !lop {
+		if _, _, ok := reportSplitLabel(t.fold); ok && !lop {
 			return i
 		}
-		if !lop && !p.explicit && !classLike(classKey(t.fold)) {
+		if !lop && !p.explicit && !reportClassLike(reportClassKey(t.fold)) {
 			return i
 		}
-	case t.kind == tNum && lop:
+	case t.kind == rtNum && lop:
 	default:
 		return i
 	}
 	n := 1
-	if t.kind == tNum && i+1 < len(p.toks) {
-		if next := p.toks[i+1]; next.kind == tWord && !next.hard && utf8.RuneCountInString(next.fold) <= 2 && !startsDigit(next.fold) {
+	if t.kind == rtNum && i+1 < len(p.toks) {
+		if next := p.toks[i+1]; next.kind == rtWord && !next.hard && utf8.RuneCountInString(next.fold) <= 2 && !reportStartsDigit(next.fold) {
 			n = 2
 		}
 	}
-	got := joinRaw(p.toks[i : i+n])
+	got := reportJoinRaw(p.toks[i : i+n])
 	key := ""
 	for _, t := range p.toks[i : i+n] {
-		key += classKey(t.fold)
+		key += reportClassKey(t.fold)
 	}
 	var cands []string
 	for k, set := range p.byKey {
-		if key != "" && len(k) > len(key) && strings.HasPrefix(k, key) && isDigit(rune(k[len(key)-1])) != isDigit(rune(k[len(key)])) {
+		if key != "" && len(k) > len(key) && strings.HasPrefix(k, key) && reportIsDigit(rune(k[len(key)-1])) != reportIsDigit(rune(k[len(key)])) {
 			cands = append(cands, set...)
 		}
 	}
@@ -941,7 +986,7 @@ func (p *parser) classSlot(i int, lop bool) int {
 	case len(cands) == 1:
 		p.class = cands[0]
 	case len(cands) > 1:
-		sortByTeacher(cands, p.classes)
+		reportSortByTeacher(cands, p.classes)
 		e := p.newError(CodeAmbiguousClass)
 		e.Got, e.Classes, e.Class = got, cands, cands[0]
 		p.fault(e)
@@ -952,7 +997,7 @@ func (p *parser) classSlot(i int, lop bool) int {
 }
 
 // sortByTeacher orders names as they appear in the teacher's classes.
-func sortByTeacher(names, classes []string) {
+func reportSortByTeacher(names, classes []string) {
 	pos := make(map[string]int, len(classes))
 	for i, c := range classes {
 		pos[c] = i
@@ -966,9 +1011,9 @@ func sortByTeacher(names, classes []string) {
 
 // classLike reports whether a class key looks like a Vietnamese class name:
 // a grade of one or two digits, one to three letters, up to two digits.
-func classLike(k string) bool {
+func reportClassLike(k string) bool {
 	i := 0
-	for i < len(k) && isDigit(rune(k[i])) {
+	for i < len(k) && reportIsDigit(rune(k[i])) {
 		i++
 	}
 	if i < 1 || i > 2 {
@@ -982,13 +1027,13 @@ func classLike(k string) bool {
 		return false
 	}
 	l := j
-	for l < len(k) && isDigit(rune(k[l])) {
+	for l < len(k) && reportIsDigit(rune(k[l])) {
 		l++
 	}
 	return l == len(k) && l-j <= 2
 }
 
-func joinRaw(toks []token) string {
+func reportJoinRaw(toks []reportToken) string {
 	var b strings.Builder
 	for i, t := range toks {
 		if i > 0 && (t.space || t.hard) {
@@ -1000,7 +1045,7 @@ func joinRaw(toks []token) string {
 }
 
 // finish assigns the figures to fields, checks the class and the bounds.
-func (p *parser) finish() (ReportInput, error) {
+func (p *reportParser) finish() (ReportInput, error) {
 	if p.class == "" {
 		if len(p.classes) != 1 {
 			return ReportInput{}, p.newError(CodeClassMissing)
@@ -1011,7 +1056,7 @@ func (p *parser) finish() (ReportInput, error) {
 	if len(p.positional) == 1 && p.positional[0].ratio != nil && !labelled {
 		return p.finishRatio(p.positional[0], *p.positional[0].ratio)
 	}
-	var figures []number
+	var figures []reportNumber
 	for _, n := range p.positional {
 		if n.ratio != nil {
 			den := *n.ratio
@@ -1047,15 +1092,15 @@ func (p *parser) finish() (ReportInput, error) {
 		return ReportInput{}, e
 	}
 	if other == nil {
-		other = &number{raw: "0"}
+		other = &reportNumber{raw: "0"}
 	}
 	if enrol.val < MinEnrolment || enrol.val > MaxEnrolment {
 		e := p.newError(CodeEnrolmentRange)
 		e.Got = enrol.raw
 		return ReportInput{}, e
 	}
-	for _, n := range []*number{through, other} {
-		if n.val == hugeNumber {
+	for _, n := range []*reportNumber{through, other} {
+		if n.val == reportHugeNumber {
 			e := p.newError(CodeExceedsEnrolment)
 			e.Got, e.Enrolment = n.raw, enrol.val
 			return ReportInput{}, e
@@ -1069,7 +1114,7 @@ func (p *parser) finish() (ReportInput, error) {
 	return ReportInput{Class: p.class, Enrolment: enrol.val, ThroughSchool: through.val, Other: other.val}, nil
 }
 
-func (p *parser) finishRatio(insured, enrol number) (ReportInput, error) {
+func (p *reportParser) finishRatio(insured, enrol reportNumber) (ReportInput, error) {
 	if enrol.val < MinEnrolment || enrol.val > MaxEnrolment {
 		e := p.newError(CodeEnrolmentRange)
 		e.Got, e.Ratio = enrol.raw, true
@@ -1078,7 +1123,7 @@ func (p *parser) finishRatio(insured, enrol number) (ReportInput, error) {
 	if insured.val > enrol.val {
 		e := p.newError(CodeExceedsEnrolment)
 		e.Enrolment, e.ThroughSchool, e.Ratio = enrol.val, insured.val, true
-		if insured.val == hugeNumber {
+		if insured.val == reportHugeNumber {
 			e.Got = insured.raw
 		}
 		return ReportInput{}, e

@@ -62,6 +62,7 @@ func TestParseReport(t *testing.T) {
 		{"leading zeros", "/baocao 6A 042 030 008", one, r("6A", 42, 30, 8), 0, ""},
 		{"bounds 200", "/baocao 6A 200 150 50", one, r("6A", 200, 150, 50), 0, ""},
 		{"bounds 1", "/baocao 6A 1 1", one, r("6A", 1, 1, 0), 0, ""},
+		{"fillers", "Lớp 6A: sĩ số là 42, đã tham gia 30, khác 8", two, r("6A", 42, 30, 8), 0, ""},
 		{"units", "6A sĩ số 42 em, qua trường 30 hs, khác 8 học sinh", one, r("6A", 42, 30, 8), 0, ""},
 		{"politeness", "Dạ lớp 6A ss 42 tr 30 khác 8 ạ", one, r("6A", 42, 30, 8), 0, ""},
 		{"trailing emoji", "6A 42 30 8 🙏", one, r("6A", 42, 30, 8), 0, ""},
@@ -125,7 +126,9 @@ func TestParseReport(t *testing.T) {
 		{"ambiguous prefix", "/baocao 10A 42 30 8", tenth, ReportInput{}, CodeAmbiguousClass, "10A"},
 		{"ambiguous after lớp", "/baocao lớp 6 42 30 8", two[:1:1], r("6A", 42, 30, 8), 0, ""},
 		{"ambiguous grade", "/baocao lớp 6 42 30 8", []string{"6A", "6B"}, ReportInput{}, CodeAmbiguousClass, "6"},
-		{"ambiguous folding", "/baocao 6d 42 30 8", collide, ReportInput{}, CodeAmbiguousClass, "6d"},
+		{"ambiguous folding", "/baocao 6 đ 42 30 8", []string{"6Đ", "6D", "6đ"}, ReportInput{}, CodeAmbiguousClass, "6 đ"},
+		{"folding exact wins", "/baocao 6d 42 30 8", collide, r("6D", 42, 30, 8), 0, ""},
+		{"folding exact wins đ", "/baocao lớp 6Đ 42 30 8", collide, r("6Đ", 42, 30, 8), 0, ""},
 		{"no numbers labels only", "/baocao 6A ss tr khac", two, ReportInput{}, CodeMissingNumber, "ss"},
 		{"no numbers", "/baocao 6A lớp", two, ReportInput{}, CodeNoNumbers, ""},
 		{"missing through", "/baocao 6A 42", two, ReportInput{}, CodeMissingNumber, ""},
@@ -187,14 +190,14 @@ func TestParseReport(t *testing.T) {
 			if tt.got != "" && re.Got != tt.got {
 				t.Errorf("ParseReport(%q) Got = %q, want %q", tt.text, re.Got, tt.got)
 			}
-			checkMessage(t, re)
+			checkReportMessage(t, re)
 		})
 	}
 }
 
 // checkMessage asserts that a message is Vietnamese with an example, and
 // that the example parses for the teacher's classes.
-func checkMessage(t *testing.T, re *ReportError) {
+func checkReportMessage(t *testing.T, re *ReportError) {
 	t.Helper()
 	msg := re.Error()
 	if msg == "" || !strings.Contains(msg, "Ví dụ") || !strings.ContainsAny(msg, "ạảãàáâậầấẩẫăắằặẳẵđêếềệểễôốồộổỗơớờợởỡưứừựửữìíịỉĩòóọỏõùúụủũỳýỵỷỹ") {
@@ -236,7 +239,7 @@ func TestReportErrorMessages(t *testing.T) {
 	}
 	for c := CodeTooLong; c <= CodeDuplicate; c++ {
 		e := &ReportError{Code: c, Classes: []string{"6A", "7B"}, Class: "7B"}
-		checkMessage(t, e)
+		checkReportMessage(t, e)
 		if strings.HasPrefix(c.String(), "report_error_") {
 			t.Errorf("code %d has no name", c)
 		}
