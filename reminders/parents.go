@@ -1,0 +1,201 @@
+package reminders
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bhytbot/bhytbot/config"
+	"github.com/bhytbot/bhytbot/storage"
+	"github.com/bhytbot/bhytbot/vntext"
+)
+
+// The "Con tôi đã có thẻ" button of a parent reminder carries callback data
+// CardCallbackPrefix + "<student id>" for a pupil on a roster ("card:123"), or
+// CardCallbackPrefix + "c<class id>" for a parent linked to a class only ("card:c45").
+// The commands package answers it (a card claim for the teacher to confirm).
+const (
+	CardCallbackPrefix = "card:"
+	CardButtonText     = "✅ Con tôi đã có thẻ"
+)
+
+// CardStudentData is the callback data of the card button for a pupil.
+func CardStudentData(studentID int64) string {
+	return CardCallbackPrefix + strconv.FormatInt(studentID, 10)
+}
+
+// CardClassData is the callback data of the card button for a parent linked to a class.
+func CardClassData(classID int64) string {
+	return CardCallbackPrefix + "c" + strconv.FormatInt(classID, 10)
+}
+
+// ParseCardData parses the card button's callback data: exactly one of studentID and classID
+// is set when ok.
+func ParseCardData(data string) (studentID, classID int64, ok bool) {
+	rest, found := strings.CutPrefix(data, CardCallbackPrefix)
+	if !found {
+		return 0, 0, false
+	}
+	isClass := strings.HasPrefix(rest, "c")
+	n, err := strconv.ParseInt(strings.TrimPrefix(rest, "c"), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, 0, false
+	}
+	if isClass {
+		return 0, n, true
+	}
+	return n, 0, true
+}
+
+// QuietUntil returns the end of quiet hours (quiet_hours in the configured zone) when t falls
+// inside them, and the zero time otherwise. Quiet hours may wrap midnight (21:00–07:00);
+// equal start and end mean none.
+func (s *Service) QuietUntil(t time.Time) time.Time {
+	start, err1 := config.ParseClock(s.cfg.QuietHours.Start)
+	end, err2 := config.ParseClock(s.cfg.QuietHours.End)
+	if err1 != nil || err2 != nil || start == end {
+		return time.Time{}
+	}
+	t = t.In(s.loc)
+	m := t.Hour()*60 + t.Minute()
+	var quiet bool
+	if start < end {
+		quiet = m >= start && m < end
+	} else {
+		quiet = m >= start || m < end
+	}
+	if !quiet {
+		return time.Time{}
+	}
+	y, mo, d := t.Date()
+	until := time.Date(y, mo, d, end/60, end%60, 0, 0, s.loc)
+	if !until.After(t) {
+		until = time.Date(y, mo, d+1, end/60, end%60, 0, 0, s.loc)
+	}
+	return until
+}
+
+// parentMessages: one reminder per parent per week, for their own uninsured pupils (roster)
+// and their linked classes under target; held until the end of quiet hours.
+func (s *Service) parentMessages(ctx context.Context, tx *storage.Tx, areaPath, period, week string, now time.Time) ([]storage.Message, int, error) {
+	holders, err := tx.RoleHolders(ctx, storage.RoleParent, s.cfg.Campaign.SchoolYear, areaPath)
+	if err != nil {
+		return nil, 0, err
+	}
+	c := newBoardCache()
+	notBefore := s.QuietUntil(now)
+	var out []storage.Message
+	for _, grants := range groupByUser(holders) {
+		var items []storage.RoleHolder
+		seenClass := map[int64]bool{}
+		for _, h := range grants {
+			switch {
+			case h.StudentID != 0:
+				if h.StudentStatus == storage.StatusUninsured {
+					items = append(items, h)
+				}
+			case h.ClassID != 0:
+				if seenClass[h.ClassID] {
+					continue
+				}
+				f, ok, err := s.classFigure(ctx, tx, c, h.SchoolID, h.ClassID, week)
+				if err != nil {
+					return nil, 0, err
+				}
+				if ok && s.underTarget(classUnit(f)) {
+					items = append(items, h)
+					seenClass[h.ClassID] = true
+				}
+			}
+		}
+		if len(items) == 0 {
+			continue
+		}
+		text, buttons := s.parentText(items, now)
+		out = append(out, storage.Message{
+			DedupeKey: userKey(config.JobParentReminder, period, grants[0].UserID),
+			ChatID:    grants[0].ChatID,
+			Priority:  storage.PriorityBroadcast,
+			Text:      text,
+			Buttons:   buttons,
+			NotBefore: notBefore,
+		})
+	}
+	return out, len(out), nil
+}
+
+// PaymentAmount is the premium for a number of months, rounded to the đồng.
+func PaymentAmount(premium, months int) int {
+	return (premium*months + 6) / 12
+}
+
+func (s *Service) parentText(items []storage.RoleHolder, now time.Time) (string, [][]storage.Button) {
+	cp := s.cfg.Campaign
+	var b strings.Builder
+	var buttons [][]storage.Button
+	b.WriteString("<b>💙 Nhắc tham gia BHYT học sinh</b>\n\nKính gửi quý phụ huynh,\n")
+	for _, h := range items {
+		where := "lớp " + vntext.EscapeHTML(h.ClassName) + ", " + vntext.EscapeHTML(h.SchoolName)
+		if h.StudentID != 0 {
+			b.WriteString("Theo danh sách của lớp, em <b>")
+			b.WriteString(vntext.EscapeHTML(h.StudentName))
+			b.WriteString("</b> (")
+			b.WriteString(where)
+			b.WriteString(") chưa có thẻ BHYT học sinh năm học ")
+			b.WriteString(vntext.EscapeHTML(cp.SchoolYear))
+			b.WriteString(".\n")
+			label := CardButtonText
+			if len(items) > 1 {
+				label = "✅ " + h.StudentName + " đã có thẻ"
+			}
+			buttons = append(buttons, []storage.Button{{Text: label, Data: CardStudentData(h.StudentID)}})
+			continue
+		}
+		b.WriteString("Lớp của con (")
+		b.WriteString(where)
+		b.WriteString(") chưa đạt mục tiêu tham gia BHYT học sinh. Nếu con anh/chị chưa có thẻ BHYT, xin anh/chị tham gia cho con.\n")
+		label := CardButtonText
+		if len(items) > 1 {
+			label = "✅ Con tôi (lớp " + h.ClassName + ") đã có thẻ"
+		}
+		buttons = append(buttons, []storage.Button{{Text: label, Data: CardClassData(h.ClassID)}})
+	}
+	b.WriteString("\nThẻ BHYT giúp con được khám, chữa bệnh khi ốm đau, tai nạn; Nhà nước đã hỗ trợ một phần mức đóng.\n")
+	b.WriteString("💰 Mức đóng: <b>")
+	b.WriteString(formatInt(cp.Premium))
+	b.WriteString(" đ/năm</b>")
+	if len(cp.PaymentMonths) > 0 {
+		b.WriteString(", có thể đóng theo ")
+		for i, m := range cp.PaymentMonths {
+			switch {
+			case i == 0:
+			case i == len(cp.PaymentMonths)-1:
+				b.WriteString(" hoặc ")
+			default:
+				b.WriteString(", ")
+			}
+			b.WriteString(strconv.Itoa(m))
+			b.WriteString(" tháng (")
+			b.WriteString(formatInt(PaymentAmount(cp.Premium, m)))
+			b.WriteString(" đ)")
+		}
+	}
+	b.WriteString(".\n")
+	if info := strings.TrimSpace(cp.PaymentInfo); info != "" {
+		b.WriteString("📍 Cách nộp: ")
+		b.WriteString(vntext.EscapeHTML(info))
+		b.WriteByte('\n')
+	}
+	if d := s.cfg.DeadlineTime(); !d.IsZero() {
+		b.WriteString("⏰ Hạn chót: ")
+		b.WriteString(d.Format("02/01/2006"))
+		if n := daysBetween(now, d); n > 0 {
+			b.WriteString(" (còn " + strconv.Itoa(n) + " ngày)")
+		}
+		b.WriteString(".\n")
+	}
+	b.WriteString("\nNếu con đã có thẻ (kể cả thẻ thuộc đối tượng khác như trẻ dưới 6 tuổi, hộ nghèo, cận nghèo), ")
+	b.WriteString("anh/chị vui lòng bấm nút bên dưới để báo giáo viên chủ nhiệm.\nTrân trọng cảm ơn anh/chị!")
+	return b.String(), buttons
+}

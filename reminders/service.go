@@ -1,0 +1,232 @@
+// Package reminders runs bhytbot's weekly jobs: it schedules them (robfig/cron/v3), keeps the
+// job ledger that makes each run once per ISO week, builds and renders the leaderboards (text,
+// chart PNG, Excel) and writes every message to the outbox; it never talks to Telegram.
+package reminders
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bhytbot/bhytbot/config"
+	"github.com/bhytbot/bhytbot/storage"
+	"github.com/robfig/cron/v3"
+)
+
+// Triggers recorded in the job ledger.
+const (
+	TriggerSchedule = "schedule" // the cron entry fired on time
+	TriggerCatchUp  = "catch-up" // a run missed while the bot was down, caught up on start
+	TriggerCLI      = "cli"      // bhytbot run-job
+	TriggerChat     = "chat"     // /guingay
+)
+
+// tickGrace is how late a scheduled run may start and still count as on time; it lets the
+// cron entry's own tick run the job even with catch_up_window 0.
+const tickGrace = 5 * time.Minute
+
+// Service runs the weekly jobs and builds boards on demand.
+type Service struct {
+	cfg   config.Config
+	store *storage.Store
+	clock func() time.Time
+	log   *slog.Logger
+	loc   *time.Location
+
+	tickMu sync.Mutex
+	mu     sync.Mutex
+	cron   *cron.Cron
+}
+
+// Result is what one run of a job did.
+type Result struct {
+	Job     string
+	Week    string // the ISO week of the run (the ledger's period)
+	Trigger string
+	// Skipped is true when the ledger already held a run of the job for the week, so nothing
+	// was done.
+	Skipped bool
+	// Final is true when the run was past the campaign deadline (final-result wording).
+	Final bool
+	// Recipients counts the people the job addressed; Enqueued the new outbox rows (rows a
+	// previous run already wrote are not counted).
+	Recipients int
+	Enqueued   int
+}
+
+// New returns a Service; clock is its time source (time.Now in production) and log may be nil.
+func New(cfg config.Config, store *storage.Store, clock func() time.Time, log *slog.Logger) *Service {
+	if clock == nil {
+		clock = time.Now
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{cfg: cfg, store: store, clock: clock, log: log, loc: cfg.Location()}
+}
+
+// Run runs a job for the current ISO week inside the caller's write transaction, unless the
+// ledger already holds a run of it for the week (Result.Skipped). The ledger row and the
+// outbox rows commit together with the caller's transaction.
+func (s *Service) Run(ctx context.Context, tx *storage.Tx, job, trigger string) (Result, error) {
+	if !slices.Contains(config.Jobs, job) {
+		return Result{}, fmt.Errorf("%w %q (one of %s)", errUnknownJob, job, strings.Join(config.Jobs, ", "))
+	}
+	week := storage.WeekOf(s.clock(), s.loc)
+	ok, err := tx.StartJobRun(ctx, job, week, trigger)
+	if err != nil {
+		return Result{}, fmt.Errorf("reminders: %s: %w", job, err)
+	}
+	if !ok {
+		return Result{Job: job, Week: week, Trigger: trigger, Skipped: true}, nil
+	}
+	res, err := s.runJob(ctx, tx, job, "", trigger)
+	if err != nil {
+		return res, err
+	}
+	if err := tx.FinishJobRun(ctx, job, week, res.Enqueued); err != nil {
+		return res, fmt.Errorf("reminders: %s: %w", job, err)
+	}
+	return res, nil
+}
+
+// RunNow runs a job (as Run) in its own write transaction: the path of cron and the CLI.
+func (s *Service) RunNow(ctx context.Context, job, trigger string) (Result, error) {
+	var res Result
+	err := s.store.Update(ctx, func(tx *storage.Tx) error {
+		var err error
+		res, err = s.Run(ctx, tx, job, trigger)
+		return err
+	})
+	if err != nil {
+		return Result{}, err
+	}
+	s.log.Info("job run", "job", res.Job, "week", res.Week, "trigger", res.Trigger, "skipped", res.Skipped,
+		"final", res.Final, "recipients", res.Recipients, "enqueued", res.Enqueued)
+	return res, nil
+}
+
+// RunScoped runs a job now for the recipients at or below areaPath ("" for everyone), without
+// the ledger: an officer's /guingay for their area. Its messages have the same dedupe keys as
+// the weekly run's, so nobody gets anything twice, whichever runs first.
+func (s *Service) RunScoped(ctx context.Context, tx *storage.Tx, job, areaPath, trigger string) (Result, error) {
+	if !slices.Contains(config.Jobs, job) {
+		return Result{}, fmt.Errorf("%w %q (one of %s)", errUnknownJob, job, strings.Join(config.Jobs, ", "))
+	}
+	if areaPath != "" {
+		if _, err := tx.AreaByPath(ctx, areaPath); err != nil {
+			return Result{}, fmt.Errorf("reminders: %s: area %q: %w", job, areaPath, err)
+		}
+	}
+	return s.runJob(ctx, tx, job, areaPath, trigger)
+}
+
+// IsUnknownJob reports whether err is Run's error for a job name it does not know.
+func IsUnknownJob(err error) bool { return errors.Is(err, errUnknownJob) }
+
+// Start registers a cron entry per job (schedules.<job> in the configured zone) and first
+// catches up: a job whose latest scheduled time this ISO week has passed, within
+// schedules.catch_up_window, and that the ledger has no run of for the week runs now.
+// Start returns once the catch-up is done; failures of runs are logged, not returned.
+func (s *Service) Start(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cron != nil {
+		return fmt.Errorf("reminders: already started")
+	}
+	c := cron.New(cron.WithLocation(s.loc), cron.WithParser(config.CronParser))
+	for _, job := range config.Jobs {
+		spec := s.cfg.Schedules.Spec(job)
+		if _, err := c.AddFunc(spec, func() { s.Tick(ctx) }); err != nil {
+			return fmt.Errorf("reminders: schedules.%s %q: %w", job, spec, err)
+		}
+	}
+	s.Tick(ctx)
+	c.Start()
+	s.cron = c
+	s.log.Info("scheduler started", "zone", s.loc.String(), "catch_up_window", s.cfg.Schedules.CatchUpWindow)
+	return nil
+}
+
+// Stop stops the scheduler; the returned context is done when running jobs have finished.
+func (s *Service) Stop() context.Context {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cron == nil {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		return ctx
+	}
+	ctx := s.cron.Stop()
+	s.cron = nil
+	return ctx
+}
+
+// Tick runs every job that is due at the clock's time: its latest scheduled time in the
+// current ISO week has passed, by no more than schedules.catch_up_window (or a few minutes,
+// whichever is longer), and the ledger has no run of it for the week. The cron entries call
+// it; tests call it after moving a fake clock. It returns the runs it made.
+func (s *Service) Tick(ctx context.Context) []Result {
+	s.tickMu.Lock()
+	defer s.tickMu.Unlock()
+	now := s.clock().In(s.loc)
+	var out []Result
+	for _, job := range config.Jobs {
+		at, ok, err := s.LatestScheduled(job, now)
+		if err != nil {
+			s.log.Error("bad schedule", "job", job, "err", err)
+			continue
+		}
+		late := now.Sub(at)
+		if !ok || late > max(s.cfg.Schedules.CatchUpWindow, tickGrace) {
+			continue
+		}
+		trigger := TriggerSchedule
+		if late > tickGrace {
+			trigger = TriggerCatchUp
+		}
+		res, err := s.RunNow(ctx, job, trigger)
+		if err != nil {
+			s.log.Error("job failed", "job", job, "trigger", trigger, "err", err)
+			continue
+		}
+		if !res.Skipped {
+			out = append(out, res)
+		}
+	}
+	return out
+}
+
+// LatestScheduled returns the latest time at or before now, within now's ISO week (in the
+// configured zone), at which the job's schedule fires; ok is false when there is none yet.
+func (s *Service) LatestScheduled(job string, now time.Time) (at time.Time, ok bool, err error) {
+	sched, err := config.CronParser.Parse(s.cfg.Schedules.Spec(job))
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("reminders: schedules.%s: %w", job, err)
+	}
+	now = now.In(s.loc)
+	start, err := storage.WeekStart(storage.WeekOf(now, s.loc), s.loc)
+	if err != nil {
+		return time.Time{}, false, err
+	}
+	t := start.Add(-time.Second)
+	for {
+		next := sched.Next(t)
+		if next.IsZero() || next.After(now) {
+			break
+		}
+		at, ok, t = next, true, next
+	}
+	return at, ok, nil
+}
+
+// final reports whether now is past the campaign deadline.
+func (s *Service) final(now time.Time) bool {
+	d := s.cfg.DeadlineTime()
+	return !d.IsZero() && now.After(d)
+}
