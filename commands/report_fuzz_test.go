@@ -10,7 +10,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// fuzzClassSets are the teachers' class lists the fuzz target picks from.
+// reportFuzzClassSets are the teachers' class lists the fuzz target picks from.
 var reportFuzzClassSets = [][]string{
 	nil,
 	{"6A"},

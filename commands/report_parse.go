@@ -201,7 +201,7 @@ func reportCapitalize(s string) string {
 	return string(unicode.ToUpper(r)) + s[n:]
 }
 
-// listClasses joins class names for a message, shortening long lists.
+// reportListClasses joins class names for a message, shortening long lists.
 func reportListClasses(classes []string, sep string) string {
 	const max = 8
 	if len(classes) > max {
@@ -210,7 +210,7 @@ func reportListClasses(classes []string, sep string) string {
 	return strings.Join(classes, sep)
 }
 
-// display makes typed text safe to quote back: non-graphic runes become
+// reportDisplay makes typed text safe to quote back: non-graphic runes become
 // U+FFFD and long text is shortened.
 func reportDisplay(s string) string {
 	const max = 24
@@ -295,7 +295,7 @@ func ParseReport(text string, classes []string) (ReportInput, bool, error) {
 	return in, true, nil
 }
 
-// tooLong answers an over-long text: an error if it looks like a report
+// reportTooLong answers an over-long text: an error if it looks like a report
 // (a figure or the report command), otherwise not a report.
 func reportTooLong(s string, runes int, classes []string) (ReportInput, bool, error) {
 	head := s
@@ -330,7 +330,7 @@ func reportDistinct(classes []string) []string {
 	return out
 }
 
-// splitCommand recognises the report command at the start of s: "/baocao"
+// reportSplitCommand recognises the report command at the start of s: "/baocao"
 // (optionally "@botname"), or the words "báo cáo" in any spelling. command
 // reports that s starts with a slash command; explicit that it is the
 // report command or words; body is what follows.
@@ -357,7 +357,7 @@ func reportSplitCommand(s string) (body string, command, explicit bool) {
 	return after, command, true
 }
 
-// cutBaoCao removes a leading "baocao", "bao cao" or "bao_cao" (any case,
+// reportCutBaoCao removes a leading "baocao", "bao cao" or "bao_cao" (any case,
 // any diacritics) followed by a word boundary.
 func reportCutBaoCao(s string) (string, bool) {
 	const want = "baocao"
@@ -428,7 +428,7 @@ func reportIsSymRune(r rune) bool {
 		!unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '/' && r != '.' && !reportIsMinus(r)
 }
 
-// isDecoration reports whether a symbol run is only emoji-like symbols, as
+// reportIsDecoration reports whether a symbol run is only emoji-like symbols, as
 // teachers end messages with (🙏, 👍️), and not control characters.
 func reportIsDecoration(raw string) bool {
 	for _, r := range raw {
@@ -527,7 +527,7 @@ func reportClassify(rs []rune) reportTokKind {
 	return rtNum
 }
 
-// labels are the field labels, as sequences of folded words, longest first.
+// reportLabels are the field labels, as sequences of folded words, longest first.
 var reportLabels = []struct {
 	words []string
 	field ReportField
@@ -550,11 +550,11 @@ var reportLabels = []struct {
 	{[]string{"doituongkhac"}, FieldOther},
 }
 
-// number is a figure as typed.
+// reportNumber is a figure as typed.
 type reportNumber struct {
 	raw   string
 	val   int
-	ratio *reportNumber // for "a/b": the enrolment b; the number itself is a
+	ratio *reportNumber // in "a/b", this number is a and ratio is b
 }
 
 func reportParseNumber(raw string) reportNumber {
@@ -600,7 +600,7 @@ func newReportParser(toks []reportToken, classes []string, explicit bool) *repor
 	return p
 }
 
-// classKey is the matching key of a folded class name: letters and digits
+// reportClassKey is the matching key of a folded class name: letters and digits
 // only, without a leading "lop".
 func reportClassKey(fold string) string {
 	var b strings.Builder
@@ -618,7 +618,7 @@ func reportClassKey(fold string) string {
 	return k
 }
 
-// trimFiller drops politeness particles at the ends ("dạ ... ạ", "nhé") and
+// reportTrimFiller drops politeness particles at the ends ("dạ ... ạ", "nhé") and
 // trailing punctuation.
 func reportTrimFiller(toks []reportToken) []reportToken {
 	for len(toks) > 0 {
@@ -996,7 +996,7 @@ func (p *reportParser) classSlot(i int, lop bool) int {
 	return i + n
 }
 
-// sortByTeacher orders names as they appear in the teacher's classes.
+// reportSortByTeacher orders names as they appear in the teacher's classes.
 func reportSortByTeacher(names, classes []string) {
 	pos := make(map[string]int, len(classes))
 	for i, c := range classes {
@@ -1009,7 +1009,7 @@ func reportSortByTeacher(names, classes []string) {
 	}
 }
 
-// classLike reports whether a class key looks like a Vietnamese class name:
+// reportClassLike reports whether a class key looks like a Vietnamese class name:
 // a grade of one or two digits, one to three letters, up to two digits.
 func reportClassLike(k string) bool {
 	i := 0

@@ -195,7 +195,7 @@ func TestParseReport(t *testing.T) {
 	}
 }
 
-// checkMessage asserts that a message is Vietnamese with an example, and
+// checkReportMessage asserts that a message is Vietnamese with an example, and
 // that the example parses for the teacher's classes.
 func checkReportMessage(t *testing.T, re *ReportError) {
 	t.Helper()
