@@ -36,12 +36,12 @@ type Spec struct {
 	BatchRowsPerCommit int
 }
 
-// National is the whole country: 34 provinces, ~3,300 communes, 50,000 schools, 500,000
+// National is the whole country: 34 provinces, 3,332 communes, 49,980 schools, 499,800
 // classes, 12 weeks of reports (≈ 6M rows), 500,000 parents.
 func National(seed uint64, lastWeek string) Spec {
-	return Spec{Seed: seed, Provinces: 34, CommunesPerProv: 97, SchoolsPerCommune: 15, ClassesPerSchool: 10,
+	return Spec{Seed: seed, Provinces: 34, CommunesPerProv: 98, SchoolsPerCommune: 15, ClassesPerSchool: 10,
 		Weeks: 12, LastWeek: lastWeek, ParentsPerClass: 1, SchoolYear: "2025-2026",
-		ReportProbability: 0.92, UnderHalfFraction: 0.08, BatchRowsPerCommit: 200_000}
+		ReportProbability: 0.98, UnderHalfFraction: 0.08, BatchRowsPerCommit: 200_000}
 }
 
 // Totals is what a Spec produces.
