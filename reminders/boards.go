@@ -300,6 +300,9 @@ func schoolUnits(figs []storage.WeekFigure) ([]Unit, []int64) {
 		if !hasPrev[i] {
 			units[i].Prev = nil
 		}
+		if units[i].Reported {
+			units[i].LastWeek = ""
+		}
 		names[units[i].Name]++
 	}
 	for i := range units {
