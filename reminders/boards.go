@@ -24,12 +24,14 @@ func (s *Service) SchoolBoard(ctx context.Context, tx *storage.Tx, schoolID int6
 
 // AreaBoard builds the board of an area (at its path, e.g. "Sóc Trăng / Mỹ Tú") for an ISO
 // week: the schools of the area and of every area below it, aggregated from their classes.
+// The path "" means the whole roster (every top-level area).
 func (s *Service) AreaBoard(ctx context.Context, tx *storage.Tx, areaPath string, week string) (Board, error) {
 	return s.areaBoard(ctx, tx, newBoardCache(), areaPath, week)
 }
 
 // Workbook renders an area's board for an ISO week as the official template's .xlsx and names
-// the file, e.g. "bao-cao-bhyt-soc-trang-my-tu-2026-W48.xlsx".
+// the file, e.g. "bao-cao-bhyt-soc-trang-my-tu-2026-W48.xlsx"; the path "" exports the whole
+// roster.
 func (s *Service) Workbook(ctx context.Context, tx *storage.Tx, areaPath string, week string) (fileName string, data []byte, err error) {
 	b, err := s.AreaBoard(ctx, tx, areaPath, week)
 	if err != nil {
@@ -39,10 +41,11 @@ func (s *Service) Workbook(ctx context.Context, tx *storage.Tx, areaPath string,
 	if err != nil {
 		return "", nil, err
 	}
-	return WorkbookFileName(areaPath, week), data, nil
+	return WorkbookFileName(b.Title, week), data, nil
 }
 
-// WorkbookFileName is the ASCII file name of an area's workbook for a week.
+// WorkbookFileName is the ASCII file name of an area's workbook for a week (the area given by
+// its path or the board's title).
 func WorkbookFileName(areaPath, week string) string {
 	return "bao-cao-bhyt-" + slug(areaPath) + "-" + week + ".xlsx"
 }
@@ -144,11 +147,20 @@ func (s *Service) areaUnits(ctx context.Context, tx *storage.Tx, c *boardCache, 
 	if d, ok := c.areas[key]; ok {
 		return d, nil
 	}
-	a, err := tx.AreaByPath(ctx, areaPath)
-	if err != nil {
-		return nil, fmt.Errorf("reminders: area %q: %w", areaPath, err)
+	var (
+		a    storage.Area
+		figs []storage.WeekFigure
+		err  error
+	)
+	if areaPath == "" {
+		a, figs, err = s.rosterFigures(ctx, tx, week)
+	} else {
+		a, err = tx.AreaByPath(ctx, areaPath)
+		if err != nil {
+			return nil, fmt.Errorf("reminders: area %q: %w", areaPath, err)
+		}
+		figs, err = tx.WeekFigures(ctx, areaPath, 0, s.cfg.Campaign.SchoolYear, week)
 	}
-	figs, err := tx.WeekFigures(ctx, areaPath, 0, s.cfg.Campaign.SchoolYear, week)
 	if err != nil {
 		return nil, fmt.Errorf("reminders: figures of area %q: %w", areaPath, err)
 	}
@@ -156,6 +168,31 @@ func (s *Service) areaUnits(ctx context.Context, tx *storage.Tx, c *boardCache, 
 	d := &areaData{area: a, units: units, ids: ids}
 	c.areas[key] = d
 	return d, nil
+}
+
+// AllAreasTitle is the title of the whole roster's board (every top-level area).
+const AllAreasTitle = "Tất cả khu vực"
+
+// rosterFigures returns the figures of every top-level area, as one pseudo-area titled by the
+// only top-level area's path or AllAreasTitle.
+func (s *Service) rosterFigures(ctx context.Context, tx *storage.Tx, week string) (storage.Area, []storage.WeekFigure, error) {
+	tops, err := tx.TopAreas(ctx)
+	if err != nil {
+		return storage.Area{}, nil, err
+	}
+	a := storage.Area{Name: AllAreasTitle, Path: AllAreasTitle}
+	if len(tops) == 1 {
+		a = tops[0]
+	}
+	var all []storage.WeekFigure
+	for _, t := range tops {
+		figs, err := tx.WeekFigures(ctx, t.Path, 0, s.cfg.Campaign.SchoolYear, week)
+		if err != nil {
+			return a, nil, err
+		}
+		all = append(all, figs...)
+	}
+	return a, all, nil
 }
 
 func (s *Service) newBoard(title, week string, units []Unit) Board {

@@ -107,6 +107,14 @@ func TestWorkbookFromStorage(t *testing.T) {
 	if name != "bao-cao-bhyt-soc-trang-2026-W46.xlsx" {
 		t.Errorf("file name %q", name)
 	}
+	view(t, w, func(tx *storage.Tx) error {
+		// The whole roster: one top-level area here, so the same workbook.
+		all, data2, err := s.Workbook(context.Background(), tx, "", "2026-W46")
+		if all != name || len(data2) == 0 {
+			t.Errorf("whole roster: %q, %d bytes", all, len(data2))
+		}
+		return err
+	})
 	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
 		t.Fatal(err)
