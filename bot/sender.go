@@ -1,0 +1,634 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bhytbot/bhytbot/config"
+	"github.com/bhytbot/bhytbot/storage"
+)
+
+// SenderOptions tune the sender; zero fields take the defaults shown.
+type SenderOptions struct {
+	Workers     int              // concurrent sends, one per chat at a time (8)
+	Poll        time.Duration    // how often the outbox is read without a Notify (1s)
+	Batch       int              // messages read from the outbox at a time (256)
+	MaxAttempts int              // transient failures before a message is dead (8)
+	RetryBase   time.Duration    // first retry delay, doubled per attempt (2s)
+	RetryMax    time.Duration    // longest retry delay (10m)
+	StopGrace   time.Duration    // how long in-flight sends may finish after stop (2.5s)
+	Now         func() time.Time // clock (time.Now)
+}
+
+func (o SenderOptions) withDefaults() SenderOptions {
+	if o.Workers <= 0 {
+		o.Workers = 8
+	}
+	if o.Poll <= 0 {
+		o.Poll = time.Second
+	}
+	if o.Batch <= 0 {
+		o.Batch = 256
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 8
+	}
+	if o.RetryBase <= 0 {
+		o.RetryBase = 2 * time.Second
+	}
+	if o.RetryMax <= 0 {
+		o.RetryMax = 10 * time.Minute
+	}
+	if o.StopGrace <= 0 {
+		o.StopGrace = 2500 * time.Millisecond
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// SenderStats counts what the sender did since it was made.
+type SenderStats struct {
+	Sent, Retried, Dead, Dropped, Pauses int
+}
+
+// Sender is the one sender of all traffic: it reads the outbox, keeps within the rate
+// budget (global, per private chat, per group), sends replies before broadcasts, one
+// message at a time per chat, with a few workers in parallel, and records each outcome
+// in the outbox only after Telegram answered. A 429 pauses the whole sender for
+// retry_after; 5xx and network errors retry with exponential backoff up to MaxAttempts,
+// then the message is dead; a recipient that blocked the bot or does not exist is marked
+// inactive and its pending messages dropped. Outcomes are committed in batches.
+type Sender struct {
+	store  *storage.Store
+	client *Client
+	lim    *limiter
+	log    *slog.Logger
+	opt    SenderOptions
+
+	wake chan struct{}
+
+	mu       sync.Mutex
+	results  []result
+	forget   []int64
+	undrop   []int64
+	notified bool
+	progress map[int64]int // message id → parts already sent
+	stats    SenderStats
+
+	cmu     sync.Mutex
+	commits []commitItem
+	cwake   chan struct{}
+}
+
+// NewSender returns a sender of store's outbox through client within rate.
+func NewSender(store *storage.Store, client *Client, rate config.Rate, logger *slog.Logger, opt SenderOptions) *Sender {
+	opt = opt.withDefaults()
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	return &Sender{
+		store: store, client: client, log: logger, opt: opt,
+		lim:      newLimiter(rate, opt.Now),
+		wake:     make(chan struct{}, 1),
+		cwake:    make(chan struct{}, 1),
+		progress: map[int64]int{},
+	}
+}
+
+// Notify tells the sender new messages are in the outbox (it also polls).
+func (s *Sender) Notify() {
+	s.mu.Lock()
+	s.notified = true
+	s.mu.Unlock()
+	s.signal()
+}
+
+// Stats returns the sender's counters.
+func (s *Sender) Stats() SenderStats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stats
+}
+
+func (s *Sender) signal() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+type outcome int
+
+const (
+	outSent outcome = iota
+	outRetry
+	outDead
+	outGone     // recipient cannot receive: deactivate, drop its pending messages
+	outInactive // recipient known inactive: dropped without a send
+	outPause    // 429: back to the queue, whole sender paused
+	outCanceled // stopped mid-send: stays pending
+)
+
+type job struct {
+	msg  storage.Message
+	done int // parts already sent
+}
+
+type result struct {
+	job        *job
+	out        outcome
+	messageID  int
+	reason     string
+	retryAfter time.Duration
+	done       int
+}
+
+type commitItem struct {
+	id, chatID int64
+	out        outcome
+	messageID  int
+	reason     string
+	next       time.Time
+	extra      []int64 // queued ids to forget with this commit (dropped with the chat)
+}
+
+// state is the scheduler's own; only Run's goroutine touches it.
+type state struct {
+	known     map[int64]bool // queued, in flight or awaiting commit
+	high, low []*job
+	busy      map[int64]bool // chats with a message in flight
+	dropping  map[int64]bool // chats whose drop is not committed yet
+	free      int
+	paused    time.Time
+	nextPoll  time.Time
+	lastFull  bool
+}
+
+// Run sends until ctx ends; then it stops dispatching, lets in-flight sends finish
+// (aborting them after StopGrace), commits every outcome and returns.
+func (s *Sender) Run(ctx context.Context) error {
+	sendCtx, hardStop := context.WithCancel(context.WithoutCancel(ctx))
+	defer hardStop()
+	jobs := make(chan *job, s.opt.Workers)
+	var workers sync.WaitGroup
+	for range s.opt.Workers {
+		workers.Add(1)
+		go func() {
+			defer workers.Done()
+			for j := range jobs {
+				r := result{job: j, done: j.done, out: outCanceled, reason: "stopped"}
+				if ctx.Err() == nil {
+					r = s.deliver(sendCtx, j)
+				}
+				s.mu.Lock()
+				s.results = append(s.results, r)
+				s.mu.Unlock()
+				s.signal()
+			}
+		}()
+	}
+	commitStop := make(chan struct{})
+	commitDone := make(chan struct{})
+	go s.commitLoop(commitStop, commitDone)
+
+	st := &state{known: map[int64]bool{}, busy: map[int64]bool{}, dropping: map[int64]bool{}, free: s.opt.Workers}
+	s.log.Info("sender started", "workers", s.opt.Workers, "rate_global", s.lim.global.rate)
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for ctx.Err() == nil {
+		s.drain(st)
+		s.mu.Lock()
+		notified := s.notified
+		s.notified = false
+		s.mu.Unlock()
+		now := s.opt.Now()
+		if notified || !now.Before(st.nextPoll) || (st.lastFull && len(st.high)+len(st.low) < s.opt.Batch/2) {
+			s.refill(ctx, st)
+		}
+		wait := s.dispatch(st, jobs)
+		if !timer.Stop() {
+			select {
+			case <-timer.C:
+			default:
+			}
+		}
+		timer.Reset(wait)
+		select {
+		case <-ctx.Done():
+		case <-s.wake:
+		case <-timer.C:
+		}
+	}
+	close(jobs)
+	grace := time.AfterFunc(s.opt.StopGrace, hardStop)
+	workers.Wait()
+	grace.Stop()
+	s.drain(st)
+	close(commitStop)
+	<-commitDone
+	s.log.Info("sender stopped")
+	return nil
+}
+
+// drain takes the workers' results and the committer's acknowledgements.
+func (s *Sender) drain(st *state) {
+	s.mu.Lock()
+	results, forget, undrop := s.results, s.forget, s.undrop
+	s.results, s.forget, s.undrop = nil, nil, nil
+	s.mu.Unlock()
+	for _, id := range forget {
+		delete(st.known, id)
+	}
+	for _, c := range undrop {
+		delete(st.dropping, c)
+	}
+	for _, r := range results {
+		s.handle(st, r)
+	}
+}
+
+func (s *Sender) handle(st *state, r result) {
+	m := r.job.msg
+	st.free++
+	delete(st.busy, m.ChatID)
+	s.mu.Lock()
+	if r.done > 0 && r.out != outSent {
+		s.progress[m.ID] = r.done
+	}
+	s.mu.Unlock()
+	item := commitItem{id: m.ID, chatID: m.ChatID, out: r.out, messageID: r.messageID, reason: r.reason}
+	switch r.out {
+	case outPause:
+		until := s.opt.Now().Add(r.retryAfter)
+		if until.After(st.paused) {
+			st.paused = until
+		}
+		r.job.done = r.done
+		if m.Priority >= storage.PriorityReply {
+			st.high = append([]*job{r.job}, st.high...)
+		} else {
+			st.low = append([]*job{r.job}, st.low...)
+		}
+		s.count(func(c *SenderStats) { c.Pauses++ })
+		s.log.Warn("sender paused: 429 too many requests", "retry_after", r.retryAfter, "chat_id", m.ChatID)
+		return
+	case outCanceled:
+		delete(st.known, m.ID)
+		return
+	case outRetry:
+		attempts := m.Attempts + 1
+		if attempts >= s.opt.MaxAttempts {
+			item.out = outDead
+			item.reason = fmt.Sprintf("gave up after %d attempts: %s", attempts, r.reason)
+			break
+		}
+		item.next = s.opt.Now().Add(retryDelay(s.opt.RetryBase, s.opt.RetryMax, attempts))
+		s.count(func(c *SenderStats) { c.Retried++ })
+		s.log.Warn("message failed, will retry", "id", m.ID, "chat_id", m.ChatID, "attempt", attempts, "retry_at", item.next, "reason", r.reason)
+	case outGone:
+		st.dropping[m.ChatID] = true
+		st.high, item.extra = removeChat(st.high, m.ChatID, item.extra)
+		st.low, item.extra = removeChat(st.low, m.ChatID, item.extra)
+	}
+	switch item.out {
+	case outSent:
+		s.count(func(c *SenderStats) { c.Sent++ })
+		s.log.Info("message sent", "id", m.ID, "chat_id", m.ChatID, "message_id", r.messageID)
+	case outDead:
+		s.count(func(c *SenderStats) { c.Dead++ })
+		s.log.Error("message dead", "id", m.ID, "chat_id", m.ChatID, "reason", item.reason)
+	case outGone:
+		s.count(func(c *SenderStats) { c.Dropped++ })
+		s.log.Warn("recipient gone: chat deactivated, its messages dropped", "id", m.ID, "chat_id", m.ChatID, "dropped_queued", len(item.extra), "reason", r.reason)
+	}
+	s.queueCommit(item)
+}
+
+func removeChat(q []*job, chatID int64, ids []int64) ([]*job, []int64) {
+	out := q[:0]
+	for _, j := range q {
+		if j.msg.ChatID == chatID {
+			ids = append(ids, j.msg.ID)
+			continue
+		}
+		out = append(out, j)
+	}
+	clear(q[len(out):])
+	return out, ids
+}
+
+func (s *Sender) count(f func(*SenderStats)) {
+	s.mu.Lock()
+	f(&s.stats)
+	s.mu.Unlock()
+}
+
+// refill reads due messages that are not known yet; messages to inactive chats are
+// dropped without a send.
+func (s *Sender) refill(ctx context.Context, st *state) {
+	now := s.opt.Now()
+	st.nextPoll = now.Add(s.opt.Poll)
+	limit := len(st.known) + s.opt.Batch
+	var (
+		msgs     []storage.Message
+		inactive = map[int64]bool{}
+	)
+	err := s.store.View(ctx, func(tx *storage.Tx) error {
+		var err error
+		msgs, err = tx.PendingMessages(ctx, now, limit)
+		if err != nil {
+			return err
+		}
+		checked := map[int64]bool{}
+		for _, m := range msgs {
+			if st.known[m.ID] || st.dropping[m.ChatID] || checked[m.ChatID] {
+				continue
+			}
+			checked[m.ChatID] = true
+			ok, err := tx.ChatActive(ctx, m.ChatID)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				inactive[m.ChatID] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Error("sender: read outbox", "error", err)
+		}
+		return
+	}
+	st.lastFull = len(msgs) == limit
+	s.mu.Lock()
+	progress := s.progress
+	s.mu.Unlock()
+	for _, m := range msgs {
+		if st.known[m.ID] || st.dropping[m.ChatID] {
+			continue
+		}
+		st.known[m.ID] = true
+		if inactive[m.ChatID] {
+			s.count(func(c *SenderStats) { c.Dropped++ })
+			s.log.Warn("message dropped: recipient inactive", "id", m.ID, "chat_id", m.ChatID)
+			s.queueCommit(commitItem{id: m.ID, chatID: m.ChatID, out: outInactive, reason: "recipient inactive"})
+			continue
+		}
+		s.mu.Lock()
+		j := &job{msg: m, done: progress[m.ID]}
+		s.mu.Unlock()
+		if m.Priority >= storage.PriorityReply {
+			st.high = append(st.high, j)
+		} else {
+			st.low = append(st.low, j)
+		}
+	}
+}
+
+// dispatch hands out as many messages as the budget allows now and returns how long
+// until it might allow more.
+func (s *Sender) dispatch(st *state, jobs chan<- *job) time.Duration {
+	now := s.opt.Now()
+	idle := st.nextPoll.Sub(now)
+	if now.Before(st.paused) {
+		return st.paused.Sub(now)
+	}
+	for st.free > 0 {
+		if w := s.lim.globalWait(); w > 0 {
+			return min(w, idle)
+		}
+		j, wait := s.pick(st)
+		if j == nil {
+			if wait > 0 {
+				return min(wait, idle)
+			}
+			return idle
+		}
+		s.lim.reserve(j.msg.ChatID)
+		st.busy[j.msg.ChatID] = true
+		st.free--
+		jobs <- j
+	}
+	return idle
+}
+
+// pick removes and returns the first message, replies first, whose chat is free and
+// within its budget; else it returns how long until a chat's budget allows one.
+func (s *Sender) pick(st *state) (*job, time.Duration) {
+	var soonest time.Duration
+	seen := map[int64]bool{}
+	for _, q := range []*[]*job{&st.high, &st.low} {
+		for i, j := range *q {
+			c := j.msg.ChatID
+			if seen[c] || st.busy[c] {
+				continue
+			}
+			seen[c] = true
+			if w := s.lim.chatWait(c); w > 0 {
+				if soonest == 0 || w < soonest {
+					soonest = w
+				}
+				continue
+			}
+			*q = append((*q)[:i:i], (*q)[i+1:]...)
+			return j, 0
+		}
+	}
+	return nil, soonest
+}
+
+// part is one Bot API call of a message.
+type part struct {
+	file    string // "", "photo" or "document"
+	text    string // text or caption
+	buttons bool
+}
+
+// plan cuts a message into calls: text over 4096 characters in several messages at
+// line boundaries; a caption over 1024 characters as a short caption on the file and
+// the rest as text after it. Buttons go on the last call.
+func plan(m storage.Message) []part {
+	var parts []part
+	switch m.Kind() {
+	case "text":
+		for _, t := range splitText(m.Text, maxTextLen) {
+			parts = append(parts, part{text: t})
+		}
+	default:
+		caption, rest := m.Text, ""
+		if textLen(caption) > maxCaptionLen {
+			chunks := splitText(caption, maxCaptionLen)
+			caption, rest = chunks[0], strings.Join(chunks[1:], "\n")
+		}
+		parts = append(parts, part{file: m.Kind(), text: caption})
+		if rest != "" {
+			for _, t := range splitText(rest, maxTextLen) {
+				parts = append(parts, part{text: t})
+			}
+		}
+	}
+	if len(parts) > 0 {
+		parts[len(parts)-1].buttons = true
+	}
+	return parts
+}
+
+// deliver sends a message's remaining parts; the first one's budget was taken by dispatch.
+func (s *Sender) deliver(ctx context.Context, j *job) result {
+	m := j.msg
+	parts := plan(m)
+	r := result{job: j, done: j.done}
+	if m.Kind() == "text" && strings.TrimSpace(m.Text) == "" {
+		r.out, r.reason = outDead, "empty text"
+		return r
+	}
+	for i := j.done; i < len(parts); i++ {
+		if i > j.done && !sleep(ctx, s.lim.reserve(m.ChatID)) {
+			r.out, r.reason = outCanceled, "stopped"
+			return r
+		}
+		p := parts[i]
+		var buttons [][]storage.Button
+		if p.buttons {
+			buttons = m.Buttons
+		}
+		var (
+			id  int
+			err error
+		)
+		switch p.file {
+		case "":
+			id, err = s.client.SendText(ctx, m.ChatID, p.text, buttons)
+		case "photo":
+			id, err = s.client.SendFile(ctx, m.ChatID, true, m.FileName, m.Photo, p.text, buttons)
+		default:
+			id, err = s.client.SendFile(ctx, m.ChatID, false, m.FileName, m.Document, p.text, buttons)
+		}
+		if err != nil {
+			kind, after, _ := classify(err)
+			r.reason = err.Error()
+			switch kind {
+			case failRetryAfter:
+				r.out, r.retryAfter = outPause, after
+			case failGone:
+				r.out = outGone
+			case failPermanent:
+				r.out = outDead
+			case failCanceled:
+				r.out = outCanceled
+			default:
+				r.out = outRetry
+			}
+			return r
+		}
+		r.messageID = id
+		r.done = i + 1
+	}
+	r.out = outSent
+	return r
+}
+
+func (s *Sender) queueCommit(it commitItem) {
+	s.cmu.Lock()
+	s.commits = append(s.commits, it)
+	s.cmu.Unlock()
+	select {
+	case s.cwake <- struct{}{}:
+	default:
+	}
+}
+
+// commitLoop writes outcomes in batches, one transaction per batch, and then lets the
+// scheduler forget the messages. After stop it writes what is left and returns.
+func (s *Sender) commitLoop(stop <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
+	bo := backoff{base: 20 * time.Millisecond, max: 2 * time.Second}
+	stopping := false
+	for {
+		if !stopping {
+			select {
+			case <-s.cwake:
+			case <-stop:
+				stopping = true
+			}
+		}
+		s.cmu.Lock()
+		items := s.commits
+		s.commits = nil
+		s.cmu.Unlock()
+		if len(items) == 0 {
+			if stopping {
+				return
+			}
+			continue
+		}
+		for attempt := 1; ; attempt++ {
+			err := s.commit(items)
+			if err == nil {
+				bo.reset()
+				break
+			}
+			if stopping && attempt >= 5 {
+				s.log.Error("sender: outcomes not recorded at stop; these messages stay pending", "count", len(items), "error", err)
+				break
+			}
+			wait := bo.next()
+			s.log.Error("sender: record outcomes", "count", len(items), "error", err, "retry_in", wait)
+			time.Sleep(wait)
+		}
+		s.mu.Lock()
+		for _, it := range items {
+			s.forget = append(s.forget, it.id)
+			s.forget = append(s.forget, it.extra...)
+			if it.out == outGone {
+				s.undrop = append(s.undrop, it.chatID)
+			}
+			if it.out != outRetry {
+				delete(s.progress, it.id)
+			}
+		}
+		s.mu.Unlock()
+		s.signal()
+	}
+}
+
+func (s *Sender) commit(items []commitItem) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return s.store.Update(ctx, func(tx *storage.Tx) error {
+		for _, it := range items {
+			var err error
+			switch it.out {
+			case outSent:
+				err = tx.MarkSent(ctx, it.id, it.messageID)
+			case outRetry:
+				err = tx.MarkRetry(ctx, it.id, it.reason, it.next)
+			case outDead:
+				err = tx.MarkFailed(ctx, it.id, storage.OutboxDead, it.reason)
+			case outInactive:
+				err = tx.MarkFailed(ctx, it.id, storage.OutboxDropped, it.reason)
+			case outGone:
+				err = errors.Join(
+					tx.DeactivateChat(ctx, it.chatID, it.reason),
+					tx.MarkFailed(ctx, it.id, storage.OutboxDropped, it.reason),
+				)
+				if err == nil {
+					_, err = tx.DropPendingForChat(ctx, it.chatID, it.reason)
+				}
+			}
+			if err != nil {
+				return fmt.Errorf("bot: record message %d: %w", it.id, err)
+			}
+		}
+		return nil
+	})
+}
