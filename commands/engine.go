@@ -1,0 +1,348 @@
+package commands
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/bhytbot/bhytbot/config"
+	"github.com/bhytbot/bhytbot/reminders"
+	"github.com/bhytbot/bhytbot/storage"
+	"github.com/bhytbot/bhytbot/vntext"
+)
+
+// Engine is the conversation engine: it decides what an update means, checks who may do
+// it, writes its effects and enqueues its replies, all in the channel's transaction.
+type Engine struct {
+	cfg    config.Config
+	clock  func() time.Time
+	loc    *time.Location
+	bot    string
+	log    *slog.Logger
+	boards *reminders.Service
+}
+
+var _ Handler = (*Engine)(nil)
+
+// Option configures an Engine.
+type Option func(*Engine)
+
+// WithBotUsername sets the bot's @username (without the @) used in the deep links of
+// in-chat invites; without it /moi shows "/start CODE" for the invitee to type.
+func WithBotUsername(name string) Option {
+	return func(e *Engine) { e.bot = strings.TrimPrefix(strings.TrimSpace(name), "@") }
+}
+
+// WithLogger sets the logger (default: slog.Default()).
+func WithLogger(l *slog.Logger) Option { return func(e *Engine) { e.log = l } }
+
+// WithReminders connects the reminders service behind /xephang (BoardMessages), /xuat
+// (Workbook) and /guingay (RunScoped); without it those commands say they are not available.
+func WithReminders(s *reminders.Service) Option { return func(e *Engine) { e.boards = s } }
+
+// New returns an Engine for the configuration; clock is the time source (time.Now in
+// production, a fixed clock in tests) used for weeks, invite expiry and conversations.
+func New(cfg config.Config, clock func() time.Time, opts ...Option) *Engine {
+	if clock == nil {
+		clock = time.Now
+	}
+	e := &Engine{cfg: cfg, clock: clock, loc: cfg.Location(), log: slog.Default()}
+	for _, o := range opts {
+		o(e)
+	}
+	return e
+}
+
+// Week returns the current ISO week in the campaign's time zone.
+func (e *Engine) Week() string { return storage.WeekOf(e.clock(), e.loc) }
+
+// turn is one update being handled: its transaction, its sender and its replies.
+type turn struct {
+	e   *Engine
+	tx  *storage.Tx
+	u   Update
+	who *caller
+	n   int
+}
+
+// reply enqueues a message to the chat the update came from.
+func (t *turn) reply(ctx context.Context, text string, buttons [][]storage.Button) error {
+	t.n++
+	return t.send(ctx, fmt.Sprintf("reply/%d/%d", t.u.ID, t.n), t.u.ChatID, text, buttons)
+}
+
+// send enqueues a message to any chat under a dedupe key.
+func (t *turn) send(ctx context.Context, key string, chatID int64, text string, buttons [][]storage.Button) error {
+	_, err := t.tx.Enqueue(ctx, storage.Message{DedupeKey: key, ChatID: chatID, Priority: storage.PriorityReply, Text: text, Buttons: buttons})
+	if err != nil {
+		return fmt.Errorf("commands: reply: %w", err)
+	}
+	return nil
+}
+
+// replyLong sends lines as one or more messages, each under Telegram's 4096-character limit.
+func (t *turn) replyLong(ctx context.Context, header string, lines []string, buttons [][]storage.Button) error {
+	const limit = 3500
+	var b strings.Builder
+	b.WriteString(header)
+	for _, l := range lines {
+		if b.Len()+len(l)+1 > limit {
+			if err := t.reply(ctx, b.String(), nil); err != nil {
+				return err
+			}
+			b.Reset()
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(l)
+	}
+	return t.reply(ctx, b.String(), buttons)
+}
+
+func (t *turn) private() bool { return t.u.ChatType == "" || t.u.ChatType == "private" }
+
+func (t *turn) week() string { return storage.WeekOf(t.e.clock(), t.e.loc) }
+
+// Handle applies one update. It answers every message a person sends (a stranger gets a
+// polite explanation); it returns an error only when storage fails, so the channel's
+// transaction rolls back and nothing partial is kept.
+func (e *Engine) Handle(ctx context.Context, tx *storage.Tx, u Update) error {
+	if u.UserID == 0 {
+		return nil
+	}
+	if !u.IsCallback() && strings.TrimSpace(u.Text) == "" {
+		return nil
+	}
+	t := &turn{e: e, tx: tx, u: u}
+	if t.private() {
+		if err := tx.TouchUser(ctx, storage.User{ID: u.UserID, ChatID: u.ChatID, Name: u.Name, Username: u.Username}); err != nil {
+			return fmt.Errorf("commands: %w", err)
+		}
+	}
+	who, err := e.loadCaller(ctx, tx, u.UserID)
+	if err != nil {
+		return err
+	}
+	t.who = who
+	if u.IsCallback() {
+		return e.handleCallback(ctx, t)
+	}
+	return e.handleText(ctx, t)
+}
+
+// command is a slash command split into its folded name and its argument text.
+type command struct {
+	name string // folded, without "/" and "@bot": "baocao"
+	args string // the rest, trimmed
+}
+
+// parseCommand recognises "/name[@bot] args".
+func parseCommand(text string) (command, bool) {
+	s := strings.TrimSpace(vntext.NFC(vntext.Narrow(text)))
+	if !strings.HasPrefix(s, "/") {
+		return command{}, false
+	}
+	s = s[1:]
+	end := strings.IndexFunc(s, unicode.IsSpace)
+	if end < 0 {
+		end = len(s)
+	}
+	name, args := s[:end], strings.TrimSpace(s[end:])
+	if i := strings.IndexByte(name, '@'); i >= 0 {
+		name = name[:i]
+	}
+	name = strings.ReplaceAll(vntext.Fold(name), "_", "")
+	if name == "" {
+		return command{}, false
+	}
+	return command{name: name, args: args}, true
+}
+
+// commandFunc handles one slash command.
+type commandFunc func(ctx context.Context, t *turn, args string) error
+
+// commandSpec is a command, who may use it, and whether it must be used in a private chat.
+type commandSpec struct {
+	run     commandFunc
+	allow   func(c *caller) bool
+	private bool
+	denied  string // why a caller without the role may not use it
+}
+
+func (e *Engine) commands() map[string]commandSpec {
+	anyone := func(*caller) bool { return true }
+	known := func(c *caller) bool { return !c.stranger() }
+	return map[string]commandSpec{
+		"start":    {run: e.cmdStart, allow: anyone, private: true},
+		"huongdan": {run: e.cmdHelp, allow: anyone},
+		"help":     {run: e.cmdHelp, allow: anyone},
+		"toi":      {run: e.cmdWhoAmI, allow: anyone},
+		"huy":      {run: e.cmdCancel, allow: anyone},
+		"lop":      {run: e.cmdClasses, allow: known},
+		"baocao":   {run: e.cmdReport, allow: (*caller).isTeacher, denied: deniedTeacher},
+		"chuadong": {run: e.cmdUninsured, allow: (*caller).isTeacher, private: true, denied: deniedTeacher},
+		"dadong":   {run: e.markCmd(storage.StatusSchool), allow: (*caller).isTeacher, denied: deniedTeacher},
+		"khac":     {run: e.markCmd(storage.StatusOther), allow: (*caller).isTeacher, denied: deniedTeacher},
+		"xoadong":  {run: e.markCmd(storage.StatusUninsured), allow: (*caller).isTeacher, denied: deniedTeacher},
+		"moi":      {run: e.cmdInvite, allow: (*caller).canInvite, private: true, denied: deniedInvite},
+		"thuhoi":   {run: e.cmdRevoke, allow: (*caller).canInvite, private: true, denied: deniedInvite},
+		"cothe":    {run: e.cmdHasCard, allow: (*caller).isParent, denied: deniedParent},
+		"con":      {run: e.cmdChild, allow: (*caller).isParent, denied: deniedParent},
+		"xephang":  {run: e.cmdBoard, allow: (*caller).isManager, denied: deniedManager},
+		"xuat":     {run: e.cmdExport, allow: (*caller).isAreaManager, private: true, denied: deniedAreaManager},
+		"guingay":  {run: e.cmdSendNow, allow: (*caller).isAreaManager, private: true, denied: deniedAreaManager},
+	}
+}
+
+const (
+	deniedTeacher     = "Lệnh này dành cho giáo viên chủ nhiệm."
+	deniedInvite      = "Lệnh này dành cho giáo viên, hiệu trưởng và cán bộ quản lý giáo dục."
+	deniedParent      = "Lệnh này dành cho phụ huynh đã liên kết với học sinh."
+	deniedManager     = "Lệnh này dành cho hiệu trưởng và cán bộ quản lý giáo dục."
+	deniedAreaManager = "Lệnh này dành cho cán bộ quản lý giáo dục."
+)
+
+func (e *Engine) handleText(ctx context.Context, t *turn) error {
+	if cmd, ok := parseCommand(t.u.Text); ok {
+		spec, known := e.commands()[cmd.name]
+		switch {
+		case !known:
+			if !t.private() {
+				return nil // another bot's command in a group
+			}
+			if t.who.stranger() {
+				return t.reply(ctx, strangerText, nil)
+			}
+			return t.reply(ctx, "Mình chưa hiểu lệnh “/"+vntext.EscapeHTML(clip(cmd.name))+"”. Gõ /huongdan để xem các lệnh bạn dùng được.", nil)
+		case spec.private && !t.private():
+			return t.reply(ctx, "Lệnh này chỉ dùng trong tin nhắn riêng với bot, để không lộ thông tin trong nhóm.", nil)
+		case !spec.allow(t.who):
+			if t.who.stranger() {
+				return t.reply(ctx, strangerText, nil)
+			}
+			return t.reply(ctx, spec.denied+" Gõ /huongdan để xem các lệnh của bạn.", nil)
+		}
+		return spec.run(ctx, t, cmd.args)
+	}
+	if !t.private() {
+		return nil // group chatter is not for the bot
+	}
+	kind, state, err := t.tx.Conversation(ctx, t.u.UserID)
+	switch {
+	case err == nil:
+		return e.continueConversation(ctx, t, kind, state)
+	case !isNotFound(err):
+		return fmt.Errorf("commands: %w", err)
+	}
+	if t.who.isParent() && isHasCardText(t.u.Text) {
+		return e.hasCard(ctx, t, 0, 0)
+	}
+	if t.who.isTeacher() {
+		handled, err := e.textReport(ctx, t)
+		if handled || err != nil {
+			return err
+		}
+	}
+	if t.who.stranger() {
+		return t.reply(ctx, strangerText, nil)
+	}
+	return t.reply(ctx, "Mình chưa hiểu tin nhắn này. Gõ /huongdan để xem bạn có thể làm gì.", nil)
+}
+
+// continueConversation feeds a text to the guided conversation in progress.
+func (e *Engine) continueConversation(ctx context.Context, t *turn, kind, state string) error {
+	switch kind {
+	case convReport:
+		return e.guidedText(ctx, t, state)
+	case convParent:
+		return e.parentIdentify(ctx, t, state)
+	}
+	if err := t.tx.EndConversation(ctx, t.u.UserID); err != nil {
+		return fmt.Errorf("commands: %w", err)
+	}
+	return t.reply(ctx, "Cuộc trò chuyện trước đã kết thúc. Gõ /huongdan để xem các lệnh.", nil)
+}
+
+// handleCallback dispatches a button press by the prefix of its data.
+func (e *Engine) handleCallback(ctx context.Context, t *turn) error {
+	data := t.u.Data
+	prefix, rest, _ := strings.Cut(data, ":")
+	switch {
+	case prefix == cbReport:
+		if !t.who.isTeacher() {
+			return t.reply(ctx, deniedTeacher, nil)
+		}
+		return e.guidedButton(ctx, t, rest)
+	case prefix == cbClaim:
+		if !t.who.isTeacher() {
+			return t.reply(ctx, deniedTeacher, nil)
+		}
+		return e.claimDecision(ctx, t, rest)
+	case prefix == cbInvite:
+		if !t.who.canInvite() {
+			return t.reply(ctx, deniedInvite, nil)
+		}
+		return e.inviteButton(ctx, t, rest)
+	case strings.HasPrefix(data, reminders.CardCallbackPrefix):
+		if !t.who.isParent() {
+			return t.reply(ctx, deniedParent, nil)
+		}
+		return e.cardButton(ctx, t)
+	}
+	if t.who.stranger() {
+		return t.reply(ctx, strangerText, nil)
+	}
+	return t.reply(ctx, "Nút này không còn dùng được. Gõ /huongdan để xem các lệnh.", nil)
+}
+
+// Callback data prefixes; the part after the first ':' is the command's own.
+const (
+	cbReport = "bc"  // guided report: bc:lop:<class id>, bc:so:<step>:<n>, bc:ok, bc:huy, bc:sua:<class id>
+	cbClaim  = "the" // a teacher's decision on a claim: the:s:<id> (through school), the:o:<id> (other), the:x:<id> (reject)
+	cbInvite = "moi" // in-chat invites: moi:gv:<class id> (teacher link), moi:ph:<class id> (parent links)
+)
+
+const strangerText = "Xin chào! Đây là trợ lý theo dõi tham gia <b>bảo hiểm y tế học sinh</b>. " +
+	"Bạn chưa được cấp quyền sử dụng bot. Hãy xin đường link mời từ giáo viên chủ nhiệm, nhà trường hoặc " +
+	"cơ quan quản lý giáo dục, rồi bấm vào link đó (hoặc gõ /start kèm mã mời). Cảm ơn bạn!"
+
+func (e *Engine) cmdCancel(ctx context.Context, t *turn, _ string) error {
+	kind, state, err := t.tx.Conversation(ctx, t.u.UserID)
+	if isNotFound(err) {
+		return t.reply(ctx, "Không có việc nào đang làm dở để hủy.", nil)
+	}
+	if err != nil {
+		return fmt.Errorf("commands: cancel: %w", err)
+	}
+	if kind == convParent && strings.Contains(state, `"locked":true`) {
+		return t.reply(ctx, "Bạn đã nhập sai nhiều lần. Hãy liên hệ giáo viên chủ nhiệm để nhận link riêng cho con.", nil)
+	}
+	if err := t.tx.EndConversation(ctx, t.u.UserID); err != nil {
+		return fmt.Errorf("commands: cancel: %w", err)
+	}
+	return t.reply(ctx, "Đã hủy. Chưa có gì được ghi.", nil)
+}
+
+// clip makes typed text safe to quote back: non-graphic runes become U+FFFD and long text
+// is shortened to 40 runes. The caller still HTML-escapes it.
+func clip(s string) string {
+	const max = 40
+	var b strings.Builder
+	n := 0
+	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {
+		if n == max {
+			b.WriteString("…")
+			break
+		}
+		if !unicode.IsGraphic(r) {
+			r = unicode.ReplacementChar
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
+}
