@@ -163,8 +163,16 @@ func (e *Engine) cmdStart(ctx context.Context, t *turn, args string) error {
 	if inv.Role == storage.RoleParent && inv.Scope.ClassID != 0 {
 		return e.startParentIdentify(ctx, t, inv.Scope.ClassID)
 	}
-	return t.reply(ctx, "✅ Chào mừng "+vntext.EscapeHTML(clip(t.u.Name))+"! Bạn đã được cấp quyền <b>"+roleName(inv.Role)+"</b>: "+
-		vntext.EscapeHTML(label)+".\n\n"+e.helpText(t.who), nil)
+	welcome := "✅ Chào mừng " + vntext.EscapeHTML(clip(t.u.Name)) + "! Bạn đã được cấp quyền <b>" + roleName(inv.Role) + "</b>: " +
+		vntext.EscapeHTML(label) + "."
+	if inv.Role == storage.RoleParent && inv.Scope.StudentID != 0 {
+		p, err := t.tx.StudentByID(ctx, inv.Scope.StudentID)
+		if err != nil {
+			return fmt.Errorf("commands: start: %w", err)
+		}
+		return t.reply(ctx, welcome+"\n"+pupilStatusText(p)+"\n\n"+e.helpText(t.who), pupilButtons(p))
+	}
+	return t.reply(ctx, welcome+"\n\n"+e.helpText(t.who), nil)
 }
 
 // holds reports whether the caller already has the role in exactly this scope.
