@@ -133,7 +133,7 @@ func (s *Service) figuresOfSchool(ctx context.Context, tx *storage.Tx, c *boardC
 	if f, ok := c.schoolFigs[key]; ok {
 		return f, nil
 	}
-	f, err := tx.WeekFigures(ctx, "", schoolID, s.cfg.Campaign.SchoolYear, week)
+	f, err := tx.BoardFigures(ctx, "", schoolID, s.cfg.Campaign.SchoolYear, week)
 	if err != nil {
 		return nil, fmt.Errorf("reminders: figures of school %d: %w", schoolID, err)
 	}
@@ -159,7 +159,7 @@ func (s *Service) areaUnits(ctx context.Context, tx *storage.Tx, c *boardCache, 
 		if err != nil {
 			return nil, fmt.Errorf("reminders: area %q: %w", areaPath, err)
 		}
-		figs, err = tx.WeekFigures(ctx, areaPath, 0, s.cfg.Campaign.SchoolYear, week)
+		figs, err = tx.BoardFigures(ctx, areaPath, 0, s.cfg.Campaign.SchoolYear, week)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reminders: figures of area %q: %w", areaPath, err)
@@ -186,7 +186,7 @@ func (s *Service) rosterFigures(ctx context.Context, tx *storage.Tx, week string
 	}
 	var all []storage.WeekFigure
 	for _, t := range tops {
-		figs, err := tx.WeekFigures(ctx, t.Path, 0, s.cfg.Campaign.SchoolYear, week)
+		figs, err := tx.BoardFigures(ctx, t.Path, 0, s.cfg.Campaign.SchoolYear, week)
 		if err != nil {
 			return a, nil, err
 		}
