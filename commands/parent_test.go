@@ -1,0 +1,161 @@
+package commands
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/bhytbot/bhytbot/reminders"
+	"github.com/bhytbot/bhytbot/storage"
+)
+
+func TestParentClassLinkIdentify(t *testing.T) {
+	tests := []struct {
+		name    string
+		answers []string
+		last    string
+		bound   int // pupil number bound, 0 for none
+	}{
+		{"full name without diacritics", []string{"TRAN THI BINH"}, "Đã liên kết bạn với học sinh <b>Trần Thị Bình</b>", 2},
+		{"NFD full name", []string{norm.NFD.String("lê hoàng cường")}, "Lê Hoàng Cường", 3},
+		{"roster number", []string{"4"}, "Phạm Thu Dung", 4},
+		{"two pupils share the name", []string{"Nguyễn Văn An"}, "Chưa tìm thấy đúng một học sinh", 0},
+		{"part of a name", []string{"Bình"}, "Chưa tìm thấy đúng một học sinh", 0},
+		{"locked after five tries", []string{"a", "b", "c", "d", "e", "2"}, "Bạn đã nhập sai nhiều lần", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			code := f.invite(storage.RoleParent, storage.Scope{ClassID: f.classB.ID}, uTeacher, f.now.Add(time.Hour), 30)
+			if got := f.say(uNewcomer, "/start "+code); !strings.Contains(got, "họ và tên đầy đủ") {
+				t.Fatalf("start: %s", got)
+			}
+			var got string
+			for _, a := range tt.answers {
+				got = f.say(uNewcomer, a)
+				for _, other := range []string{"Trần Thị Bình", "Lê Hoàng Cường", "Phạm Thu Dung"} {
+					if strings.Contains(got, other) && tt.bound == 0 {
+						t.Errorf("reply reveals %s: %s", other, got)
+					}
+				}
+			}
+			if !strings.Contains(got, tt.last) {
+				t.Errorf("last reply:\n%s\nwant %q", got, tt.last)
+			}
+			f.view(func(tx *storage.Tx) error {
+				roles, err := tx.RolesOfUser(f.ctx, uNewcomer)
+				if err != nil {
+					return err
+				}
+				if tt.bound == 0 {
+					if len(roles) != 1 || roles[0].ClassID != f.classB.ID {
+						t.Errorf("roles %+v", roles)
+					}
+					return nil
+				}
+				if len(roles) != 1 || roles[0].StudentID != f.pupils[tt.bound-1].ID {
+					t.Errorf("roles %+v, want pupil %d only", roles, tt.bound)
+				}
+				return nil
+			})
+			if tt.bound == 0 && len(tt.answers) == 6 {
+				if got := f.say(uNewcomer, "/huy"); !strings.Contains(got, "nhập sai nhiều lần") {
+					t.Errorf("/huy unlocked: %s", got)
+				}
+			}
+		})
+	}
+}
+
+func TestCardClaims(t *testing.T) {
+	f := newFixture(t)
+	an := f.pupils[0]
+	// The reminder's button and the typed words both reach the teacher once.
+	msgs := f.press(uParent, reminders.CardStudentData(an.ID))
+	if got := f.replyTo(uParent, msgs); !strings.Contains(got, "Đã gửi cho giáo viên chủ nhiệm") {
+		t.Fatalf("claim: %s", got)
+	}
+	toTeacher := f.replyTo(uTeacher, msgs)
+	if !strings.Contains(toTeacher, "Phụ huynh của em <b>Nguyễn Văn An</b> (số 1, lớp 6B)") {
+		t.Errorf("teacher notice: %s", toTeacher)
+	}
+	data := buttonData(msgs)
+	if len(data) != 3 || !strings.HasPrefix(data[0], "the:s:") || !strings.HasPrefix(data[1], "the:o:") || !strings.HasPrefix(data[2], "the:x:") {
+		t.Fatalf("teacher buttons %v", data)
+	}
+	if got := f.say(uParent, "con toi da co the roi a"); !strings.Contains(got, "đang chờ giáo viên chủ nhiệm xác nhận") {
+		t.Errorf("second claim: %s", got)
+	}
+	if got := f.replyTo(uTeacherOut, f.press(uTeacherOut, data[0])); !strings.Contains(got, "Chỉ giáo viên chủ nhiệm của lớp") {
+		t.Errorf("other teacher decided: %s", got)
+	}
+	msgs = f.press(uTeacher, data[0])
+	if got := f.replyTo(uTeacher, msgs); !strings.Contains(got, "Đã ghi em Nguyễn Văn An đã tham gia BHYT qua trường") || !strings.Contains(got, "20%") {
+		t.Errorf("confirm: %s", got)
+	}
+	if got := f.replyTo(uParent, msgs); !strings.Contains(got, "đã xác nhận em Nguyễn Văn An có thẻ BHYT") {
+		t.Errorf("parent told: %s", got)
+	}
+	if got := f.replyTo(uTeacher, f.press(uTeacher, data[2])); !strings.Contains(got, "đã được xử lý trước đó") {
+		t.Errorf("second decision: %s", got)
+	}
+	f.view(func(tx *storage.Tx) error {
+		p, err := tx.StudentByID(f.ctx, an.ID)
+		if err != nil || p.Status != storage.StatusSchool {
+			t.Errorf("pupil %+v %v", p, err)
+		}
+		return nil
+	})
+	if rs := f.reports(f.classB.ID); len(rs) != 1 || rs[0].ThroughSchool != 1 || rs[0].Source != storage.SourceRoster {
+		t.Errorf("reports %+v", rs)
+	}
+	if got := f.say(uParent, "Con tôi đã có thẻ"); !strings.Contains(got, "Nhà trường đã ghi nhận em <b>Nguyễn Văn An</b> đã tham gia BHYT qua trường") {
+		t.Errorf("claim after confirmation: %s", got)
+	}
+	if got := f.say(uParent, "con tôi chưa có thẻ"); strings.Contains(got, "giáo viên chủ nhiệm xác nhận") {
+		t.Errorf("'chưa có thẻ' taken as a claim: %s", got)
+	}
+}
+
+func TestCardClaimRejectedAndClassOnly(t *testing.T) {
+	f := newFixture(t)
+	// A class-only parent of 6A (no roster) claims; the teacher rejects.
+	code := f.invite(storage.RoleParent, storage.Scope{ClassID: f.classA.ID}, uTeacher, f.now.Add(time.Hour), 30)
+	msgs := f.send(uNewcomer, "/start "+code)
+	data := buttonData(msgs)
+	if len(data) != 1 || data[0] != reminders.CardClassData(f.classA.ID) {
+		t.Fatalf("class-only buttons %v", data)
+	}
+	msgs = f.press(uNewcomer, data[0])
+	claim := buttonData(msgs)
+	if len(claim) != 3 {
+		t.Fatalf("teacher buttons %v", claim)
+	}
+	msgs = f.press(uTeacher, claim[2])
+	if got := f.replyTo(uNewcomer, msgs); !strings.Contains(got, "chưa xác nhận con có thẻ BHYT") {
+		t.Errorf("parent told of rejection: %s", got)
+	}
+	if rs := f.reports(f.classA.ID); len(rs) != 0 {
+		t.Errorf("rejection wrote %+v", rs)
+	}
+	// A parent of a class nobody teaches on the bot.
+	code = f.invite(storage.RoleParent, storage.Scope{ClassID: f.class7.ID}, uAdmin, f.now.Add(time.Hour), 30)
+	f.send(uNewcomer2, "/start "+code)
+	if got := f.say(uNewcomer2, "đã có thẻ"); !strings.Contains(got, "chưa dùng bot") {
+		t.Errorf("no teacher: %s", got)
+	}
+}
+
+func TestIsHasCardText(t *testing.T) {
+	for text, want := range map[string]bool{
+		"Con tôi đã có thẻ": true, "con toi da co the": true, "Cháu đã có thẻ BHYT rồi ạ": true, "có thẻ rồi": true,
+		"CON TÔI ĐÃ CÓ THẺ!": true, "đã có BHYT": true,
+		"con tôi chưa có thẻ": false, "khi nào có thẻ": false, "xin chào": false,
+	} {
+		if got := isHasCardText(text); got != want {
+			t.Errorf("isHasCardText(%q) = %v", text, got)
+		}
+	}
+}
