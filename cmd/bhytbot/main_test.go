@@ -22,8 +22,12 @@ func newCLI(t *testing.T) *cli {
 }
 
 func (c *cli) run(stdin string, args ...string) (code int, stdout, stderr string) {
+	return c.runCtx(context.Background(), stdin, args...)
+}
+
+func (c *cli) runCtx(ctx context.Context, stdin string, args ...string) (code int, stdout, stderr string) {
 	var out, errb bytes.Buffer
-	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errb, c.env)
+	code = run(ctx, args, strings.NewReader(stdin), &out, &errb, c.env)
 	return code, out.String(), errb.String()
 }
 

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/bhytbot/bhytbot/admin"
+	"github.com/bhytbot/bhytbot/bot"
+	"github.com/bhytbot/bhytbot/commands"
+	"github.com/bhytbot/bhytbot/config"
+	"github.com/bhytbot/bhytbot/reminders"
+	"github.com/bhytbot/bhytbot/storage"
+)
+
+// stopTimeout bounds how long serve waits for running jobs and in-flight sends on SIGTERM.
+const stopTimeout = 5 * time.Second
+
+func init() {
+	register(subcommand{name: "serve", summary: "run the bot: Telegram intake (polling or webhook), outbox sender, weekly schedules",
+		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+			return func(ctx context.Context, e *env, args []string) error {
+				if len(args) != 0 {
+					return usagef("takes no arguments")
+				}
+				if err := e.cfg.ValidateServe(); err != nil {
+					return usagef("%v", err)
+				}
+				return serve(ctx, e.cfg, e.log, time.Now)
+			}
+		}})
+}
+
+// app is the running bot: storage, the channel with its sender, the scheduler and the admin
+// listener, started in that order and stopped in reverse.
+type app struct {
+	cfg       config.Config
+	store     *storage.Store
+	reminders *reminders.Service
+	engine    *commands.Engine
+	channel   *bot.Service
+	admin     *admin.Server
+	log       *slog.Logger
+}
+
+// newApp opens storage and builds the components; it makes no network request except
+// getMe (to learn the bot's username for invite links).
+func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, clock func() time.Time, opts ...bot.Option) (*app, error) {
+	st, err := storage.Open(ctx, cfg.Database.Path, storage.WithClock(clock))
+	if err != nil {
+		return nil, err
+	}
+	a := &app{cfg: cfg, store: st, log: log}
+	username := ""
+	if client, err := bot.NewClient(cfg.Telegram.Token, cfg.Telegram.APIEndpoint, log); err == nil {
+		if me, err := client.GetMe(ctx); err == nil {
+			username = me.UserName
+		} else {
+			log.Warn("getMe failed; invite links will use a placeholder until restart", "error", err)
+		}
+	}
+	a.reminders = reminders.New(cfg, st, clock, log)
+	a.engine = commands.New(cfg, clock, commands.WithReminders(a.reminders), commands.WithBotUsername(username), commands.WithLogger(log))
+	a.channel, err = bot.New(cfg, st, a.engine, log, opts...)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	if cfg.AdminHTTP.Listen != "" {
+		maxPoll := time.Duration(0)
+		if cfg.Telegram.Mode == "polling" {
+			maxPoll = 3*cfg.Telegram.PollTimeout + time.Minute
+		}
+		a.admin = admin.New(cfg.AdminHTTP.Listen, st, maxPoll, log)
+	}
+	return a, nil
+}
+
+// run starts the scheduler and the admin listener, runs the channel until ctx ends, then
+// stops everything in reverse order within stopTimeout.
+func (a *app) run(ctx context.Context, schedules bool) error {
+	defer a.store.Close()
+	if a.admin != nil {
+		if err := a.admin.Start(); err != nil {
+			return err
+		}
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			a.admin.Stop(sctx)
+		}()
+	}
+	if schedules {
+		if err := a.reminders.Start(ctx); err != nil {
+			return err
+		}
+		defer func() {
+			select {
+			case <-a.reminders.Stop().Done():
+			case <-time.After(stopTimeout):
+				a.log.Warn("a weekly job was still running at shutdown; its transaction rolls back and runs again")
+			}
+		}()
+	}
+	a.log.Info("bhytbot started", "mode", a.cfg.Telegram.Mode, "database", a.cfg.Database.Path)
+	err := a.channel.Run(ctx)
+	a.log.Info("bhytbot stopping")
+	if errors.Is(err, context.Canceled) {
+		err = nil
+	}
+	return err
+}
+
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, clock func() time.Time) error {
+	a, err := newApp(ctx, cfg, log, clock)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return a.run(ctx, true)
+}
