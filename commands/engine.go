@@ -83,6 +83,19 @@ func (t *turn) send(ctx context.Context, key string, chatID int64, text string, 
 	return nil
 }
 
+// sendToParent enqueues a message to a parent, held until morning during quiet hours (as
+// the reminders service decides) when the service is connected.
+func (t *turn) sendToParent(ctx context.Context, key string, chatID int64, text string) error {
+	m := storage.Message{DedupeKey: key, ChatID: chatID, Priority: storage.PriorityReply, Text: text}
+	if t.e.boards != nil {
+		m.NotBefore = t.e.boards.QuietUntil(t.e.clock())
+	}
+	if _, err := t.tx.Enqueue(ctx, m); err != nil {
+		return fmt.Errorf("commands: notify parent: %w", err)
+	}
+	return nil
+}
+
 // replyLong sends lines as one or more messages, each under Telegram's 4096-character limit.
 func (t *turn) replyLong(ctx context.Context, header string, lines []string, buttons [][]storage.Button) error {
 	const limit = 3500

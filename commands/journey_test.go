@@ -56,6 +56,7 @@ func newWorld(t *testing.T) *world {
 	cfg.Admins = []int64{admin}
 	cfg.Telegram.Token, cfg.Telegram.APIEndpoint = srv.Token(), srv.Endpoint()
 	cfg.Telegram.PollTimeout = time.Second
+	cfg.QuietHours = config.QuietHours{Start: "00:00", End: "00:00"} // none: the journey runs at any hour
 	cfg.Telegram.Rate = config.Rate{Global: 1000, PrivateChat: 1000, GroupPerMinute: 1000}
 	engine := commands.New(cfg, time.Now, commands.WithBotUsername(srv.BotUsername()), commands.WithReminders(reminders.New(cfg, st, time.Now, nil)))
 	svc, err := bot.New(cfg, st, engine, nil)

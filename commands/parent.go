@@ -352,7 +352,7 @@ func (e *Engine) claimDecision(ctx context.Context, t *turn, rest string) error 
 		if decision == storage.ClaimRejected {
 			msg = "Giáo viên chủ nhiệm chưa xác nhận " + pupilName + " có thẻ BHYT. Bạn vui lòng liên hệ thầy/cô để kiểm tra lại."
 		}
-		if err := t.send(ctx, fmt.Sprintf("claim/%d/parent", id), parent.ChatID, msg, nil); err != nil {
+		if err := t.sendToParent(ctx, fmt.Sprintf("claim/%d/parent", id), parent.ChatID, msg); err != nil {
 			return err
 		}
 	}

@@ -159,3 +159,31 @@ func TestIsHasCardText(t *testing.T) {
 		}
 	}
 }
+
+// TestClaimAnswerHeldInQuietHours: a teacher deciding at night does not wake the parent.
+func TestClaimAnswerHeldInQuietHours(t *testing.T) {
+	f := newFixture(t)
+	f.now = time.Date(2026, 11, 25, 22, 30, 0, 0, f.cfg.Location())
+	msgs := f.send(uParent, "Con tôi đã có thẻ")
+	data := buttonData(msgs)
+	msgs = f.press(uTeacher, data[1])
+	for _, m := range msgs {
+		switch m.ChatID {
+		case uParent:
+			want := time.Date(2026, 11, 26, 7, 0, 0, 0, f.cfg.Location())
+			if !m.NotBefore.Equal(want) {
+				t.Errorf("parent message not before %v, want %v", m.NotBefore, want)
+			}
+		case uTeacher:
+			if !m.NotBefore.IsZero() {
+				t.Errorf("teacher reply held until %v", m.NotBefore)
+			}
+			if !strings.Contains(m.Text, "đối tượng khác") {
+				t.Errorf("teacher reply %q", m.Text)
+			}
+		}
+	}
+	if len(msgs) != 2 {
+		t.Errorf("messages %+v", msgs)
+	}
+}
