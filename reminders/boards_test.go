@@ -21,6 +21,7 @@ func view(t *testing.T, w *world, fn func(tx *storage.Tx) error) {
 }
 
 func TestBoardsFromStorage(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := w.service()
 	ctx := context.Background()
@@ -93,6 +94,7 @@ func TestBoardsFromStorage(t *testing.T) {
 
 // TestWorkbookFromStorage reads the exported file back with excelize.
 func TestWorkbookFromStorage(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := w.service()
 	w.clock.Set(at(t, "2026-W48", time.Friday, 16, 0))
@@ -143,6 +145,7 @@ func TestWorkbookFromStorage(t *testing.T) {
 }
 
 func TestBoardMessages(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := w.service()
 	ctx := context.Background()
@@ -185,6 +188,7 @@ func TestBoardMessages(t *testing.T) {
 // TestLargeSchoolBoard: a school of 60 classes with long names splits into parts that each
 // fit a Telegram message; its chart goes as a document.
 func TestLargeSchoolBoard(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := w.service()
 	ctx := context.Background()
@@ -249,6 +253,7 @@ func TestLargeSchoolBoard(t *testing.T) {
 }
 
 func TestSlug(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"Sóc Trăng / Mỹ Tú":     "soc-trang-my-tu",
 		"Đắk Lắk":               "dak-lak",
@@ -262,6 +267,7 @@ func TestSlug(t *testing.T) {
 }
 
 func TestSchoolUnitsRepeatedNames(t *testing.T) {
+	t.Parallel()
 	figs := []storage.WeekFigure{
 		{Class: storage.Class{ID: 1, SchoolID: 1, Name: "1A", Enrolment: 30, SchoolName: "Trường TH Số 1", AreaPath: "Cà Mau / Xã A"}},
 		{Class: storage.Class{ID: 2, SchoolID: 2, Name: "1A", Enrolment: 30, SchoolName: "Trường TH Số 1", AreaPath: "Cà Mau / Xã B"}},

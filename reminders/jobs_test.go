@@ -22,6 +22,7 @@ func runJob(t *testing.T, w *world, s *Service, job string) Result {
 
 // TestJobRecipients: each job reaches exactly the right people, once.
 func TestJobRecipients(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := w.service()
 	w.clock.Set(at(t, "2026-W48", time.Monday, 8, 0))
@@ -94,6 +95,7 @@ func TestJobRecipients(t *testing.T) {
 }
 
 func TestTeacherReminderText(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := w.service()
 	w.clock.Set(at(t, "2026-W48", time.Monday, 8, 0))
@@ -122,6 +124,7 @@ func TestTeacherReminderText(t *testing.T) {
 
 // TestAfterDeadline: the final wording once, then nothing; no parent reminder.
 func TestAfterDeadline(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	w.cfg.Campaign.Deadline = "2026-11-25" // Wednesday of W48
 	s := w.service()

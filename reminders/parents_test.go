@@ -12,6 +12,7 @@ import (
 )
 
 func TestParentReminderText(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := w.service()
 	w.clock.Set(at(t, "2026-W48", time.Wednesday, 19, 0))
@@ -60,6 +61,7 @@ func TestParentReminderText(t *testing.T) {
 
 // TestParentQuietHours: a parent reminder run at 22:30 waits for 07:00 the next morning.
 func TestParentQuietHours(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	w.cfg.Schedules.ParentReminder = "30 22 * * WED"
 	s := w.service()
@@ -96,6 +98,7 @@ func TestParentQuietHours(t *testing.T) {
 }
 
 func TestQuietUntil(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := w.service()
 	day := func(h, m int) time.Time { return time.Date(2026, 11, 25, h, m, 0, 0, hcm) }
@@ -123,6 +126,7 @@ func TestQuietUntil(t *testing.T) {
 }
 
 func TestCardData(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		data           string
 		student, class int64
@@ -148,6 +152,7 @@ func TestCardData(t *testing.T) {
 }
 
 func TestPaymentAmount(t *testing.T) {
+	t.Parallel()
 	for months, want := range map[int]int{3: 157950, 6: 315900, 12: 631800, 1: 52650} {
 		if got := PaymentAmount(631800, months); got != want {
 			t.Errorf("%d months: %d, want %d", months, got, want)

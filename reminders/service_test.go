@@ -22,6 +22,7 @@ func jobsOf(rs []Result) []string {
 // TestTickAcrossWeeks drives the real default cron specs with a fake clock over two weeks:
 // each job runs at its time, once a week, and not before.
 func TestTickAcrossWeeks(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := w.service()
 	ctx := context.Background()
@@ -78,6 +79,7 @@ func TestTickAcrossWeeks(t *testing.T) {
 // TestCatchUpAfterRestart: a run missed while the bot was down is caught up by Start on a new
 // Service over the same database, within the window; outside it, it is not.
 func TestCatchUpAfterRestart(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	t.Run("within window", func(t *testing.T) {
 		w := newWorld(t)
@@ -161,6 +163,7 @@ func TestCatchUpAfterRestart(t *testing.T) {
 }
 
 func TestRunLedgerAndScoped(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := w.service()
 	ctx := context.Background()
@@ -225,6 +228,7 @@ func TestRunLedgerAndScoped(t *testing.T) {
 // TestRunRollsBackWithCaller: Run writes in the caller's transaction; if the caller fails,
 // neither the ledger nor the outbox keeps anything.
 func TestRunRollsBackWithCaller(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := w.service()
 	ctx := context.Background()
@@ -248,6 +252,7 @@ func TestRunRollsBackWithCaller(t *testing.T) {
 }
 
 func TestLatestScheduled(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	w.cfg.Schedules.ParentReminder = "30 22 * * *"
 	s := w.service()
@@ -273,6 +278,7 @@ func TestLatestScheduled(t *testing.T) {
 }
 
 func TestStartRejectsBadSpecAndStopWithoutStart(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	w.cfg.Schedules.OfficerLeaderboard = "every saturday"
 	s := w.service()
