@@ -37,10 +37,7 @@ func (in *intake) apply(ctx context.Context, up tgbotapi.Update) error {
 	u, handle := convert(up)
 	bo := in.busy
 	for {
-		var (
-			applied bool
-			menu    *menuChange
-		)
+		var applied bool
 		err := in.store.Update(ctx, func(tx *storage.Tx) error {
 			fresh, err := tx.MarkUpdate(ctx, u.ID)
 			if err != nil || !fresh {
@@ -57,9 +54,6 @@ func (in *intake) apply(ctx context.Context, up tgbotapi.Update) error {
 					return err
 				}
 			}
-			if in.menus != nil {
-				menu = in.menus.check(ctx, tx, u)
-			}
 			return in.setOffset(ctx, tx, u.ID+1)
 		})
 		switch {
@@ -69,7 +63,7 @@ func (in *intake) apply(ctx context.Context, up tgbotapi.Update) error {
 				return nil
 			}
 			in.log.Info("update applied", "update_id", u.ID, "chat_id", u.ChatID, "callback", u.IsCallback())
-			in.after(ctx, u, menu)
+			in.after(ctx, u, true)
 			return nil
 		case ctx.Err() != nil:
 			return fmt.Errorf("bot: apply update %d: %w", u.ID, ctx.Err())
@@ -84,7 +78,7 @@ func (in *intake) apply(ctx context.Context, up tgbotapi.Update) error {
 		in.log.Error("update failed: handler error, apologising", "update_id", u.ID, "chat_id", u.ChatID, "error", err)
 		ferr := in.fail(ctx, u)
 		if ferr == nil {
-			in.after(ctx, u, nil)
+			in.after(ctx, u, false)
 			return nil
 		}
 		if storage.IsBusy(ferr) && ctx.Err() == nil {
@@ -154,9 +148,9 @@ func (in *intake) fail(ctx context.Context, u commands.Update) error {
 	})
 }
 
-// after runs what follows a commit: wake the sender, acknowledge a button press, sync
-// the chat's menu. Failures here are logged: the update itself is done.
-func (in *intake) after(ctx context.Context, u commands.Update, menu *menuChange) {
+// after runs what follows a commit: wake the sender, acknowledge a button press, queue
+// a check of the chat's menu. Failures here are logged: the update itself is done.
+func (in *intake) after(ctx context.Context, u commands.Update, handled bool) {
 	if in.notify != nil {
 		in.notify()
 	}
@@ -167,7 +161,7 @@ func (in *intake) after(ctx context.Context, u commands.Update, menu *menuChange
 		}
 		cancel()
 	}
-	if menu != nil {
-		in.menus.apply(ctx, in.store, menu)
+	if handled && in.menus != nil {
+		in.menus.touched(u)
 	}
 }

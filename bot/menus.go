@@ -21,22 +21,26 @@ import (
 // menu of all private chats.
 type menuSync struct {
 	client *Client
+	store  *storage.Store
 	admins map[int64]bool
 	log    *slog.Logger
+	wake   chan struct{}
 
-	mu    sync.Mutex
-	cache map[int64]string
+	mu      sync.Mutex
+	cache   map[int64]string // chat → hash of the menu set
+	pending map[int64]int64  // chat → user, to check
 }
 
-// menuChange is a chat whose menu must be set after the update commits.
+// menuChange is a chat whose menu must be set.
 type menuChange struct {
 	chatID int64
 	items  []commands.MenuItem
 	hash   string
 }
 
-func newMenuSync(client *Client, admins []int64, log *slog.Logger) *menuSync {
-	m := &menuSync{client: client, admins: map[int64]bool{}, log: log, cache: map[int64]string{}}
+func newMenuSync(client *Client, store *storage.Store, admins []int64, log *slog.Logger) *menuSync {
+	m := &menuSync{client: client, store: store, admins: map[int64]bool{}, log: log,
+		cache: map[int64]string{}, pending: map[int64]int64{}, wake: make(chan struct{}, 1)}
 	for _, id := range admins {
 		m.admins[id] = true
 	}
@@ -56,19 +60,82 @@ func menuHash(items []commands.MenuItem) string {
 // defaultMenu is the menu of every private chat without roles.
 func defaultMenu() []commands.MenuItem { return commands.Menu(nil) }
 
-// check runs inside the update's transaction, after the handler, so it sees role
-// changes the update made. It returns the change to apply after commit, or nil.
-func (m *menuSync) check(ctx context.Context, tx *storage.Tx, u commands.Update) *menuChange {
+// touched queues a check of the chat's menu; it is called after an update committed,
+// so the check sees the roles the update gave or took.
+func (m *menuSync) touched(u commands.Update) {
 	if u.ChatType != "private" || u.UserID == 0 {
+		return
+	}
+	m.mu.Lock()
+	m.pending[u.ChatID] = u.UserID
+	m.mu.Unlock()
+	select {
+	case m.wake <- struct{}{}:
+	default:
+	}
+}
+
+// run checks queued chats until ctx ends.
+func (m *menuSync) run(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-m.wake:
+		}
+		m.mu.Lock()
+		pending := m.pending
+		m.pending = map[int64]int64{}
+		m.mu.Unlock()
+		for chat, user := range pending {
+			if c := m.check(ctx, chat, user); c != nil {
+				m.apply(ctx, c)
+			}
+		}
+	}
+}
+
+// check compares the menu of the user's roles with the one last set in the chat.
+func (m *menuSync) check(ctx context.Context, chatID, userID int64) *menuChange {
+	var (
+		roles []storage.Role
+		old   string
+	)
+	m.mu.Lock()
+	old, cached := m.cache[chatID]
+	m.mu.Unlock()
+	err := m.store.View(ctx, func(tx *storage.Tx) error {
+		var err error
+		if roles, err = tx.RolesOfUser(ctx, userID); err != nil {
+			return err
+		}
+		if cached {
+			return nil
+		}
+		v, err := tx.Value(ctx, menuKey(chatID))
+		switch {
+		case errors.Is(err, storage.ErrNotFound):
+			old = menuHash(defaultMenu())
+		case err != nil:
+			return err
+		default:
+			old = v
+		}
+		return nil
+	})
+	if err != nil {
+		if ctx.Err() == nil {
+			m.log.Warn("menu: check", "chat_id", chatID, "error", err)
+		}
 		return nil
 	}
-	roles, err := tx.RolesOfUser(ctx, u.UserID)
-	if err != nil {
-		m.log.Warn("menu: roles", "chat_id", u.ChatID, "error", err)
-		return nil
+	if !cached {
+		m.mu.Lock()
+		m.cache[chatID] = old
+		m.mu.Unlock()
 	}
 	var names []string
-	if m.admins[u.UserID] {
+	if m.admins[userID] {
 		names = append(names, storage.RoleAdmin)
 	}
 	for _, r := range roles {
@@ -77,39 +144,19 @@ func (m *menuSync) check(ctx context.Context, tx *storage.Tx, u commands.Update)
 	slices.Sort(names)
 	names = slices.Compact(names)
 	items := commands.Menu(names)
-	hash := menuHash(items)
-
-	m.mu.Lock()
-	old, ok := m.cache[u.ChatID]
-	m.mu.Unlock()
-	if !ok {
-		v, err := tx.Value(ctx, menuKey(u.ChatID))
-		switch {
-		case errors.Is(err, storage.ErrNotFound):
-			old = menuHash(defaultMenu())
-		case err != nil:
-			m.log.Warn("menu: stored hash", "chat_id", u.ChatID, "error", err)
-			return nil
-		default:
-			old = v
-		}
-		m.mu.Lock()
-		m.cache[u.ChatID] = old
-		m.mu.Unlock()
+	if hash := menuHash(items); hash != old {
+		return &menuChange{chatID: chatID, items: items, hash: hash}
 	}
-	if old == hash {
-		return nil
-	}
-	return &menuChange{chatID: u.ChatID, items: items, hash: hash}
+	return nil
 }
 
 // apply sets the chat's menu and then remembers it; on failure the next update retries.
-func (m *menuSync) apply(ctx context.Context, store *storage.Store, c *menuChange) {
+func (m *menuSync) apply(ctx context.Context, c *menuChange) {
 	if err := m.client.SetCommands(ctx, c.chatID, c.items); err != nil {
 		m.log.Warn("menu: setMyCommands failed", "chat_id", c.chatID, "error", err)
 		return
 	}
-	err := store.Update(ctx, func(tx *storage.Tx) error {
+	err := m.store.Update(ctx, func(tx *storage.Tx) error {
 		return tx.SetValue(ctx, menuKey(c.chatID), c.hash)
 	})
 	if err != nil {

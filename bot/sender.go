@@ -161,15 +161,22 @@ type commitItem struct {
 
 // state is the scheduler's own; only Run's goroutine touches it.
 type state struct {
-	known     map[int64]bool // queued, in flight or awaiting commit
-	high, low []*job
-	busy      map[int64]bool // chats with a message in flight
-	dropping  map[int64]bool // chats whose drop is not committed yet
-	free      int
-	paused    time.Time
-	nextPoll  time.Time
-	lastFull  bool
+	known      map[int64]bool // queued, in flight or awaiting commit
+	high, low  []*job
+	busy       map[int64]bool // chats with a message in flight
+	dropping   map[int64]bool // chats whose drop is not committed yet
+	free       int
+	paused     time.Time
+	nextPoll   time.Time
+	lastFull   bool
+	lastRefill time.Time
 }
+
+// commitLinger is how long outcomes gather before they are written in one transaction.
+const commitLinger = 5 * time.Millisecond
+
+// minRefillGap is the least time between two reads of the outbox prompted by Notify.
+const minRefillGap = 5 * time.Millisecond
 
 // Run sends until ctx ends; then it stops dispatching, lets in-flight sends finish
 // (aborting them after StopGrace), commits every outcome and returns.
@@ -209,10 +216,19 @@ func (s *Sender) Run(ctx context.Context) error {
 		s.notified = false
 		s.mu.Unlock()
 		now := s.opt.Now()
-		if notified || !now.Before(st.nextPoll) || (st.lastFull && len(st.high)+len(st.low) < s.opt.Batch/2) {
+		wait := time.Duration(-1)
+		if notified && now.Sub(st.lastRefill) < minRefillGap {
+			// Coalesce a burst of Notify calls into one read of the outbox.
+			wait = minRefillGap - now.Sub(st.lastRefill)
+			s.mu.Lock()
+			s.notified = true
+			s.mu.Unlock()
+		} else if notified || !now.Before(st.nextPoll) || (st.lastFull && len(st.high)+len(st.low) < s.opt.Batch/2) {
 			s.refill(ctx, st)
 		}
-		wait := s.dispatch(st, jobs)
+		if d := s.dispatch(st, jobs); wait < 0 || d < wait {
+			wait = d
+		}
 		if !timer.Stop() {
 			select {
 			case <-timer.C:
@@ -335,6 +351,7 @@ func (s *Sender) count(f func(*SenderStats)) {
 func (s *Sender) refill(ctx context.Context, st *state) {
 	now := s.opt.Now()
 	st.nextPoll = now.Add(s.opt.Poll)
+	st.lastRefill = now
 	limit := len(st.known) + s.opt.Batch
 	var (
 		msgs     []storage.Message
@@ -557,6 +574,15 @@ func (s *Sender) commitLoop(stop <-chan struct{}, done chan<- struct{}) {
 		if !stopping {
 			select {
 			case <-s.cwake:
+			case <-stop:
+				stopping = true
+			}
+		}
+		if !stopping {
+			// Let a few more outcomes gather: one transaction for many messages leaves
+			// the single SQLite writer to the update loop most of the time.
+			select {
+			case <-time.After(commitLinger):
 			case <-stop:
 				stopping = true
 			}

@@ -82,7 +82,7 @@ func New(cfg config.Config, store *storage.Store, handler commands.Handler, logg
 	for _, o := range opts {
 		o(s)
 	}
-	s.menus = newMenuSync(client, cfg.Admins, logger)
+	s.menus = newMenuSync(client, store, cfg.Admins, logger)
 	s.intake = &intake{
 		store: store, handler: handler, client: client, log: logger, menus: s.menus,
 		notify:  s.sender.Notify,
@@ -122,7 +122,16 @@ func (s *Service) Run(ctx context.Context) error {
 		_ = s.sender.Run(sctx)
 	}()
 
+	mctx, stopMenus := context.WithCancel(ctx)
+	menusDone := make(chan struct{})
+	go func() {
+		defer close(menusDone)
+		s.menus.run(mctx)
+	}()
+
 	err := s.runIntake(ctx)
+	stopMenus()
+	<-menusDone
 	stopSender()
 	<-senderDone
 	return err
