@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/bhytbot/bhytbot/bot"
+	"github.com/bhytbot/bhytbot/bot/telegramtest"
+	"github.com/bhytbot/bhytbot/config"
+	"github.com/bhytbot/bhytbot/demo"
+)
+
+func init() {
+	register(subcommand{name: "demo", args: "[-out DIR] [-keep]",
+		summary: "a self-contained run: the real bot against a built-in Bot API fake, three weeks of a campaign, no token, no network",
+		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+			out := fs.String("out", "demo-out", "directory for the transcript, the Excel file and the charts")
+			keep := fs.Bool("keep", false, "keep the demo database in DIR/demo.db, for `bhytbot chat --as ROLE`")
+			return func(ctx context.Context, e *env, args []string) error {
+				if len(args) != 0 {
+					return usagef("takes no arguments")
+				}
+				return runDemo(ctx, e, *out, *keep)
+			}
+		}})
+}
+
+// demoSetup is the fake, the config and the clock shared by demo and chat.
+type demoSetup struct {
+	fake  *telegramtest.Server
+	cfg   config.Config
+	clock *demo.Clock
+}
+
+func newDemoSetup(base config.Config, dbPath string, start time.Time) demoSetup {
+	fake := telegramtest.New(telegramtest.Options{Limits: telegramtest.Limits{
+		GlobalPerSecond: 200, PrivatePerSecond: 20, PrivateBurst: 20}})
+	cfg := base
+	cfg.Telegram.Token = fake.Token()
+	cfg.Telegram.APIEndpoint = fake.Endpoint()
+	cfg.Telegram.Mode = "polling"
+	cfg.Telegram.PollTimeout = time.Second
+	cfg.Telegram.Rate = config.Rate{Global: 100, PrivateChat: 10, GroupPerMinute: 20}
+	cfg.Database.Path = dbPath
+	cfg.Admins = []int64{demo.Admin.ID}
+	cfg.Campaign.Deadline = demo.Deadline
+	cfg.Campaign.SchoolYear = "2025-2026"
+	cfg.AdminHTTP.Listen = ""
+	return demoSetup{fake: fake, cfg: cfg, clock: demo.NewClock(start)}
+}
+
+func (d demoSetup) start(ctx context.Context, log *slog.Logger) (*app, func() error, error) {
+	a, err := newApp(ctx, d.cfg, log, d.clock.Now, bot.WithSenderOptions(bot.SenderOptions{Poll: 50 * time.Millisecond, Now: d.clock.Now}))
+	if err != nil {
+		return nil, nil, err
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- a.run(rctx, false) }()
+	stop := func() error {
+		cancel()
+		return <-done
+	}
+	return a, stop, nil
+}
+
+func runDemo(ctx context.Context, e *env, out string, keep bool) error {
+	started := time.Now()
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	dbPath := filepath.Join(out, "demo.db")
+	if !keep {
+		tmp, err := os.MkdirTemp("", "bhytbot-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		dbPath = filepath.Join(tmp, "demo.db")
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Remove(dbPath + suffix)
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	d := newDemoSetup(e.cfg, dbPath, demo.Start)
+	defer d.fake.Close()
+	a, stop, err := d.start(ctx, log)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "bhytbot demo: bot thật + Bot API giả trên %s, CSDL %s\n", d.fake.URL(), dbPath)
+	res, playErr := demo.Play(ctx, demo.Runtime{Fake: d.fake, Store: a.store, Reminders: a.reminders, Clock: d.clock,
+		Notify: a.channel.Notify, Year: d.cfg.Campaign.SchoolYear, TTL: d.cfg.Invites.TTL, Out: e.stdout, Dir: out})
+	if err := stop(); err != nil && playErr == nil {
+		playErr = err
+	}
+	if playErr != nil {
+		return playErr
+	}
+	fmt.Fprintf(e.stdout, "\nXong trong %s: %d tin nhắn đã gửi. Tệp (Excel, biểu đồ, bản ghi) trong %s/:\n", time.Since(started).Round(100*time.Millisecond), res.Messages, out)
+	for _, f := range res.Files {
+		fmt.Fprintf(e.stdout, "  %s\n", f)
+	}
+	if keep {
+		fmt.Fprintf(e.stdout, "CSDL giữ lại ở %s; nói chuyện với bot: bhytbot chat --as teacher|principal|officer|parent|admin\n", dbPath)
+	}
+	return nil
+}
