@@ -31,7 +31,7 @@ const (
 // fixture is a real store with a small roster, an engine on a fixed clock and a way to
 // drive updates through Engine.Handle in the channel's transaction.
 type fixture struct {
-	t      *testing.T
+	t      testing.TB
 	ctx    context.Context
 	store  *storage.Store
 	engine *Engine
@@ -45,7 +45,7 @@ type fixture struct {
 	schoolID, schoolOutID            int64
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	cfg := config.Default()
