@@ -36,8 +36,8 @@ func (p *player) script(ctx context.Context) error {
 		{ // week 2: Thầy Bình reports late for the first time; Thầy Hùng corrects himself
 			{0, 8, 0, tick},
 			{0, 9, 0, p.says(TeacherLan, "/dadong 6A 9 10", "/chuadong 6A")},
-			{0, 10, 0, p.says(TeacherHung, "/baocao 6B 40 25 5", "/baocao 6B 40 26 5")},
-			{1, 8, 0, p.says(TeacherMai, "/baocao 7A 38 24 6", "/baocao 8A 41 27 5")},
+			{0, 10, 0, p.says(TeacherHung, "/baocao 6B 40 21 5", "/baocao 6B 40 22 5")},
+			{1, 8, 0, p.says(TeacherMai, "/baocao 7A 38 20 6", "/baocao 8A 41 23 5")},
 			{1, 14, 0, p.says(TeacherBinh, "/baocao 2A 30 8 2", "3A: ss 33, tr 9, khac 1")},
 			{1, 15, 0, p.says(TeacherHoa, "/baocao 1A 12/32")},
 			{1, 16, 0, p.says(TeacherPhat, "/baocao 42 40 2")},
@@ -49,11 +49,11 @@ func (p *player) script(ctx context.Context) error {
 			{4, 16, 30, p.says(PrincipalHuong, "/xephang")},
 			{5, 8, 0, tick},
 		},
-		{ // week 3: Ninh Kiều reaches 100%, Mỹ Hương is still under 50%
+		{ // week 3: Ninh Kiều reaches 100%, Mỹ Tú ends near 70%, Mỹ Hương is still under 50%
 			{0, 8, 0, tick},
 			{0, 9, 0, p.says(TeacherLan, "/khac 6A 11")},
-			{0, 9, 30, p.says(TeacherHung, "/baocao 6B 40 27 5")},
-			{1, 8, 0, p.says(TeacherMai, "/baocao 7A 38 24 6", "/baocao 8A 41 28 5")},
+			{0, 9, 30, p.says(TeacherHung, "/baocao 6B 40 23 5")},
+			{1, 8, 0, p.says(TeacherMai, "/baocao 7A 38 21 6", "/baocao 8A 41 24 5")},
 			{1, 10, 0, p.says(TeacherPhat, "/baocao 42 40 2")},
 			{1, 10, 5, p.says(TeacherQuyen, "/baocao 7A 40 38 2")},
 			{1, 11, 0, p.says(TeacherHoa, "/baocao 1A 13/32")},

@@ -37,8 +37,10 @@ type demoSetup struct {
 	clock *demo.Clock
 }
 
-func newDemoSetup(base config.Config, dbPath string, start time.Time) demoSetup {
-	fake := telegramtest.New(telegramtest.Options{Limits: telegramtest.Limits{
+// newDemoSetup starts the fake; firstUpdate continues the update ids of an earlier run (the
+// bot's stored offset confirms every id below it).
+func newDemoSetup(base config.Config, dbPath string, start time.Time, firstUpdate int64) demoSetup {
+	fake := telegramtest.New(telegramtest.Options{FirstUpdateID: int(firstUpdate), Limits: telegramtest.Limits{
 		GlobalPerSecond: 200, PrivatePerSecond: 20, PrivateBurst: 20}})
 	cfg := base
 	cfg.Telegram.Token = fake.Token()
@@ -87,7 +89,7 @@ func runDemo(ctx context.Context, e *env, out string, keep bool) error {
 		os.Remove(dbPath + suffix)
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	d := newDemoSetup(e.cfg, dbPath, demo.Start)
+	d := newDemoSetup(e.cfg, dbPath, demo.Start, 0)
 	defer d.fake.Close()
 	a, stop, err := d.start(ctx, log)
 	if err != nil {

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/bhytbot/bhytbot/demo"
+	"github.com/bhytbot/bhytbot/storage"
+)
+
+func init() {
+	register(subcommand{name: "chat", args: "--as admin|officer|principal|teacher|parent [-out DIR]",
+		summary: "after `demo -keep`, talk to the bot in the terminal as a demo person (buttons are numbered choices)",
+		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
+			as := fs.String("as", "", "who you are: admin, officer, principal, teacher or parent")
+			out := fs.String("out", "demo-out", "the directory `demo -keep` wrote")
+			return func(ctx context.Context, e *env, args []string) error {
+				if len(args) != 0 {
+					return usagef("takes no arguments")
+				}
+				who, ok := demo.ByKey(*as)
+				if !ok {
+					return usagef("--as must be admin, officer, principal, teacher or parent")
+				}
+				dbPath := filepath.Join(*out, "demo.db")
+				if _, err := os.Stat(dbPath); err != nil {
+					return fmt.Errorf("%s not found: run `bhytbot demo -keep` first", dbPath)
+				}
+				return runChat(ctx, e, dbPath, who)
+			}
+		}})
+}
+
+func runChat(ctx context.Context, e *env, dbPath string, who demo.Person) error {
+	st, err := storage.Open(ctx, dbPath)
+	if err != nil {
+		return err
+	}
+	var (
+		clock  string
+		offset int64
+	)
+	err = st.View(ctx, func(tx *storage.Tx) error {
+		if offset, err = tx.Offset(ctx); err != nil {
+			return err
+		}
+		clock, err = tx.Value(ctx, demo.ClockKey)
+		return err
+	})
+	st.Close()
+	if errors.Is(err, storage.ErrNotFound) {
+		return fmt.Errorf("%s is not a finished demo database: run `bhytbot demo -keep` again", dbPath)
+	}
+	if err != nil {
+		return err
+	}
+	start, err := time.Parse(time.RFC3339, strings.TrimSpace(clock))
+	if err != nil {
+		return fmt.Errorf("demo clock %q: %w", clock, err)
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	d := newDemoSetup(e.cfg, dbPath, start, offset)
+	defer d.fake.Close()
+	a, stop, err := d.start(ctx, log)
+	if err != nil {
+		return err
+	}
+	chatErr := demo.Chat(ctx, demo.Runtime{Fake: d.fake, Store: a.store, Reminders: a.reminders, Clock: d.clock,
+		Notify: a.channel.Notify, Year: d.cfg.Campaign.SchoolYear, TTL: d.cfg.Invites.TTL}, who, e.stdin, e.stdout)
+	if err := stop(); err != nil && chatErr == nil {
+		chatErr = err
+	}
+	fmt.Fprintln(e.stdout)
+	return chatErr
+}
