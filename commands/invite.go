@@ -146,6 +146,7 @@ func (e *Engine) cmdStart(ctx context.Context, t *turn, args string) error {
 	if err := t.tx.Audit(ctx, t.u.UserID, "grant_role", inv.Role+" "+scopeString(inv.Scope)+" invite="+code+" by="+strconv.FormatInt(inv.CreatedBy, 10)); err != nil {
 		return fmt.Errorf("commands: start: %w", err)
 	}
+	e.log.Info("role granted", "user_id", t.u.UserID, "role", inv.Role, "scope", scopeString(inv.Scope), "invited_by", inv.CreatedBy)
 	who, err := e.loadCaller(ctx, t.tx, t.u.UserID)
 	if err != nil {
 		return err
