@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/bhytbot/bhytbot/metrics"
 	"strconv"
 	"strings"
 
@@ -33,6 +34,7 @@ func (e *Engine) textReport(ctx context.Context, t *turn) (handled bool, err err
 	case perr != nil:
 		var re *ReportError
 		if errors.As(perr, &re) {
+			metrics.ReportsRejected.WithLabelValues(re.Code.String()).Inc()
 			return true, t.reply(ctx, "⚠️ "+vntext.EscapeHTML(re.Error()), nil)
 		}
 		return true, fmt.Errorf("commands: report: %w", perr)
@@ -58,6 +60,10 @@ func (e *Engine) submitReport(ctx context.Context, t *turn, cl storage.Class, in
 		return e.rosterNotice(ctx, t, cl)
 	}
 	if err := checkFigures(in.Enrolment, in.ThroughSchool, in.Other); err != nil {
+		var re *ReportError
+		if errors.As(err, &re) {
+			metrics.ReportsRejected.WithLabelValues(re.Code.String()).Inc()
+		}
 		return t.reply(ctx, "⚠️ "+vntext.EscapeHTML(err.Error()), nil)
 	}
 	if in.Enrolment != cl.Enrolment {
@@ -72,6 +78,7 @@ func (e *Engine) submitReport(ctx context.Context, t *turn, cl storage.Class, in
 	if err != nil {
 		return fmt.Errorf("commands: report: %w", err)
 	}
+	metrics.ReportsAccepted.WithLabelValues(source).Inc()
 	detail := fmt.Sprintf("report=%d class=%d week=%s enrolment=%d school=%d other=%d source=%s", id, cl.ID, r.Week, r.Enrolment, r.ThroughSchool, r.Other, source)
 	if err := t.tx.Audit(ctx, t.u.UserID, "report", detail); err != nil {
 		return fmt.Errorf("commands: report: %w", err)

@@ -3,6 +3,7 @@ package commands
 import (
 	"context"
 	"fmt"
+	"github.com/bhytbot/bhytbot/metrics"
 	"slices"
 	"strconv"
 	"strings"
@@ -174,6 +175,7 @@ func (e *Engine) rosterReport(ctx context.Context, tx *storage.Tx, u Update, cl 
 	if err != nil {
 		return storage.Report{}, fmt.Errorf("commands: roster report: %w", err)
 	}
+	metrics.ReportsAccepted.WithLabelValues(storage.SourceRoster).Inc()
 	detail := fmt.Sprintf("report=%d class=%d week=%s enrolment=%d school=%d other=%d source=roster", id, cl.ID, r.Week, r.Enrolment, school, other)
 	if err := tx.Audit(ctx, u.UserID, "report", detail); err != nil {
 		return storage.Report{}, fmt.Errorf("commands: roster report: %w", err)
