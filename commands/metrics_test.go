@@ -11,7 +11,9 @@ import (
 
 // TestReportMetrics: accepted reports count by source, rejected ones by fault.
 func TestReportMetrics(t *testing.T) {
-	accepted := func() float64 { return testutil.ToFloat64(metrics.ReportsAccepted.WithLabelValues(storage.SourceMessage)) }
+	accepted := func() float64 {
+		return testutil.ToFloat64(metrics.ReportsAccepted.WithLabelValues(storage.SourceMessage))
+	}
 	rejected := func() float64 {
 		return testutil.ToFloat64(metrics.ReportsRejected.WithLabelValues(CodeExceedsEnrolment.String()))
 	}
