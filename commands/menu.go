@@ -8,25 +8,28 @@ var menuCommands = []MenuItem{
 	{"huongdan", "Hướng dẫn sử dụng"},
 	{"toi", "Thông tin và vai trò của tôi"},
 	{"con", "Tình trạng thẻ BHYT của con tôi"},
+	{"cothe", "Báo con tôi đã có thẻ BHYT"},
 	{"baocao", "Báo cáo số thẻ BHYT của lớp"},
 	{"huy", "Hủy thao tác đang làm"},
 	{"lop", "Xem tình hình các lớp"},
 	{"chuadong", "Học sinh chưa có thẻ BHYT"},
 	{"dadong", "Học sinh đã có thẻ BHYT"},
 	{"khac", "Ghi nhận học sinh có thẻ diện khác"},
+	{"xoadong", "Bỏ đánh dấu học sinh ghi nhầm"},
 	{"xephang", "Bảng xếp hạng tỷ lệ tham gia BHYT"},
 	{"guingay", "Gửi nhắc nhở ngay"},
 	{"xuat", "Xuất báo cáo Excel"},
 	{"moi", "Tạo mã mời"},
+	{"thuhoi", "Thu hồi mã mời"},
 }
 
 // menuByRole lists the commands each role adds to everyone's menu.
 var menuByRole = map[string][]string{
 	"":                    {"start", "huongdan", "toi"},
-	storage.RoleTeacher:   {"baocao", "huy", "lop", "chuadong", "dadong", "khac", "moi"},
-	storage.RolePrincipal: {"xephang", "lop", "moi"},
-	storage.RoleOfficer:   {"xephang", "guingay", "xuat", "moi"},
-	storage.RoleParent:    {"con", "huongdan"},
+	storage.RoleTeacher:   {"baocao", "huy", "lop", "chuadong", "dadong", "khac", "xoadong", "moi", "thuhoi"},
+	storage.RolePrincipal: {"xephang", "lop", "moi", "thuhoi"},
+	storage.RoleOfficer:   {"xephang", "guingay", "xuat", "moi", "thuhoi"},
+	storage.RoleParent:    {"con", "cothe", "huongdan"},
 }
 
 // Menu returns the command menu of a user with the given roles (role names as in storage,

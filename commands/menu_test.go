@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"github.com/bhytbot/bhytbot/config"
 	"slices"
 	"testing"
 	"unicode/utf8"
@@ -22,11 +23,11 @@ func TestMenu(t *testing.T) {
 	}{
 		{"nobody", nil, []string{"start", "huongdan", "toi"}},
 		{"unknown role", []string{"janitor"}, []string{"start", "huongdan", "toi"}},
-		{"teacher", []string{"teacher"}, []string{"start", "huongdan", "toi", "baocao", "huy", "lop", "chuadong", "dadong", "khac", "moi"}},
-		{"principal", []string{"principal"}, []string{"start", "huongdan", "toi", "lop", "xephang", "moi"}},
-		{"officer", []string{"officer"}, []string{"start", "huongdan", "toi", "xephang", "guingay", "xuat", "moi"}},
-		{"parent", []string{"parent"}, []string{"start", "huongdan", "toi", "con"}},
-		{"teacher and parent, twice", []string{"parent", "teacher", "teacher"}, []string{"start", "huongdan", "toi", "con", "baocao", "huy", "lop", "chuadong", "dadong", "khac", "moi"}},
+		{"teacher", []string{"teacher"}, []string{"start", "huongdan", "toi", "baocao", "huy", "lop", "chuadong", "dadong", "khac", "xoadong", "moi", "thuhoi"}},
+		{"principal", []string{"principal"}, []string{"start", "huongdan", "toi", "lop", "xephang", "moi", "thuhoi"}},
+		{"officer", []string{"officer"}, []string{"start", "huongdan", "toi", "xephang", "guingay", "xuat", "moi", "thuhoi"}},
+		{"parent", []string{"parent"}, []string{"start", "huongdan", "toi", "con", "cothe"}},
+		{"teacher and parent, twice", []string{"parent", "teacher", "teacher"}, []string{"start", "huongdan", "toi", "con", "cothe", "baocao", "huy", "lop", "chuadong", "dadong", "khac", "xoadong", "moi", "thuhoi"}},
 		{"admin", []string{"admin"}, menuNames(menuCommands)},
 	}
 	for _, tt := range tests {
@@ -52,6 +53,16 @@ func TestMenuItemsValidForTelegram(t *testing.T) {
 		}
 		if n := utf8.RuneCountInString(it.Description); n < 3 || n > 256 {
 			t.Errorf("command %q: description length %d", it.Command, n)
+		}
+	}
+}
+
+// TestMenuCommandsAreHandled: every command a menu offers is one the engine understands.
+func TestMenuCommandsAreHandled(t *testing.T) {
+	known := New(config.Default(), nil).commands()
+	for _, it := range menuCommands {
+		if _, ok := known[it.Command]; !ok {
+			t.Errorf("menu offers /%s, which the engine does not handle", it.Command)
 		}
 	}
 }
