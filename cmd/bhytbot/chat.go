@@ -20,7 +20,7 @@ func init() {
 		summary: "after `demo -keep`, talk to the bot in the terminal as a demo person (buttons are numbered choices)",
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			as := fs.String("as", "", "who you are: admin, officer, principal, teacher or parent")
-			out := fs.String("out", "demo-out", "the directory `demo -keep` wrote")
+			out := fs.String("out", "demo-out", "the directory that demo -keep wrote")
 			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) != 0 {
 					return usagef("takes no arguments")

@@ -20,7 +20,7 @@ func init() {
 		summary: "a self-contained run: the real bot against a built-in Bot API fake, three weeks of a campaign, no token, no network",
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			out := fs.String("out", "demo-out", "directory for the transcript, the Excel file and the charts")
-			keep := fs.Bool("keep", false, "keep the demo database in DIR/demo.db, for `bhytbot chat --as ROLE`")
+			keep := fs.Bool("keep", false, "keep the demo database in DIR/demo.db, for bhytbot chat --as ROLE")
 			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) != 0 {
 					return usagef("takes no arguments")
