@@ -40,6 +40,10 @@ type Message struct {
 	Photo     []byte // PNG; FileName names it
 	Document  []byte // e.g. an .xlsx
 	FileName  string
+	// Render is an opaque spec from which the sender draws the photo or document at send time
+	// (bot.WithRenderer) instead of carrying its bytes; Photo or Document is then empty but
+	// not nil, to say which of the two it is.
+	Render    string
 	NotBefore time.Time // held until then (quiet hours)
 	Attempts  int
 	CreatedAt time.Time
@@ -59,28 +63,11 @@ func (m Message) Kind() string {
 // Enqueue writes a message to the outbox; it returns false (and changes nothing) when a
 // message with the same dedupe key was enqueued before.
 func (tx *Tx) Enqueue(ctx context.Context, m Message) (bool, error) {
-	if m.DedupeKey == "" {
-		return false, fmt.Errorf("storage: enqueue: empty dedupe key")
+	args, err := enqueueArgs(m, tx.now)
+	if err != nil {
+		return false, err
 	}
-	var buttons string
-	if len(m.Buttons) > 0 {
-		b, err := json.Marshal(m.Buttons)
-		if err != nil {
-			return false, fmt.Errorf("storage: enqueue: %w", err)
-		}
-		buttons = string(b)
-	}
-	data := m.Photo
-	if data == nil {
-		data = m.Document
-	}
-	var notBefore int64
-	if !m.NotBefore.IsZero() {
-		notBefore = unix(m.NotBefore)
-	}
-	res, err := tx.tx.ExecContext(ctx, `INSERT INTO outbox (dedupe_key, chat_id, priority, kind, text, buttons, file_name, file_data, not_before, created_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
-		m.DedupeKey, m.ChatID, m.Priority, m.Kind(), m.Text, buttons, m.FileName, data, notBefore, unix(tx.now))
+	res, err := tx.tx.ExecContext(ctx, enqueueSQL, args...)
 	if err != nil {
 		return false, fmt.Errorf("storage: enqueue: %w", err)
 	}
@@ -90,7 +77,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
 
 // PendingMessages returns up to limit messages due at `now`, replies first, then by age.
 func (tx *Tx) PendingMessages(ctx context.Context, now time.Time, limit int) ([]Message, error) {
-	rows, err := tx.tx.QueryContext(ctx, `SELECT id, dedupe_key, chat_id, priority, kind, text, buttons, file_name, file_data, not_before, attempts, created_at
+	rows, err := tx.tx.QueryContext(ctx, `SELECT id, dedupe_key, chat_id, priority, kind, text, buttons, file_name, file_data, render, not_before, attempts, created_at
 FROM outbox WHERE status = 'pending' AND not_before <= ? ORDER BY priority DESC, id LIMIT ?`, unix(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("storage: pending messages: %w", err)
@@ -104,13 +91,16 @@ FROM outbox WHERE status = 'pending' AND not_before <= ? ORDER BY priority DESC,
 			data               []byte
 			notBefore, created int64
 		)
-		if err := rows.Scan(&m.ID, &m.DedupeKey, &m.ChatID, &m.Priority, &kind, &m.Text, &buttons, &m.FileName, &data, &notBefore, &m.Attempts, &created); err != nil {
+		if err := rows.Scan(&m.ID, &m.DedupeKey, &m.ChatID, &m.Priority, &kind, &m.Text, &buttons, &m.FileName, &data, &m.Render, &notBefore, &m.Attempts, &created); err != nil {
 			return nil, fmt.Errorf("storage: pending messages: %w", err)
 		}
 		if buttons != "" {
 			if err := json.Unmarshal([]byte(buttons), &m.Buttons); err != nil {
 				return nil, fmt.Errorf("storage: message %d buttons: %w", m.ID, err)
 			}
+		}
+		if data == nil && kind != "text" {
+			data = []byte{}
 		}
 		switch kind {
 		case "photo":
