@@ -23,6 +23,7 @@ type SenderOptions struct {
 	RetryMax    time.Duration    // longest retry delay (10m)
 	StopGrace   time.Duration    // how long in-flight sends may finish after stop (2.5s)
 	Now         func() time.Time // clock (time.Now)
+	Render      Renderer         // draws attachments given as a spec (see WithRenderer)
 }
 
 func (o SenderOptions) withDefaults() SenderOptions {
@@ -506,6 +507,9 @@ func (s *Sender) deliver(ctx context.Context, j *job) result {
 	r := result{job: j, done: j.done}
 	if m.Kind() == "text" && strings.TrimSpace(m.Text) == "" {
 		r.out, r.reason = outDead, "empty text"
+		return r
+	}
+	if !s.attach(ctx, j, &m, &r) {
 		return r
 	}
 	for i := j.done; i < len(parts); i++ {

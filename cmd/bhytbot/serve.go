@@ -64,7 +64,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, clock func
 	}
 	a.reminders = reminders.New(cfg, st, clock, log)
 	a.engine = commands.New(cfg, clock, commands.WithReminders(a.reminders), commands.WithBotUsername(username), commands.WithLogger(log))
-	a.channel, err = bot.New(cfg, st, a.engine, log, opts...)
+	a.channel, err = bot.New(cfg, st, a.engine, log, append(opts[:len(opts):len(opts)], bot.WithRenderer(reminders.RenderAttachment))...)
 	if err != nil {
 		st.Close()
 		return nil, err
