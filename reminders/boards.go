@@ -19,14 +19,47 @@ const ChartPhotoMaxRows = 50
 // carried-forward figures (see Unit), and the school's rank among the schools of its area.
 // After the campaign deadline the board has the final wording.
 func (s *Service) SchoolBoard(ctx context.Context, tx *storage.Tx, schoolID int64, week string) (Board, error) {
-	return s.schoolBoard(ctx, tx, newBoardCache(), schoolID, week)
+	f, err := s.schoolFigures(ctx, tx, schoolID, week)
+	if err != nil {
+		return Board{}, err
+	}
+	return s.schoolBoardOf(f, schoolID)
 }
 
 // AreaBoard builds the board of an area (at its path, e.g. "Sóc Trăng / Mỹ Tú") for an ISO
 // week: the schools of the area and of every area below it, aggregated from their classes.
 // The path "" means the whole roster (every top-level area).
 func (s *Service) AreaBoard(ctx context.Context, tx *storage.Tx, areaPath string, week string) (Board, error) {
-	return s.areaBoard(ctx, tx, newBoardCache(), areaPath, week)
+	f, err := s.areaFigures(ctx, tx, areaPath, week)
+	if err != nil {
+		return Board{}, err
+	}
+	return s.areaBoardOf(f, areaPath)
+}
+
+// schoolFigures reads the figures a school's board needs: those of its area (for its rank).
+func (s *Service) schoolFigures(ctx context.Context, tx *storage.Tx, schoolID int64, week string) (*figures, error) {
+	if err := s.checkWeek(week); err != nil {
+		return nil, err
+	}
+	school, err := tx.SchoolByID(ctx, schoolID)
+	if err != nil {
+		return nil, fmt.Errorf("reminders: school %d: %w", schoolID, err)
+	}
+	return s.loadFigures(ctx, tx, school.AreaPath, week)
+}
+
+// areaFigures reads the figures of an area's board ("" for the whole roster).
+func (s *Service) areaFigures(ctx context.Context, tx *storage.Tx, areaPath, week string) (*figures, error) {
+	if err := s.checkWeek(week); err != nil {
+		return nil, err
+	}
+	if areaPath != "" {
+		if _, err := tx.AreaByPath(ctx, areaPath); err != nil {
+			return nil, fmt.Errorf("reminders: area %q: %w", areaPath, err)
+		}
+	}
+	return s.loadFigures(ctx, tx, areaPath, week)
 }
 
 // Workbook renders an area's board for an ISO week as the official template's .xlsx and names
@@ -52,72 +85,64 @@ func WorkbookFileName(areaPath, week string) string {
 
 // BoardMessages returns the messages that show a board to chatID, for on-demand use (/xephang,
 // /xuat): the text (split into parts of at most TelegramMessageLimit), the chart, and for an
-// area the Excel workbook. The scope chooses the board: a school, the school of a class, an
-// area, or (no id set, an admin) each top-level area in turn. The messages have
+// area the Excel workbook, drawn now. The scope chooses the board: a school, the school of a
+// class, an area, or (no id set, an admin) each top-level area in turn. The messages have
 // PriorityReply and dedupe keys keyPrefix + "/1", "/2"… for the text parts, "/chart" and
 // "/xlsx" (with "/a<area id>" inserted after keyPrefix for an admin's several areas).
 func (s *Service) BoardMessages(ctx context.Context, tx *storage.Tx, sc storage.Scope, week string, chatID int64, keyPrefix string) ([]storage.Message, error) {
-	c := newBoardCache()
+	schoolID := sc.SchoolID
 	switch {
 	case sc.SchoolID != 0:
-		return s.schoolMessages(ctx, tx, c, sc.SchoolID, week, chatID, keyPrefix, storage.PriorityReply)
 	case sc.ClassID != 0:
 		cl, err := tx.ClassByID(ctx, sc.ClassID)
 		if err != nil {
 			return nil, fmt.Errorf("reminders: board of class %d: %w", sc.ClassID, err)
 		}
-		return s.schoolMessages(ctx, tx, c, cl.SchoolID, week, chatID, keyPrefix, storage.PriorityReply)
+		schoolID = cl.SchoolID
 	case sc.AreaID != 0:
 		a, err := tx.AreaByID(ctx, sc.AreaID)
 		if err != nil {
 			return nil, fmt.Errorf("reminders: board of area %d: %w", sc.AreaID, err)
 		}
-		return s.areaMessages(ctx, tx, c, a.Path, week, chatID, keyPrefix, storage.PriorityReply)
+		return s.areaBoardMessagesNow(ctx, tx, a.Path, week, chatID, keyPrefix)
 	case sc.StudentID != 0:
 		return nil, fmt.Errorf("reminders: a pupil's scope has no board")
-	}
-	tops, err := tx.TopAreas(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("reminders: board messages: %w", err)
-	}
-	var out []storage.Message
-	for _, a := range tops {
-		ms, err := s.areaMessages(ctx, tx, c, a.Path, week, chatID, keyPrefix+"/a"+strconv.FormatInt(a.ID, 10), storage.PriorityReply)
+	default:
+		tops, err := tx.TopAreas(ctx)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("reminders: board messages: %w", err)
 		}
-		out = append(out, ms...)
+		var out []storage.Message
+		for _, a := range tops {
+			ms, err := s.areaBoardMessagesNow(ctx, tx, a.Path, week, chatID, keyPrefix+"/a"+strconv.FormatInt(a.ID, 10))
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ms...)
+		}
+		return out, nil
 	}
-	return out, nil
-}
-
-// boardCache keeps what one run has computed, so that a school's or an area's figures, board,
-// chart and workbook are built once however many recipients share them.
-type boardCache struct {
-	schoolFigs map[string][]storage.WeekFigure // by school id and week
-	areas      map[string]*areaData            // by path and week
-	charts     map[string]chartFile            // by "s<id>/week" or "a<path>/week"
-	workbooks  map[string][]byte               // by area path and week
-}
-
-type areaData struct {
-	area  storage.Area
-	units []Unit
-	ids   []int64 // school id of each unit
-}
-
-type chartFile struct {
-	data []byte
-	rows int
-}
-
-func newBoardCache() *boardCache {
-	return &boardCache{
-		schoolFigs: map[string][]storage.WeekFigure{},
-		areas:      map[string]*areaData{},
-		charts:     map[string]chartFile{},
-		workbooks:  map[string][]byte{},
+	f, err := s.schoolFigures(ctx, tx, schoolID, week)
+	if err != nil {
+		return nil, err
 	}
+	ms, err := s.schoolMessages(f, schoolID, chatID, keyPrefix, storage.PriorityReply)
+	if err != nil {
+		return nil, err
+	}
+	return drawAttachments(ctx, ms)
+}
+
+func (s *Service) areaBoardMessagesNow(ctx context.Context, tx *storage.Tx, areaPath, week string, chatID int64, prefix string) ([]storage.Message, error) {
+	f, err := s.areaFigures(ctx, tx, areaPath, week)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := s.areaMessages(f, areaPath, chatID, prefix, storage.PriorityReply)
+	if err != nil {
+		return nil, err
+	}
+	return drawAttachments(ctx, ms)
 }
 
 func (s *Service) checkWeek(week string) error {
@@ -127,73 +152,8 @@ func (s *Service) checkWeek(week string) error {
 	return nil
 }
 
-// figuresOfSchool returns (and caches) the week figures of a school's classes.
-func (s *Service) figuresOfSchool(ctx context.Context, tx *storage.Tx, c *boardCache, schoolID int64, week string) ([]storage.WeekFigure, error) {
-	key := strconv.FormatInt(schoolID, 10) + "/" + week
-	if f, ok := c.schoolFigs[key]; ok {
-		return f, nil
-	}
-	f, err := tx.BoardFigures(ctx, "", schoolID, s.cfg.Campaign.SchoolYear, week)
-	if err != nil {
-		return nil, fmt.Errorf("reminders: figures of school %d: %w", schoolID, err)
-	}
-	c.schoolFigs[key] = f
-	return f, nil
-}
-
-// areaUnits returns (and caches) the schools of an area as units.
-func (s *Service) areaUnits(ctx context.Context, tx *storage.Tx, c *boardCache, areaPath, week string) (*areaData, error) {
-	key := areaPath + "/" + week
-	if d, ok := c.areas[key]; ok {
-		return d, nil
-	}
-	var (
-		a    storage.Area
-		figs []storage.WeekFigure
-		err  error
-	)
-	if areaPath == "" {
-		a, figs, err = s.rosterFigures(ctx, tx, week)
-	} else {
-		a, err = tx.AreaByPath(ctx, areaPath)
-		if err != nil {
-			return nil, fmt.Errorf("reminders: area %q: %w", areaPath, err)
-		}
-		figs, err = tx.BoardFigures(ctx, areaPath, 0, s.cfg.Campaign.SchoolYear, week)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reminders: figures of area %q: %w", areaPath, err)
-	}
-	units, ids := schoolUnits(figs)
-	d := &areaData{area: a, units: units, ids: ids}
-	c.areas[key] = d
-	return d, nil
-}
-
 // AllAreasTitle is the title of the whole roster's board (every top-level area).
 const AllAreasTitle = "Tất cả khu vực"
-
-// rosterFigures returns the figures of every top-level area, as one pseudo-area titled by the
-// only top-level area's path or AllAreasTitle.
-func (s *Service) rosterFigures(ctx context.Context, tx *storage.Tx, week string) (storage.Area, []storage.WeekFigure, error) {
-	tops, err := tx.TopAreas(ctx)
-	if err != nil {
-		return storage.Area{}, nil, err
-	}
-	a := storage.Area{Name: AllAreasTitle, Path: AllAreasTitle}
-	if len(tops) == 1 {
-		a = tops[0]
-	}
-	var all []storage.WeekFigure
-	for _, t := range tops {
-		figs, err := tx.BoardFigures(ctx, t.Path, 0, s.cfg.Campaign.SchoolYear, week)
-		if err != nil {
-			return a, nil, err
-		}
-		all = append(all, figs...)
-	}
-	return a, all, nil
-}
 
 func (s *Service) newBoard(title, week string, units []Unit) Board {
 	now := s.clock()
@@ -207,38 +167,6 @@ func (s *Service) newBoard(title, week string, units []Unit) Board {
 		Now:              now,
 		Final:            s.final(now),
 	}
-}
-
-func (s *Service) schoolBoard(ctx context.Context, tx *storage.Tx, c *boardCache, schoolID int64, week string) (Board, error) {
-	if err := s.checkWeek(week); err != nil {
-		return Board{}, err
-	}
-	school, err := tx.SchoolByID(ctx, schoolID)
-	if err != nil {
-		return Board{}, fmt.Errorf("reminders: school %d: %w", schoolID, err)
-	}
-	figs, err := s.figuresOfSchool(ctx, tx, c, schoolID, week)
-	if err != nil {
-		return Board{}, err
-	}
-	b := s.newBoard(school.Name, week, classUnits(figs))
-	area, err := s.areaUnits(ctx, tx, c, school.AreaPath, week)
-	if err != nil {
-		return Board{}, err
-	}
-	b.AreaRank, b.AreaSize = rankIn(area, schoolID)
-	return b, nil
-}
-
-func (s *Service) areaBoard(ctx context.Context, tx *storage.Tx, c *boardCache, areaPath, week string) (Board, error) {
-	if err := s.checkWeek(week); err != nil {
-		return Board{}, err
-	}
-	d, err := s.areaUnits(ctx, tx, c, areaPath, week)
-	if err != nil {
-		return Board{}, err
-	}
-	return s.newBoard(d.area.Path, week, d.units), nil
 }
 
 // rankIn returns the competition rank of a school among the reported schools of an area
@@ -263,164 +191,101 @@ func rankIn(d *areaData, schoolID int64) (rank, size int) {
 	return rank, len(d.units)
 }
 
-// classUnits turns week figures into class units with carried-forward figures.
-func classUnits(figs []storage.WeekFigure) []Unit {
-	units := make([]Unit, len(figs))
-	for i, f := range figs {
-		units[i] = classUnit(f)
-	}
-	return units
-}
-
-func classUnit(f storage.WeekFigure) Unit {
-	u := Unit{Name: f.Class.Name, Enrolment: f.Class.Enrolment}
-	switch {
-	case f.This != nil:
-		u.Enrolment, u.ThroughSchool, u.Other, u.Reported = f.This.Enrolment, f.This.ThroughSchool, f.This.Other, true
-	case f.Previous != nil:
-		u.Enrolment, u.ThroughSchool, u.Other, u.LastWeek = f.Previous.Enrolment, f.Previous.ThroughSchool, f.Previous.Other, f.Previous.Week
-	}
-	if f.Previous != nil {
-		u.Prev = &Figure{Enrolment: f.Previous.Enrolment, Insured: f.Previous.Insured()}
-	}
-	return u
-}
-
-// schoolUnits aggregates class figures into one unit per school, in the order the schools
-// first appear, and returns the school ids alongside. A school's figure is the sum of its
-// classes' carried-forward figures; it has reported when one of its classes has, and its
-// figure for last week exists when one of its classes had one (the others counting with
-// their enrolment and nobody insured). Names that repeat (the same school name in two
-// communes) get their area's last level in brackets.
-func schoolUnits(figs []storage.WeekFigure) ([]Unit, []int64) {
-	var (
-		units []Unit
-		ids   []int64
-		areas []string
-	)
-	index := map[int64]int{}
-	for _, f := range figs {
-		i, ok := index[f.Class.SchoolID]
-		if !ok {
-			i = len(units)
-			index[f.Class.SchoolID] = i
-			units = append(units, Unit{Name: f.Class.SchoolName, Prev: &Figure{}})
-			ids = append(ids, f.Class.SchoolID)
-			areas = append(areas, f.Class.AreaPath)
-		}
-		u, c := &units[i], classUnit(f)
-		u.Enrolment += c.Enrolment
-		u.ThroughSchool += c.ThroughSchool
-		u.Other += c.Other
-		u.Classes++
-		if c.Reported {
-			u.Reported = true
-			u.ClassesReported++
-		} else if c.LastWeek > u.LastWeek {
-			u.LastWeek = c.LastWeek
-		}
-		if c.Prev != nil {
-			u.Prev.Enrolment += c.Prev.Enrolment
-			u.Prev.Insured += c.Prev.Insured
-		} else {
-			u.Prev.Enrolment += f.Class.Enrolment
-		}
-	}
-	hasPrev := make([]bool, len(units))
-	for _, f := range figs {
-		if f.Previous != nil {
-			hasPrev[index[f.Class.SchoolID]] = true
-		}
-	}
-	names := map[string]int{}
-	for i := range units {
-		if !hasPrev[i] {
-			units[i].Prev = nil
-		}
-		if units[i].Reported {
-			units[i].LastWeek = ""
-		}
-		names[units[i].Name]++
-	}
-	for i := range units {
-		if names[units[i].Name] > 1 {
-			last := areas[i]
-			if k := strings.LastIndex(last, storage.PathSep); k >= 0 {
-				last = last[k+len(storage.PathSep):]
-			}
-			units[i].Name += " (" + last + ")"
-		}
-	}
-	return units, ids
-}
-
-func (s *Service) schoolMessages(ctx context.Context, tx *storage.Tx, c *boardCache, schoolID int64, week string, chatID int64, prefix string, prio int) ([]storage.Message, error) {
-	b, err := s.schoolBoard(ctx, tx, c, schoolID, week)
+// schoolMessages are a school's board as messages: the text parts and the chart, whose
+// picture is drawn at send time (see RenderAttachment).
+func (s *Service) schoolMessages(f *figures, schoolID int64, chatID int64, prefix string, prio int) ([]storage.Message, error) {
+	b, err := s.schoolBoardOf(f, schoolID)
 	if err != nil {
 		return nil, err
 	}
 	out := textMessages(RenderSchoolBoard(b), chatID, prefix, prio)
-	chart, err := s.chart(c, "s"+strconv.FormatInt(schoolID, 10), b)
-	if err != nil {
+	if m, ok, err := s.chartMessage(b, chatID, prefix, prio); err != nil {
 		return nil, err
-	}
-	if chart.data != nil {
-		out = append(out, chartMessage(b, chart, chatID, prefix, prio))
+	} else if ok {
+		out = append(out, m)
 	}
 	return out, nil
 }
 
-func (s *Service) areaMessages(ctx context.Context, tx *storage.Tx, c *boardCache, areaPath, week string, chatID int64, prefix string, prio int) ([]storage.Message, error) {
-	b, err := s.areaBoard(ctx, tx, c, areaPath, week)
+// areaMessages are an area's board as messages: the text parts, the chart and the workbook,
+// both drawn at send time.
+func (s *Service) areaMessages(f *figures, areaPath string, chatID int64, prefix string, prio int) ([]storage.Message, error) {
+	b, err := s.areaBoardOf(f, areaPath)
 	if err != nil {
 		return nil, err
 	}
 	out := textMessages(RenderAreaBoard(b), chatID, prefix, prio)
-	chart, err := s.chart(c, "a"+areaPath, b)
+	if m, ok, err := s.chartMessage(b, chatID, prefix, prio); err != nil {
+		return nil, err
+	} else if ok {
+		out = append(out, m)
+	}
+	spec, err := workbookSpec(b, WorkbookFileName(areaPath, b.Week))
 	if err != nil {
 		return nil, err
-	}
-	if chart.data != nil {
-		out = append(out, chartMessage(b, chart, chatID, prefix, prio))
-	}
-	key := areaPath + "/" + week
-	wb, ok := c.workbooks[key]
-	if !ok {
-		if wb, err = AreaWorkbook(b); err != nil {
-			return nil, err
-		}
-		c.workbooks[key] = wb
 	}
 	out = append(out, storage.Message{
 		DedupeKey: prefix + "/xlsx",
 		ChatID:    chatID,
 		Priority:  prio,
-		Text:      "📎 Bảng tổng hợp Excel: " + vntext.EscapeHTML(b.Title) + ", " + formatWeek(week),
-		Document:  wb,
-		FileName:  WorkbookFileName(areaPath, week),
+		Text:      "📎 Bảng tổng hợp Excel: " + vntext.EscapeHTML(b.Title) + ", " + formatWeek(b.Week),
+		Document:  []byte{},
+		FileName:  WorkbookFileName(areaPath, b.Week),
+		Render:    spec,
 	})
 	return out, nil
 }
 
-// chart draws (once per key and week) a board's chart; a board without units or with more
-// than MaxChartRows has none.
-func (s *Service) chart(c *boardCache, key string, b Board) (chartFile, error) {
-	key += "/" + b.Week
-	if f, ok := c.charts[key]; ok {
-		return f, nil
-	}
-	var f chartFile
-	if n := len(b.Units); n > 0 && n <= MaxChartRows {
-		data, err := ChartPNG(b.Title+" — "+formatWeek(b.Week), Rank(b.Units), b.TargetPercent, b.WarnBelowPercent)
-		if err != nil {
-			return f, err
-		}
-		f = chartFile{data: data, rows: n}
-	} else if n > MaxChartRows {
+// chartMessage is a board's chart, to be drawn at send time; a board without units or with
+// more than MaxChartRows has none. A chart of more than ChartPhotoMaxRows goes as a document.
+func (s *Service) chartMessage(b Board, chatID int64, prefix string, prio int) (storage.Message, bool, error) {
+	n := len(b.Units)
+	if n > MaxChartRows {
 		s.log.Info("chart skipped: too many rows", "board", b.Title, "rows", n, "max", MaxChartRows)
 	}
-	c.charts[key] = f
-	return f, nil
+	if n == 0 || n > MaxChartRows {
+		return storage.Message{}, false, nil
+	}
+	name := "bieu-do-" + slug(b.Title) + "-" + b.Week + ".png"
+	spec, err := chartSpec(b, name)
+	if err != nil {
+		return storage.Message{}, false, err
+	}
+	m := storage.Message{
+		DedupeKey: prefix + "/chart",
+		ChatID:    chatID,
+		Priority:  prio,
+		Text:      "📊 Biểu đồ tỷ lệ tham gia BHYT: " + vntext.EscapeHTML(b.Title) + ", " + formatWeek(b.Week),
+		FileName:  name,
+		Render:    spec,
+	}
+	if n > ChartPhotoMaxRows {
+		m.Document = []byte{}
+	} else {
+		m.Photo = []byte{}
+	}
+	return m, true, nil
+}
+
+// drawAttachments draws now the photos and documents of messages that carry a Render spec.
+func drawAttachments(ctx context.Context, ms []storage.Message) ([]storage.Message, error) {
+	for i := range ms {
+		m := &ms[i]
+		if m.Render == "" {
+			continue
+		}
+		_, data, err := RenderAttachment(ctx, m.Render)
+		if err != nil {
+			return nil, err
+		}
+		if m.Photo != nil {
+			m.Photo = data
+		} else {
+			m.Document = data
+		}
+		m.Render = ""
+	}
+	return ms, nil
 }
 
 func textMessages(text string, chatID int64, prefix string, prio int) []storage.Message {
@@ -430,22 +295,6 @@ func textMessages(text string, chatID int64, prefix string, prio int) []storage.
 		out[i] = storage.Message{DedupeKey: prefix + "/" + strconv.Itoa(i+1), ChatID: chatID, Priority: prio, Text: p}
 	}
 	return out
-}
-
-func chartMessage(b Board, f chartFile, chatID int64, prefix string, prio int) storage.Message {
-	m := storage.Message{
-		DedupeKey: prefix + "/chart",
-		ChatID:    chatID,
-		Priority:  prio,
-		Text:      "📊 Biểu đồ tỷ lệ tham gia BHYT: " + vntext.EscapeHTML(b.Title) + ", " + formatWeek(b.Week),
-		FileName:  "bieu-do-" + slug(b.Title) + "-" + b.Week + ".png",
-	}
-	if f.rows > ChartPhotoMaxRows {
-		m.Document = f.data
-	} else {
-		m.Photo = f.data
-	}
-	return m
 }
 
 // slug folds s to lower-case ASCII words joined by "-": "Sóc Trăng / Mỹ Tú" → "soc-trang-my-tu".

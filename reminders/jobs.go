@@ -3,6 +3,7 @@ package reminders
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -34,109 +35,141 @@ func (s *Service) period(now time.Time) (period, boardWeek string, final bool) {
 }
 
 // runJob builds a job's messages for the recipients at or below areaPath and enqueues them.
+// The figures of every class at or below areaPath are read once; each recipient's message
+// is built from them in memory and written at once through one prepared statement, so that
+// memory stays flat however many recipients there are.
 func (s *Service) runJob(ctx context.Context, tx *storage.Tx, job, areaPath, trigger string) (Result, error) {
 	now := s.clock()
 	period, week, final := s.period(now)
 	res := Result{Job: job, Week: storage.WeekOf(now, s.loc), Trigger: trigger, Final: final}
-	var (
-		msgs []storage.Message
-		n    int
-		err  error
-	)
-	switch job {
-	case config.JobTeacherReminder:
-		msgs, n, err = s.teacherMessages(ctx, tx, areaPath, period, week, final)
-	case config.JobPrincipalLeaderboard:
-		msgs, n, err = s.principalMessages(ctx, tx, areaPath, period, week)
-	case config.JobOfficerLeaderboard:
-		msgs, n, err = s.officerMessages(ctx, tx, areaPath, period, week)
-	case config.JobParentReminder:
-		if !final {
-			msgs, n, err = s.parentMessages(ctx, tx, areaPath, period, week, now)
-		}
-	default:
+	if !slices.Contains(config.Jobs, job) {
 		return res, fmt.Errorf("%w %q", errUnknownJob, job)
 	}
+	if job == config.JobParentReminder && final {
+		return res, nil
+	}
+	enq, err := tx.Enqueuer(ctx)
 	if err != nil {
 		return res, fmt.Errorf("reminders: %s: %w", job, err)
 	}
-	res.Recipients = n
-	for _, m := range msgs {
-		added, err := tx.Enqueue(ctx, m)
-		if err != nil {
-			return res, fmt.Errorf("reminders: %s: %w", job, err)
-		}
+	defer enq.Close()
+	emit := func(m storage.Message) error {
+		added, err := enq.Enqueue(ctx, m)
 		if added {
 			res.Enqueued++
 		}
+		return err
+	}
+	f, err := s.loadFigures(ctx, tx, areaPath, week)
+	if err != nil {
+		return res, fmt.Errorf("reminders: %s: %w", job, err)
+	}
+	j := jobRun{s: s, f: f, period: period, week: week, final: final, now: now, emit: emit}
+	switch job {
+	case config.JobTeacherReminder:
+		err = s.eachUser(ctx, tx, storage.RoleTeacher, areaPath, j.teacher)
+	case config.JobPrincipalLeaderboard:
+		err = s.eachUser(ctx, tx, storage.RolePrincipal, areaPath, j.principal)
+	case config.JobOfficerLeaderboard:
+		err = s.eachUser(ctx, tx, storage.RoleOfficer, areaPath, j.officer)
+	case config.JobParentReminder:
+		err = s.eachUser(ctx, tx, storage.RoleParent, areaPath, j.parent)
+	}
+	res.Recipients = j.recipients
+	if err != nil {
+		return res, fmt.Errorf("reminders: %s: %w", job, err)
 	}
 	return res, nil
+}
+
+// jobRun is one run of a job: the figures it reads, the period of its dedupe keys, and where
+// its messages go.
+type jobRun struct {
+	s            *Service
+	f            *figures
+	period, week string
+	final        bool
+	now          time.Time
+	emit         func(storage.Message) error
+	recipients   int
+}
+
+// eachUser calls fn with the grants of a role of each user in turn (grants of a user are
+// consecutive, ordered by user then grant), streaming them from storage.
+func (s *Service) eachUser(ctx context.Context, tx *storage.Tx, role, areaPath string, fn func([]storage.RoleHolder) error) error {
+	var grants []storage.RoleHolder
+	err := tx.EachRoleHolder(ctx, role, s.cfg.Campaign.SchoolYear, areaPath, func(h storage.RoleHolder) error {
+		if len(grants) > 0 && grants[0].UserID != h.UserID {
+			if err := fn(grants); err != nil {
+				return err
+			}
+			grants = grants[:0]
+		}
+		grants = append(grants, h)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(grants) > 0 {
+		return fn(grants)
+	}
+	return nil
 }
 
 func userKey(job, period string, userID int64) string {
 	return job + "/" + period + "/u" + strconv.FormatInt(userID, 10)
 }
 
-// principalMessages: one board per (principal, school), its chart drawn once per school.
-func (s *Service) principalMessages(ctx context.Context, tx *storage.Tx, areaPath, period, week string) ([]storage.Message, int, error) {
-	holders, err := tx.RoleHolders(ctx, storage.RolePrincipal, s.cfg.Campaign.SchoolYear, areaPath)
-	if err != nil {
-		return nil, 0, err
-	}
-	c := newBoardCache()
-	var out []storage.Message
-	users := map[int64]bool{}
-	for _, h := range holders {
+// principal: one board per (principal, school), its chart drawn at send time.
+func (j *jobRun) principal(grants []storage.RoleHolder) error {
+	sent := false
+	for _, h := range grants {
 		if h.SchoolID == 0 {
 			continue
 		}
-		prefix := userKey(config.JobPrincipalLeaderboard, period, h.UserID) + "/s" + strconv.FormatInt(h.SchoolID, 10)
-		ms, err := s.schoolMessages(ctx, tx, c, h.SchoolID, week, h.ChatID, prefix, storage.PriorityBroadcast)
+		prefix := userKey(config.JobPrincipalLeaderboard, j.period, h.UserID) + "/s" + strconv.FormatInt(h.SchoolID, 10)
+		ms, err := j.s.schoolMessages(j.f, h.SchoolID, h.ChatID, prefix, storage.PriorityBroadcast)
 		if err != nil {
-			return nil, 0, err
+			return err
 		}
-		out = append(out, ms...)
-		users[h.UserID] = true
+		for _, m := range ms {
+			if err := j.emit(m); err != nil {
+				return err
+			}
+		}
+		sent = true
 	}
-	return out, len(users), nil
+	if sent {
+		j.recipients++
+	}
+	return nil
 }
 
-// officerMessages: one board, chart and workbook per (officer, area).
-func (s *Service) officerMessages(ctx context.Context, tx *storage.Tx, areaPath, period, week string) ([]storage.Message, int, error) {
-	holders, err := tx.RoleHolders(ctx, storage.RoleOfficer, s.cfg.Campaign.SchoolYear, areaPath)
-	if err != nil {
-		return nil, 0, err
-	}
-	c := newBoardCache()
-	var out []storage.Message
-	users := map[int64]bool{}
-	for _, h := range holders {
+// officer: one board, chart and workbook per (officer, area), chart and workbook drawn at
+// send time.
+func (j *jobRun) officer(grants []storage.RoleHolder) error {
+	sent := false
+	for _, h := range grants {
 		if h.AreaID == 0 {
 			continue
 		}
-		prefix := userKey(config.JobOfficerLeaderboard, period, h.UserID) + "/a" + strconv.FormatInt(h.AreaID, 10)
-		ms, err := s.areaMessages(ctx, tx, c, h.AreaPath, week, h.ChatID, prefix, storage.PriorityBroadcast)
+		prefix := userKey(config.JobOfficerLeaderboard, j.period, h.UserID) + "/a" + strconv.FormatInt(h.AreaID, 10)
+		ms, err := j.s.areaMessages(j.f, h.AreaPath, h.ChatID, prefix, storage.PriorityBroadcast)
 		if err != nil {
-			return nil, 0, err
+			return err
 		}
-		out = append(out, ms...)
-		users[h.UserID] = true
-	}
-	return out, len(users), nil
-}
-
-// classFigure returns a class's week figure from its school's figures.
-func (s *Service) classFigure(ctx context.Context, tx *storage.Tx, c *boardCache, schoolID, classID int64, week string) (storage.WeekFigure, bool, error) {
-	figs, err := s.figuresOfSchool(ctx, tx, c, schoolID, week)
-	if err != nil {
-		return storage.WeekFigure{}, false, err
-	}
-	for _, f := range figs {
-		if f.Class.ID == classID {
-			return f, true, nil
+		for _, m := range ms {
+			if err := j.emit(m); err != nil {
+				return err
+			}
 		}
+		sent = true
 	}
-	return storage.WeekFigure{}, false, nil
+	if sent {
+		j.recipients++
+	}
+	return nil
 }
 
 // underTarget reports whether a class unit's carried-forward figure misses the target.
@@ -144,74 +177,50 @@ func (s *Service) underTarget(u Unit) bool {
 	return lightOf(u.Insured(), u.Enrolment, s.cfg.Campaign.TargetPercent, s.cfg.Campaign.WarnBelowPercent) != LightGreen
 }
 
-// groupByUser splits role holders (ordered by user) into runs of one user each.
-func groupByUser(hs []storage.RoleHolder) [][]storage.RoleHolder {
-	var out [][]storage.RoleHolder
-	for i := 0; i < len(hs); {
-		j := i + 1
-		for j < len(hs) && hs[j].UserID == hs[i].UserID {
-			j++
-		}
-		out = append(out, hs[i:j])
-		i = j
-	}
-	return out
-}
-
-// teacherMessages: before the deadline, one reminder per teacher listing their classes that
-// have not reported this week and are under the target (none: no message); after it, one
-// final message per teacher with their classes' final figures.
-func (s *Service) teacherMessages(ctx context.Context, tx *storage.Tx, areaPath, period, week string, final bool) ([]storage.Message, int, error) {
-	holders, err := tx.RoleHolders(ctx, storage.RoleTeacher, s.cfg.Campaign.SchoolYear, areaPath)
-	if err != nil {
-		return nil, 0, err
-	}
-	c := newBoardCache()
-	var out []storage.Message
-	for _, grants := range groupByUser(holders) {
-		var lines []teacherLine
-		schools := map[int64]bool{}
-		for _, h := range grants {
-			if h.ClassID == 0 {
-				continue
-			}
-			f, ok, err := s.classFigure(ctx, tx, c, h.SchoolID, h.ClassID, week)
-			if err != nil {
-				return nil, 0, err
-			}
-			if !ok {
-				continue
-			}
-			u := classUnit(f)
-			if !final && (u.Reported || !s.underTarget(u)) {
-				continue
-			}
-			lines = append(lines, teacherLine{unit: u, school: h.SchoolName, fig: f})
-			schools[h.SchoolID] = true
-		}
-		if len(lines) == 0 {
+// teacher: before the deadline, one reminder per teacher listing their classes that have
+// not reported this week and are under the target (none: no message); after it, one final
+// message per teacher with their classes' final figures.
+func (j *jobRun) teacher(grants []storage.RoleHolder) error {
+	s := j.s
+	var lines []teacherLine
+	schools := map[int64]bool{}
+	for _, h := range grants {
+		if h.ClassID == 0 {
 			continue
 		}
-		var text string
-		if final {
-			text = s.teacherFinalText(lines, len(schools) > 1)
-		} else {
-			text = s.teacherReminderText(lines, len(schools) > 1, week)
+		cf, ok := j.f.class(h.ClassID)
+		if !ok {
+			continue
 		}
-		out = append(out, storage.Message{
-			DedupeKey: userKey(config.JobTeacherReminder, period, grants[0].UserID),
-			ChatID:    grants[0].ChatID,
-			Priority:  storage.PriorityBroadcast,
-			Text:      text,
-		})
+		u := classUnit(cf)
+		if !j.final && (u.Reported || !s.underTarget(u)) {
+			continue
+		}
+		lines = append(lines, teacherLine{unit: u, school: h.SchoolName, fig: cf})
+		schools[h.SchoolID] = true
 	}
-	return out, len(out), nil
+	if len(lines) == 0 {
+		return nil
+	}
+	var text string
+	if j.final {
+		text = s.teacherFinalText(lines, len(schools) > 1)
+	} else {
+		text = s.teacherReminderText(lines, len(schools) > 1, j.week)
+	}
+	j.recipients++
+	return j.emit(storage.Message{
+		DedupeKey: userKey(config.JobTeacherReminder, j.period, grants[0].UserID),
+		ChatID:    grants[0].ChatID,
+		Priority:  storage.PriorityBroadcast,
+		Text:      text,
+	})
 }
 
 type teacherLine struct {
 	unit   Unit
 	school string
-	fig    storage.WeekFigure
+	fig    *storage.ClassFigure
 }
 
 func (l teacherLine) name(withSchool bool) string {
@@ -265,8 +274,8 @@ func (s *Service) teacherReminderText(lines []teacherLine, withSchool bool, week
 	}
 	first := lines[0]
 	through, other := 0, 0
-	if first.fig.Previous != nil {
-		through, other = first.fig.Previous.ThroughSchool, first.fig.Previous.Other
+	if first.fig.Prev.Has() {
+		through, other = int(first.fig.Prev.ThroughSchool), int(first.fig.Prev.Other)
 	}
 	b.WriteString("\nBáo cáo bằng một tin nhắn, ví dụ:\n<code>/baocao ")
 	b.WriteString(vntext.EscapeHTML(first.unit.Name))

@@ -1,6 +1,7 @@
 package reminders
 
 import (
+	"bytes"
 	"context"
 	"slices"
 	"strings"
@@ -10,6 +11,19 @@ import (
 	"github.com/bhytbot/bhytbot/config"
 	"github.com/bhytbot/bhytbot/storage"
 )
+
+// render draws a message's attachment from its spec, as the sender does.
+func render(t *testing.T, m storage.Message, wantName string) []byte {
+	t.Helper()
+	name, data, err := RenderAttachment(context.Background(), m.Render)
+	if err != nil {
+		t.Fatalf("%s: %v", m.DedupeKey, err)
+	}
+	if name != wantName {
+		t.Errorf("%s: rendered %q, want %q", m.DedupeKey, name, wantName)
+	}
+	return data
+}
 
 func runJob(t *testing.T, w *world, s *Service, job string) Result {
 	t.Helper()
@@ -67,17 +81,22 @@ func TestJobRecipients(t *testing.T) {
 	if len(officer) != 6 {
 		t.Errorf("officer keys %v", officer)
 	}
+	// Charts and workbooks are drawn at send time: the rows carry a spec and no bytes, and
+	// the spec draws the file.
 	for _, k := range officer {
 		m := box[k]
 		switch {
 		case strings.HasSuffix(k, "/chart"):
-			if m.Photo == nil {
-				t.Errorf("%s: chart of a small area is not a photo", k)
+			if m.Photo == nil || len(m.Photo) != 0 || !strings.Contains(m.Render, `"kind":"chart"`) {
+				t.Errorf("%s: chart of a small area is not a photo drawn at send time: %d bytes, spec %q", k, len(m.Photo), m.Render)
 			}
-			decodePNG(t, m.Photo)
+			decodePNG(t, render(t, m, m.FileName))
 		case strings.HasSuffix(k, "/xlsx"):
 			if m.Document == nil || !strings.HasPrefix(m.FileName, "bao-cao-bhyt-soc-trang") || !strings.HasSuffix(m.FileName, "-2026-W48.xlsx") {
 				t.Errorf("%s: %q", k, m.FileName)
+			}
+			if data := render(t, m, m.FileName); !bytes.HasPrefix(data, []byte("PK")) {
+				t.Errorf("%s: not an .xlsx", k)
 			}
 		}
 		if m.Priority != storage.PriorityBroadcast {
@@ -86,7 +105,10 @@ func TestJobRecipients(t *testing.T) {
 	}
 	for _, k := range keysOf(box, config.JobPrincipalLeaderboard) {
 		if m := box[k]; strings.HasSuffix(k, "/chart") {
-			decodePNG(t, m.Photo)
+			if m.Photo == nil || len(m.Photo) != 0 {
+				t.Errorf("%s: %d bytes at enqueue time", k, len(m.Photo))
+			}
+			decodePNG(t, render(t, m, m.FileName))
 		}
 	}
 	if got := box["officer-leaderboard/2026-W48/u11/a2/xlsx"].FileName; got != "bao-cao-bhyt-soc-trang-my-tu-2026-W48.xlsx" {

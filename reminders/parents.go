@@ -1,7 +1,6 @@
 package reminders
 
 import (
-	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -76,53 +75,45 @@ func (s *Service) QuietUntil(t time.Time) time.Time {
 	return until
 }
 
-// parentMessages: one reminder per parent per week, for their own uninsured pupils (roster)
-// and their linked classes under target; held until the end of quiet hours.
-func (s *Service) parentMessages(ctx context.Context, tx *storage.Tx, areaPath, period, week string, now time.Time) ([]storage.Message, int, error) {
-	holders, err := tx.RoleHolders(ctx, storage.RoleParent, s.cfg.Campaign.SchoolYear, areaPath)
-	if err != nil {
-		return nil, 0, err
-	}
-	c := newBoardCache()
-	notBefore := s.QuietUntil(now)
-	var out []storage.Message
-	for _, grants := range groupByUser(holders) {
-		var items []storage.RoleHolder
-		seenClass := map[int64]bool{}
-		for _, h := range grants {
-			switch {
-			case h.StudentID != 0:
-				if h.StudentStatus == storage.StatusUninsured {
-					items = append(items, h)
+// parent: one reminder per parent per week, for their own uninsured pupils (roster) and
+// their linked classes under target; held until the end of quiet hours.
+func (j *jobRun) parent(grants []storage.RoleHolder) error {
+	s := j.s
+	var items []storage.RoleHolder
+	var seenClass map[int64]bool
+	for _, h := range grants {
+		switch {
+		case h.StudentID != 0:
+			if h.StudentStatus == storage.StatusUninsured {
+				items = append(items, h)
+			}
+		case h.ClassID != 0:
+			if seenClass[h.ClassID] {
+				continue
+			}
+			cf, ok := j.f.class(h.ClassID)
+			if ok && s.underTarget(classUnit(cf)) {
+				items = append(items, h)
+				if seenClass == nil {
+					seenClass = map[int64]bool{}
 				}
-			case h.ClassID != 0:
-				if seenClass[h.ClassID] {
-					continue
-				}
-				f, ok, err := s.classFigure(ctx, tx, c, h.SchoolID, h.ClassID, week)
-				if err != nil {
-					return nil, 0, err
-				}
-				if ok && s.underTarget(classUnit(f)) {
-					items = append(items, h)
-					seenClass[h.ClassID] = true
-				}
+				seenClass[h.ClassID] = true
 			}
 		}
-		if len(items) == 0 {
-			continue
-		}
-		text, buttons := s.parentText(items, now)
-		out = append(out, storage.Message{
-			DedupeKey: userKey(config.JobParentReminder, period, grants[0].UserID),
-			ChatID:    grants[0].ChatID,
-			Priority:  storage.PriorityBroadcast,
-			Text:      text,
-			Buttons:   buttons,
-			NotBefore: notBefore,
-		})
 	}
-	return out, len(out), nil
+	if len(items) == 0 {
+		return nil
+	}
+	text, buttons := s.parentText(items, j.now)
+	j.recipients++
+	return j.emit(storage.Message{
+		DedupeKey: userKey(config.JobParentReminder, j.period, grants[0].UserID),
+		ChatID:    grants[0].ChatID,
+		Priority:  storage.PriorityBroadcast,
+		Text:      text,
+		Buttons:   buttons,
+		NotBefore: s.QuietUntil(j.now),
+	})
 }
 
 // PaymentAmount is the premium for a number of months, rounded to the đồng.

@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bhytbot/bhytbot/storage"
 )
 
 // cli runs bhytbot in-process with a database in a temp dir.
@@ -61,7 +64,7 @@ func TestUsage(t *testing.T) {
 func TestMigrateImportBackup(t *testing.T) {
 	c := newCLI(t)
 	code, out, errs := c.run("", "migrate")
-	if code != 0 || !strings.Contains(out, "schema version 1") {
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("schema version %d", storage.LatestVersion())) {
 		t.Fatalf("migrate: %d %q %q", code, out, errs)
 	}
 	csv := filepath.Join(c.dir, "roster.csv")
@@ -82,7 +85,7 @@ func TestMigrateImportBackup(t *testing.T) {
 		t.Fatalf("backup: %d %q %q", code, out, errs)
 	}
 	c.env = []string{"BHYTBOT_DATABASE_PATH=" + backup}
-	if code, out, _ := c.run("", "migrate"); code != 0 || !strings.Contains(out, "schema version 1") {
+	if code, out, _ := c.run("", "migrate"); code != 0 || !strings.Contains(out, fmt.Sprintf("schema version %d", storage.LatestVersion())) {
 		t.Fatalf("backup not a usable database: %q", out)
 	}
 }
