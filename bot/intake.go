@@ -6,11 +6,13 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strconv"
+	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/bhytbot/bhytbot/commands"
+	"github.com/bhytbot/bhytbot/metrics"
 	"github.com/bhytbot/bhytbot/storage"
 )
 
@@ -18,8 +20,16 @@ import (
 const Apology = "Xin lỗi, đã có lỗi khi xử lý tin nhắn của bạn. Vui lòng thử lại sau ít phút."
 
 // intake applies incoming updates exactly once, for the poller and the webhook alike.
-// Each update gets one write transaction holding its processed mark, the sender's
-// touch, the handler's effects and replies, and the next getUpdates offset.
+//
+// A batch of updates (what one getUpdates returned; one update for a webhook call) is
+// applied in ONE write transaction (group commit): each update in its own savepoint
+// holding its processed mark, the sender's touch, the handler's effects and replies.
+// A handler that fails has its savepoint rolled back and, in the same transaction, the
+// update is recorded as processed with an apology queued. The next getUpdates offset is
+// written once, after the last update, and the transaction commits once: an update's
+// effects, its processed mark and the offset past it become durable together, so an
+// update is applied at most once however often Telegram delivers it, also across
+// restarts and retries of the batch.
 type intake struct {
 	store   *storage.Store
 	handler commands.Handler
@@ -31,54 +41,84 @@ type intake struct {
 	busy    backoff   // template for SQLite busy retries
 }
 
-// apply applies one update unless it was applied before. It returns an error only when
-// ctx ended or storage could not record the update at all; the caller retries then.
+// updateState is what a batch's transaction did with one update.
+type updateState int
+
+const (
+	upDuplicate updateState = iota // applied before: skipped
+	upApplied                      // handler's effects committed
+	upFailed                       // handler failed: processed mark and apology committed
+)
+
+// pending is one update of a batch.
+type pending struct {
+	u      commands.Update
+	handle bool
+	state  updateState
+	err    error // the handler's error when upFailed
+}
+
+// updateSavepoint is the savepoint around each update of a batch.
+const updateSavepoint = "bhyt_update"
+
+// apply applies one update unless it was applied before (the webhook's path).
 func (in *intake) apply(ctx context.Context, up tgbotapi.Update) error {
-	u, handle := convert(up)
+	return in.applyBatch(ctx, []tgbotapi.Update{up})
+}
+
+// applyBatch applies updates, in order, in one transaction, skipping those applied
+// before. It returns an error only when ctx ended or storage could not record the
+// updates at all; nothing of the batch is then committed and the caller retries it
+// (Telegram delivers the batch again, the updates already applied are skipped).
+//
+// A busy database aborts and retries the whole batch. Any other failure outside a
+// handler (the transaction itself is broken: a full disk, a savepoint SQLite already
+// rolled back) falls back to applying the updates one by one.
+func (in *intake) applyBatch(ctx context.Context, ups []tgbotapi.Update) error {
+	if len(ups) == 0 {
+		return nil
+	}
+	batch := make([]pending, len(ups))
+	for i, up := range ups {
+		batch[i].u, batch[i].handle = convert(up)
+	}
 	bo := in.busy
 	for {
-		var applied bool
+		start := time.Now()
 		err := in.store.Update(ctx, func(tx *storage.Tx) error {
-			fresh, err := tx.MarkUpdate(ctx, u.ID)
-			if err != nil || !fresh {
-				return err
-			}
-			applied = true
-			if u.UserID != 0 {
-				if err := tx.TouchUser(ctx, storage.User{ID: u.UserID, ChatID: userChat(u), Name: u.Name, Username: u.Username}); err != nil {
-					return err
-				}
-			}
-			if handle {
-				if err := in.handle(ctx, tx, u); err != nil {
-					return err
-				}
-			}
-			return in.setOffset(ctx, tx, u.ID+1)
+			return in.applyTx(ctx, tx, batch)
 		})
 		switch {
 		case err == nil:
-			if !applied {
-				in.log.Debug("update skipped: applied before", "update_id", u.ID)
-				return nil
-			}
-			in.log.Info("update applied", "update_id", u.ID, "chat_id", u.ChatID, "callback", u.IsCallback())
-			in.after(ctx, u, true)
+			in.log.Debug("updates committed", "first_update_id", batch[0].u.ID, "count", len(batch), "took", time.Since(start))
+			in.committed(ctx, batch)
 			return nil
 		case ctx.Err() != nil:
-			return fmt.Errorf("bot: apply update %d: %w", u.ID, ctx.Err())
+			return fmt.Errorf("bot: apply updates %d..%d: %w", batch[0].u.ID, batch[len(batch)-1].u.ID, ctx.Err())
 		case storage.IsBusy(err):
 			wait := bo.next()
-			in.log.Warn("update retry: database busy", "update_id", u.ID, "retry_in", wait)
+			in.log.Warn("updates retry: database busy", "first_update_id", batch[0].u.ID, "count", len(batch), "retry_in", wait)
 			if !sleep(ctx, wait) {
-				return fmt.Errorf("bot: apply update %d: %w", u.ID, ctx.Err())
+				return fmt.Errorf("bot: apply updates %d..%d: %w", batch[0].u.ID, batch[len(batch)-1].u.ID, ctx.Err())
 			}
 			continue
 		}
-		in.log.Error("update failed: handler error, apologising", "update_id", u.ID, "chat_id", u.ChatID, "error", err)
+		if len(ups) > 1 {
+			in.log.Warn("batch not recorded, applying its updates one by one", "first_update_id", batch[0].u.ID, "count", len(batch), "error", err)
+			for _, up := range ups {
+				if err := in.applyBatch(ctx, []tgbotapi.Update{up}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		// One update whose transaction broke: record it as failed in a fresh one.
+		u := batch[0].u
+		in.log.Error("update failed: transaction error, apologising", "update_id", u.ID, "chat_id", u.ChatID, "error", err)
 		ferr := in.fail(ctx, u)
 		if ferr == nil {
-			in.after(ctx, u, false)
+			batch[0].state = upFailed
+			in.committed(ctx, batch)
 			return nil
 		}
 		if storage.IsBusy(ferr) && ctx.Err() == nil {
@@ -91,6 +131,61 @@ func (in *intake) apply(ctx context.Context, up tgbotapi.Update) error {
 		}
 		return fmt.Errorf("bot: record failed update %d: %w", u.ID, ferr)
 	}
+}
+
+// applyTx applies a batch inside tx. A returned error aborts the whole transaction:
+// a busy database, an ended ctx, or storage that cannot record the updates.
+func (in *intake) applyTx(ctx context.Context, tx *storage.Tx, batch []pending) error {
+	var next int64
+	for i := range batch {
+		p := &batch[i]
+		p.state, p.err = upDuplicate, nil
+		if err := tx.Savepoint(ctx, updateSavepoint); err != nil {
+			return err
+		}
+		fresh, err := tx.MarkUpdate(ctx, p.u.ID)
+		if err != nil {
+			return err
+		}
+		if fresh {
+			p.state = upApplied
+			next = max(next, p.u.ID+1)
+			if err := in.effects(ctx, tx, p); err != nil {
+				if storage.IsBusy(err) || ctx.Err() != nil {
+					return err
+				}
+				// Undo this update's writes only; the batch's other updates keep theirs.
+				if err := tx.RollbackTo(ctx, updateSavepoint); err != nil {
+					return err
+				}
+				if err := in.recordFailed(ctx, tx, p.u); err != nil {
+					return err
+				}
+				p.state, p.err = upFailed, err
+			}
+		}
+		if err := tx.ReleaseSavepoint(ctx, updateSavepoint); err != nil {
+			return err
+		}
+	}
+	if next == 0 {
+		return nil // every update applied before: nothing to write
+	}
+	return in.setOffset(ctx, tx, next)
+}
+
+// effects are what applying an update writes besides its processed mark.
+func (in *intake) effects(ctx context.Context, tx *storage.Tx, p *pending) error {
+	if p.u.UserID != 0 {
+		_, err := tx.SeenUser(ctx, storage.User{ID: p.u.UserID, ChatID: userChat(p.u), Name: p.u.Name, Username: p.u.Username})
+		if err != nil {
+			return err
+		}
+	}
+	if p.handle {
+		return in.handle(ctx, tx, p.u)
+	}
+	return nil
 }
 
 // userChat is the private chat of the update's sender (their user id on Telegram).
@@ -125,7 +220,25 @@ func (in *intake) setOffset(ctx context.Context, tx *storage.Tx, next int64) err
 	return tx.SetOffset(ctx, next)
 }
 
-// fail records an update the handler could not apply: processed, offset advanced, and
+// recordFailed records an update the handler could not apply as processed, with an
+// apology queued to its chat.
+func (in *intake) recordFailed(ctx context.Context, tx *storage.Tx, u commands.Update) error {
+	if _, err := tx.MarkUpdate(ctx, u.ID); err != nil {
+		return err
+	}
+	if u.ChatID == 0 {
+		return nil
+	}
+	_, err := tx.Enqueue(ctx, storage.Message{
+		DedupeKey: "apology/" + strconv.FormatInt(u.ID, 10),
+		ChatID:    u.ChatID,
+		Priority:  storage.PriorityReply,
+		Text:      Apology,
+	})
+	return err
+}
+
+// fail records an update whose transaction broke as processed, offset advanced, and
 // an apology queued, in a fresh transaction, so the loop moves on.
 func (in *intake) fail(ctx context.Context, u commands.Update) error {
 	return in.store.Update(ctx, func(tx *storage.Tx) error {
@@ -133,35 +246,78 @@ func (in *intake) fail(ctx context.Context, u commands.Update) error {
 		if err != nil || !fresh {
 			return err
 		}
-		if u.ChatID != 0 {
-			_, err := tx.Enqueue(ctx, storage.Message{
-				DedupeKey: "apology/" + strconv.FormatInt(u.ID, 10),
-				ChatID:    u.ChatID,
-				Priority:  storage.PriorityReply,
-				Text:      Apology,
-			})
-			if err != nil {
-				return err
-			}
+		if err := in.recordFailed(ctx, tx, u); err != nil {
+			return err
 		}
 		return in.setOffset(ctx, tx, u.ID+1)
 	})
 }
 
-// after runs what follows a commit: wake the sender, acknowledge a button press, queue
-// a check of the chat's menu. Failures here are logged: the update itself is done.
-func (in *intake) after(ctx context.Context, u commands.Update, handled bool) {
-	if in.notify != nil {
+// callbackAnswers is how many button presses of a batch are acknowledged at once.
+const callbackAnswers = 8
+
+// committed runs what follows a batch's commit: count and log the updates, wake the
+// sender, acknowledge button presses, queue checks of the chats' menus. Failures here
+// are logged: the updates themselves are done.
+func (in *intake) committed(ctx context.Context, batch []pending) {
+	var (
+		wake    bool
+		answers []commands.Update
+	)
+	for _, p := range batch {
+		u := p.u
+		switch p.state {
+		case upDuplicate:
+			metrics.UpdatesReceived.WithLabelValues("duplicate").Inc()
+			in.log.Debug("update skipped: applied before", "update_id", u.ID)
+			continue
+		case upApplied:
+			in.log.Info("update applied", "update_id", u.ID, "chat_id", u.ChatID, "callback", u.IsCallback())
+		case upFailed:
+			if p.err != nil {
+				in.log.Error("update failed: handler error, apologised", "update_id", u.ID, "chat_id", u.ChatID, "error", p.err)
+			}
+		}
+		kind := "message"
+		if u.IsCallback() {
+			kind = "callback"
+		}
+		metrics.UpdatesReceived.WithLabelValues(kind).Inc()
+		wake = true
+		if u.CallbackID != "" && in.client != nil {
+			answers = append(answers, u)
+		}
+		if p.state == upApplied && in.menus != nil {
+			in.menus.touched(u)
+		}
+	}
+	if wake && in.notify != nil {
 		in.notify()
 	}
-	if u.CallbackID != "" && in.client != nil {
-		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		if err := in.client.AnswerCallback(actx, u.CallbackID); err != nil {
-			in.log.Warn("answer callback failed", "update_id", u.ID, "error", err)
-		}
-		cancel()
+	in.answerCallbacks(ctx, answers)
+}
+
+// answerCallbacks acknowledges button presses, a few at a time.
+func (in *intake) answerCallbacks(ctx context.Context, us []commands.Update) {
+	if len(us) == 0 {
+		return
 	}
-	if handled && in.menus != nil {
-		in.menus.touched(u)
+	sem := make(chan struct{}, callbackAnswers)
+	var wg sync.WaitGroup
+	for _, u := range us {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			if err := in.client.AnswerCallback(actx, u.CallbackID); err != nil {
+				if kind, _, _ := classify(err); kind == failRetryAfter {
+					metrics.TooManyRequests.Inc()
+				}
+				in.log.Warn("answer callback failed", "update_id", u.ID, "error", err)
+			}
+		}()
 	}
+	wg.Wait()
 }

@@ -5,13 +5,15 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/bhytbot/bhytbot/metrics"
 	"github.com/bhytbot/bhytbot/storage"
 )
 
 // poller is our getUpdates loop: it resumes from the stored offset, long-polls with
 // the configured timeout (cancelling ctx ends a poll at once), backs off exponentially
 // with jitter on errors, waits retry_after when told to, and hands each update to the
-// intake, which stores the next offset in the update's own transaction.
+// intake as one batch, which stores the next offset in the batch's transaction; the
+// offset is confirmed to Telegram by the next getUpdates, after that commit.
 type poller struct {
 	client  *Client
 	intake  *intake
@@ -51,26 +53,36 @@ func (p *poller) run(ctx context.Context) error {
 			wait := bo.next()
 			if kind, after, _ := classify(err); kind == failRetryAfter {
 				wait = after
+				metrics.TooManyRequests.Inc()
 			}
 			p.log.Warn("getUpdates failed", "error", err, "retry_in", wait)
 			sleep(ctx, wait)
 			continue
 		}
 		bo.reset()
+		metrics.Polled(time.Now())
+		// Updates before offset were confirmed already (a stale answer): drop them.
+		fresh := ups[:0:0]
 		for _, up := range ups {
-			if int64(up.UpdateID) < offset {
-				continue
+			if int64(up.UpdateID) >= offset {
+				fresh = append(fresh, up)
 			}
-			if err := p.intake.apply(ctx, up); err != nil {
-				if ctx.Err() != nil {
-					break
-				}
-				wait := bo.next()
-				p.log.Error("poller: update not recorded, polling again", "update_id", up.UpdateID, "error", err, "retry_in", wait)
-				sleep(ctx, wait)
+		}
+		if len(fresh) == 0 {
+			continue
+		}
+		if err := p.intake.applyBatch(ctx, fresh); err != nil {
+			if ctx.Err() != nil {
 				break
 			}
-			offset = int64(up.UpdateID) + 1
+			wait := bo.next()
+			p.log.Error("poller: updates not recorded, polling again", "first_update_id", fresh[0].UpdateID, "count", len(fresh), "error", err, "retry_in", wait)
+			sleep(ctx, wait)
+			continue
+		}
+		// Committed: the next getUpdates confirms the batch to Telegram.
+		for _, up := range fresh {
+			offset = max(offset, int64(up.UpdateID)+1)
 		}
 	}
 	p.log.Info("poller stopped", "offset", offset)

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/bhytbot/bhytbot/metrics"
 )
 
 // secretHeader carries the webhook secret Telegram was given in setWebhook.
@@ -54,6 +56,7 @@ func (w *webhook) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		http.Error(rw, "bad request", http.StatusBadRequest)
 		return
 	}
+	metrics.Polled(time.Now())
 	if err := w.intake.apply(r.Context(), up); err != nil {
 		w.log.Error("webhook: update not recorded", "update_id", up.UpdateID, "error", err)
 		http.Error(rw, "unavailable", http.StatusServiceUnavailable)
@@ -80,6 +83,7 @@ func (w *webhook) serve(ctx context.Context, client *Client, ln net.Listener, ur
 		wait := bo.next()
 		if kind, after, _ := classify(err); kind == failRetryAfter {
 			wait = after
+			metrics.TooManyRequests.Inc()
 		}
 		w.log.Error("setWebhook failed", "error", err, "retry_in", wait)
 		sleep(ctx, wait)
