@@ -283,6 +283,7 @@ func (s *Sender) handle(st *state, r result) {
 	item := commitItem{id: m.ID, chatID: m.ChatID, out: r.out, messageID: r.messageID, reason: r.reason}
 	switch r.out {
 	case outPause:
+		countTooMany()
 		until := s.opt.Now().Add(r.retryAfter)
 		if until.After(st.paused) {
 			st.paused = until
@@ -325,6 +326,7 @@ func (s *Sender) handle(st *state, r result) {
 		s.count(func(c *SenderStats) { c.Dropped++ })
 		s.log.Warn("recipient gone: chat deactivated, its messages dropped", "id", m.ID, "chat_id", m.ChatID, "dropped_queued", len(item.extra), "reason", r.reason)
 	}
+	countOutcome(item, m.Kind())
 	s.queueCommit(item)
 }
 
@@ -398,6 +400,7 @@ func (s *Sender) refill(ctx context.Context, st *state) {
 		if inactive[m.ChatID] {
 			s.count(func(c *SenderStats) { c.Dropped++ })
 			s.log.Warn("message dropped: recipient inactive", "id", m.ID, "chat_id", m.ChatID)
+			countOutcome(commitItem{out: outInactive}, m.Kind())
 			s.queueCommit(commitItem{id: m.ID, chatID: m.ChatID, out: outInactive, reason: "recipient inactive"})
 			continue
 		}
