@@ -11,9 +11,10 @@ import (
 
 // poller is our getUpdates loop: it resumes from the stored offset, long-polls with
 // the configured timeout (cancelling ctx ends a poll at once), backs off exponentially
-// with jitter on errors, waits retry_after when told to, and hands each update to the
-// intake as one batch, which stores the next offset in the batch's transaction; the
-// offset is confirmed to Telegram by the next getUpdates, after that commit.
+// with jitter on errors, waits retry_after when told to, and hands what each getUpdates
+// returned (up to 100 updates) to the intake as one batch, which stores the next offset
+// in the batch's transaction; the offset is confirmed to Telegram by the next
+// getUpdates, after that commit.
 type poller struct {
 	client  *Client
 	intake  *intake
