@@ -24,10 +24,10 @@ func schoolUnits(figs []storage.WeekFigure) ([]Unit, []int64) {
 		}
 		cf := storage.ClassFigure{ID: cl.ID, SchoolID: cl.SchoolID, Name: cl.Name, Enrolment: cl.Enrolment}
 		if r := wf.This; r != nil {
-			cf.This = storage.Figures{Week: r.Week, Enrolment: int32(r.Enrolment), ThroughSchool: int32(r.ThroughSchool), Other: int32(r.Other)}
+			cf.This = storage.Figures{Week: r.Week, Enrolment: int16(r.Enrolment), ThroughSchool: int16(r.ThroughSchool), Other: int16(r.Other)}
 		}
 		if r := wf.Previous; r != nil {
-			cf.Prev = storage.Figures{Week: r.Week, Enrolment: int32(r.Enrolment), ThroughSchool: int32(r.ThroughSchool), Other: int32(r.Other)}
+			cf.Prev = storage.Figures{Week: r.Week, Enrolment: int16(r.Enrolment), ThroughSchool: int16(r.ThroughSchool), Other: int16(r.Other)}
 		}
 		c.Classes = append(c.Classes, cf)
 	}

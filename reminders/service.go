@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/bhytbot/bhytbot/config"
+	"github.com/bhytbot/bhytbot/metrics"
 	"github.com/bhytbot/bhytbot/storage"
 	"github.com/robfig/cron/v3"
 )
@@ -96,13 +97,17 @@ func (s *Service) Run(ctx context.Context, tx *storage.Tx, job, trigger string) 
 }
 
 // RunNow runs a job (as Run) in its own write transaction: the path of cron and the CLI.
+// It counts the run (metrics.JobRuns: ran, skipped or failed) and times it, commit included
+// (metrics.JobDuration).
 func (s *Service) RunNow(ctx context.Context, job, trigger string) (Result, error) {
 	var res Result
+	started := time.Now()
 	err := s.store.Update(ctx, func(tx *storage.Tx) error {
 		var err error
 		res, err = s.Run(ctx, tx, job, trigger)
 		return err
 	})
+	observeRun(job, started, res.Skipped, err)
 	if err != nil {
 		return Result{}, err
 	}
@@ -123,7 +128,24 @@ func (s *Service) RunScoped(ctx context.Context, tx *storage.Tx, job, areaPath, 
 			return Result{}, fmt.Errorf("reminders: %s: area %q: %w", job, areaPath, err)
 		}
 	}
-	return s.runJob(ctx, tx, job, areaPath, trigger)
+	started := time.Now()
+	res, err := s.runJob(ctx, tx, job, areaPath, trigger)
+	observeRun(job, started, false, err)
+	return res, err
+}
+
+// observeRun counts a job run by outcome and, unless skipped, times it.
+func observeRun(job string, started time.Time, skipped bool, err error) {
+	switch {
+	case err != nil:
+		metrics.JobRuns.WithLabelValues(job, "failed").Inc()
+	case skipped:
+		metrics.JobRuns.WithLabelValues(job, "skipped").Inc()
+		return
+	default:
+		metrics.JobRuns.WithLabelValues(job, "ran").Inc()
+	}
+	metrics.JobDuration.WithLabelValues(job).Observe(time.Since(started).Seconds())
 }
 
 // IsUnknownJob reports whether err is Run's error for a job name it does not know.

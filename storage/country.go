@@ -1,9 +1,11 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,14 +33,13 @@ type ClassFigure struct {
 	ID, SchoolID int64
 	Name         string
 	Enrolment    int // on the roster
-	HasRoster    bool
 	This, Prev   Figures
 }
 
 // Figures are a report's numbers; Week is "" when there is no report.
 type Figures struct {
 	Week                            string
-	Enrolment, ThroughSchool, Other int32
+	Enrolment, ThroughSchool, Other int16 // each within 0–200
 }
 
 // Has reports whether there is a report.
@@ -114,7 +115,7 @@ func (tx *Tx) CountryFigures(ctx context.Context, areaPath, year, week string) (
 const packedFigures = `(enrolment | (through_school << 10) | (other << 20))`
 
 func unpack(n int64, week string) Figures {
-	return Figures{Week: week, Enrolment: int32(n & 1023), ThroughSchool: int32(n >> 10 & 1023), Other: int32(n >> 20 & 1023)}
+	return Figures{Week: week, Enrolment: int16(n & 1023), ThroughSchool: int16(n >> 10 & 1023), Other: int16(n >> 20 & 1023)}
 }
 
 func (tx *Tx) areaFigures(ctx context.Context, areaPath, year, week string) (*Country, error) {
@@ -139,7 +140,14 @@ func (tx *Tx) areaFigures(ctx context.Context, areaPath, year, week string) (*Co
 	if err != nil {
 		return nil, err
 	}
-	rows, err = tx.tx.QueryContext(ctx, `SELECT c.id, c.school_id, c.name, c.enrolment, c.has_roster,
+	var n int
+	err = tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM areas a CROSS JOIN schools s ON s.area_id = a.id
+CROSS JOIN classes c ON c.school_id = s.id AND c.school_year = ? WHERE `+underArea, year, areaPath, areaPath).Scan(&n)
+	if err != nil {
+		return nil, fmt.Errorf("storage: classes under %q: %w", areaPath, err)
+	}
+	c.Classes = make([]ClassFigure, 0, n)
+	rows, err = tx.tx.QueryContext(ctx, `SELECT c.id, c.school_id, c.name, c.enrolment,
     IFNULL((SELECT `+packedFigures+` FROM reports WHERE class_id = c.id AND week = ? ORDER BY id DESC LIMIT 1), -1),
     IFNULL((SELECT week || ' ' || `+packedFigures+` FROM reports WHERE class_id = c.id AND week < ? ORDER BY week DESC, id DESC LIMIT 1), '')
 FROM areas a
@@ -155,13 +163,13 @@ WHERE `+underArea, week, week, year, areaPath, areaPath)
 	var name, prev sql.RawBytes
 	for rows.Next() {
 		var (
-			cf   ClassFigure
-			this int64
+			cf              ClassFigure
+			enrolment, this int64
 		)
-		if err := rows.Scan(&cf.ID, &cf.SchoolID, &name, &cf.Enrolment, &cf.HasRoster, &this, &prev); err != nil {
+		if err := rows.Scan(&cf.ID, &cf.SchoolID, &name, &enrolment, &this, &prev); err != nil {
 			return nil, fmt.Errorf("storage: figures under %q: %w", areaPath, err)
 		}
-		cf.Name = intern(names, name)
+		cf.Name, cf.Enrolment = intern(names, name), int(enrolment)
 		if this >= 0 {
 			cf.This = unpack(this, week)
 		}
@@ -177,7 +185,7 @@ WHERE `+underArea, week, week, year, areaPath, areaPath)
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("storage: figures under %q: %w", areaPath, err)
 	}
-	sort.Slice(c.Classes, func(i, j int) bool { return c.Classes[i].ID < c.Classes[j].ID })
+	slices.SortFunc(c.Classes, func(a, b ClassFigure) int { return cmp.Compare(a.ID, b.ID) })
 	return c, nil
 }
 
@@ -225,7 +233,7 @@ func (tx *Tx) countryClasses(ctx context.Context, c *Country) error {
 		return fmt.Errorf("storage: country classes: %w", err)
 	}
 	c.Classes = make([]ClassFigure, 0, n)
-	rows, err := tx.tx.QueryContext(ctx, `SELECT id, school_id, name, enrolment, has_roster FROM classes WHERE school_year = ? ORDER BY id`, c.Year)
+	rows, err := tx.tx.QueryContext(ctx, `SELECT id, school_id, name, enrolment FROM classes WHERE school_year = ? ORDER BY id`, c.Year)
 	if err != nil {
 		return fmt.Errorf("storage: country classes: %w", err)
 	}
@@ -233,11 +241,14 @@ func (tx *Tx) countryClasses(ctx context.Context, c *Country) error {
 	names := map[string]string{}
 	var name sql.RawBytes
 	for rows.Next() {
-		var cf ClassFigure
-		if err := rows.Scan(&cf.ID, &cf.SchoolID, &name, &cf.Enrolment, &cf.HasRoster); err != nil {
+		var (
+			cf        ClassFigure
+			enrolment int64
+		)
+		if err := rows.Scan(&cf.ID, &cf.SchoolID, &name, &enrolment); err != nil {
 			return fmt.Errorf("storage: country classes: %w", err)
 		}
-		cf.Name = intern(names, name)
+		cf.Name, cf.Enrolment = intern(names, name), int(enrolment)
 		c.Classes = append(c.Classes, cf)
 	}
 	if err := rows.Err(); err != nil {
@@ -249,18 +260,15 @@ func (tx *Tx) countryClasses(ctx context.Context, c *Country) error {
 // scanWeek reads a week's reports in (class, id) order and stores each class's latest one
 // where slot says (nil: the class needs none).
 func (tx *Tx) scanWeek(ctx context.Context, c *Country, week string, slot func(*ClassFigure) *Figures) error {
-	rows, err := tx.tx.QueryContext(ctx, `SELECT class_id, enrolment, through_school, other FROM reports WHERE week = ? ORDER BY class_id, id`, week)
+	rows, err := tx.tx.QueryContext(ctx, `SELECT class_id, `+packedFigures+` FROM reports WHERE week = ? ORDER BY class_id, id`, week)
 	if err != nil {
 		return fmt.Errorf("storage: reports of %s: %w", week, err)
 	}
 	defer rows.Close()
 	i := 0
 	for rows.Next() {
-		var (
-			classID int64
-			f       = Figures{Week: week}
-		)
-		if err := rows.Scan(&classID, &f.Enrolment, &f.ThroughSchool, &f.Other); err != nil {
+		var classID, packed int64
+		if err := rows.Scan(&classID, &packed); err != nil {
 			return fmt.Errorf("storage: reports of %s: %w", week, err)
 		}
 		for i < len(c.Classes) && c.Classes[i].ID < classID {
@@ -270,7 +278,7 @@ func (tx *Tx) scanWeek(ctx context.Context, c *Country, week string, slot func(*
 			continue // a class of another school year
 		}
 		if p := slot(&c.Classes[i]); p != nil {
-			*p = f
+			*p = unpack(packed, week)
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -282,7 +290,7 @@ func (tx *Tx) scanWeek(ctx context.Context, c *Country, week string, slot func(*
 // lookupPrevious finds, by index, the latest report before the week for every class that
 // has no earlier figure yet.
 func (tx *Tx) lookupPrevious(ctx context.Context, c *Country, before string) error {
-	st, err := tx.tx.PrepareContext(ctx, `SELECT week, enrolment, through_school, other FROM reports
+	st, err := tx.tx.PrepareContext(ctx, `SELECT week, `+packedFigures+` FROM reports
 WHERE class_id = ? AND week < ? ORDER BY week DESC, id DESC LIMIT 1`)
 	if err != nil {
 		return fmt.Errorf("storage: previous reports: %w", err)
@@ -294,16 +302,18 @@ WHERE class_id = ? AND week < ? ORDER BY week DESC, id DESC LIMIT 1`)
 		if cf.Prev.Has() {
 			continue
 		}
-		var f Figures
-		err := st.QueryRowContext(ctx, cf.ID, before).Scan(&f.Week, &f.Enrolment, &f.ThroughSchool, &f.Other)
+		var (
+			week   string
+			packed int64
+		)
+		err := st.QueryRowContext(ctx, cf.ID, before).Scan(&week, &packed)
 		if err == sql.ErrNoRows {
 			continue
 		}
 		if err != nil {
 			return fmt.Errorf("storage: previous report of class %d: %w", cf.ID, err)
 		}
-		f.Week = intern(weeks, []byte(f.Week))
-		cf.Prev = f
+		cf.Prev = unpack(packed, intern(weeks, []byte(week)))
 	}
 	return nil
 }
