@@ -115,9 +115,11 @@ func (in *intake) applyBatch(ctx context.Context, ups []tgbotapi.Update) error {
 		// One update whose transaction broke: record it as failed in a fresh one.
 		u := batch[0].u
 		in.log.Error("update failed: transaction error, apologising", "update_id", u.ID, "chat_id", u.ChatID, "error", err)
-		ferr := in.fail(ctx, u)
+		fresh, ferr := in.fail(ctx, u)
 		if ferr == nil {
-			batch[0].state = upFailed
+			if fresh {
+				batch[0].state = upFailed
+			}
 			in.committed(ctx, batch)
 			return nil
 		}
@@ -226,6 +228,11 @@ func (in *intake) recordFailed(ctx context.Context, tx *storage.Tx, u commands.U
 	if _, err := tx.MarkUpdate(ctx, u.ID); err != nil {
 		return err
 	}
+	return apologise(ctx, tx, u)
+}
+
+// apologise queues the apology for an update the bot could not apply.
+func apologise(ctx context.Context, tx *storage.Tx, u commands.Update) error {
 	if u.ChatID == 0 {
 		return nil
 	}
@@ -240,17 +247,19 @@ func (in *intake) recordFailed(ctx context.Context, tx *storage.Tx, u commands.U
 
 // fail records an update whose transaction broke as processed, offset advanced, and
 // an apology queued, in a fresh transaction, so the loop moves on.
-func (in *intake) fail(ctx context.Context, u commands.Update) error {
-	return in.store.Update(ctx, func(tx *storage.Tx) error {
-		fresh, err := tx.MarkUpdate(ctx, u.ID)
+func (in *intake) fail(ctx context.Context, u commands.Update) (fresh bool, err error) {
+	err = in.store.Update(ctx, func(tx *storage.Tx) error {
+		var err error
+		fresh, err = tx.MarkUpdate(ctx, u.ID)
 		if err != nil || !fresh {
 			return err
 		}
-		if err := in.recordFailed(ctx, tx, u); err != nil {
+		if err := apologise(ctx, tx, u); err != nil {
 			return err
 		}
 		return in.setOffset(ctx, tx, u.ID+1)
 	})
+	return fresh, err
 }
 
 // callbackAnswers is how many button presses of a batch are acknowledged at once.
