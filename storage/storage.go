@@ -57,6 +57,7 @@ func OpenNoMigrate(ctx context.Context, path string, opts ...Option) (*Store, er
 		q.Set("_busy_timeout", "10000")
 		q.Set("_foreign_keys", "on")
 		q.Set("_synchronous", "NORMAL")
+		q.Set("_stmt_cache_size", "64")
 		if extra != "" {
 			q.Set("_txlock", extra)
 		}
@@ -142,6 +143,13 @@ func IsBusy(err error) bool {
 		return se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked
 	}
 	return false
+}
+
+// IsFull reports whether err is SQLite's "database or disk is full": the write fails for
+// want of space, not because of what it writes, and succeeds once space is freed.
+func IsFull(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && se.Code == sqlite3.ErrFull
 }
 
 func unix(t time.Time) int64 { return t.Unix() }

@@ -18,17 +18,11 @@ type User struct {
 }
 
 // TouchUser records that the user wrote to the bot: it creates the user or refreshes their
-// chat and name, and makes them active again (they can receive messages once more).
+// chat and name, and makes them active again (they can receive messages once more). It
+// writes only when something changed (see SeenUser).
 func (tx *Tx) TouchUser(ctx context.Context, u User) error {
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO users (id, chat_id, name, username, active, created_at, updated_at)
-VALUES (?, ?, ?, ?, 1, ?, ?)
-ON CONFLICT (id) DO UPDATE SET chat_id = excluded.chat_id, name = excluded.name, username = excluded.username,
-    active = 1, inactive_reason = '', updated_at = excluded.updated_at`,
-		u.ID, u.ChatID, u.Name, u.Username, unix(tx.now), unix(tx.now))
-	if err != nil {
-		return fmt.Errorf("storage: touch user: %w", err)
-	}
-	return nil
+	_, err := tx.SeenUser(ctx, u)
+	return err
 }
 
 // UserByID returns one user.
