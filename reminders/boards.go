@@ -18,48 +18,49 @@ const ChartPhotoMaxRows = 50
 // SchoolBoard builds a school's board for an ISO week ("2026-W48"): its classes with their
 // carried-forward figures (see Unit), and the school's rank among the schools of its area.
 // After the campaign deadline the board has the final wording.
-func (s *Service) SchoolBoard(ctx context.Context, tx *storage.Tx, schoolID int64, week string) (Board, error) {
-	f, err := s.schoolFigures(ctx, tx, schoolID, week)
-	if err != nil {
-		return Board{}, err
-	}
-	return s.schoolBoardOf(f, schoolID)
+func (s *Service) SchoolBoard(ctx context.Context, tx *storage.Tx, schoolID int64, week string) (b Board, err error) {
+	err = s.withSchoolFigures(ctx, tx, schoolID, week, func(f *figures) error {
+		b, err = s.schoolBoardOf(f, schoolID)
+		return err
+	})
+	return b, err
 }
 
 // AreaBoard builds the board of an area (at its path, e.g. "Sóc Trăng / Mỹ Tú") for an ISO
 // week: the schools of the area and of every area below it, aggregated from their classes.
 // The path "" means the whole roster (every top-level area).
-func (s *Service) AreaBoard(ctx context.Context, tx *storage.Tx, areaPath string, week string) (Board, error) {
-	f, err := s.areaFigures(ctx, tx, areaPath, week)
-	if err != nil {
-		return Board{}, err
-	}
-	return s.areaBoardOf(f, areaPath)
+func (s *Service) AreaBoard(ctx context.Context, tx *storage.Tx, areaPath string, week string) (b Board, err error) {
+	err = s.withAreaFigures(ctx, tx, areaPath, week, func(f *figures) error {
+		b, err = s.areaBoardOf(f, areaPath)
+		return err
+	})
+	return b, err
 }
 
-// schoolFigures reads the figures a school's board needs: those of its area (for its rank).
-func (s *Service) schoolFigures(ctx context.Context, tx *storage.Tx, schoolID int64, week string) (*figures, error) {
+// withSchoolFigures calls fn with the figures a school's board needs: those of its area (for
+// its rank).
+func (s *Service) withSchoolFigures(ctx context.Context, tx *storage.Tx, schoolID int64, week string, fn func(*figures) error) error {
 	if err := s.checkWeek(week); err != nil {
-		return nil, err
+		return err
 	}
 	school, err := tx.SchoolByID(ctx, schoolID)
 	if err != nil {
-		return nil, fmt.Errorf("reminders: school %d: %w", schoolID, err)
+		return fmt.Errorf("reminders: school %d: %w", schoolID, err)
 	}
-	return s.loadFigures(ctx, tx, school.AreaPath, week)
+	return s.withFigures(ctx, tx, school.AreaPath, week, fn)
 }
 
-// areaFigures reads the figures of an area's board ("" for the whole roster).
-func (s *Service) areaFigures(ctx context.Context, tx *storage.Tx, areaPath, week string) (*figures, error) {
+// withAreaFigures calls fn with the figures of an area's board ("" for the whole roster).
+func (s *Service) withAreaFigures(ctx context.Context, tx *storage.Tx, areaPath, week string, fn func(*figures) error) error {
 	if err := s.checkWeek(week); err != nil {
-		return nil, err
+		return err
 	}
 	if areaPath != "" {
 		if _, err := tx.AreaByPath(ctx, areaPath); err != nil {
-			return nil, fmt.Errorf("reminders: area %q: %w", areaPath, err)
+			return fmt.Errorf("reminders: area %q: %w", areaPath, err)
 		}
 	}
-	return s.loadFigures(ctx, tx, areaPath, week)
+	return s.withFigures(ctx, tx, areaPath, week, fn)
 }
 
 // Workbook renders an area's board for an ISO week as the official template's .xlsx and names
@@ -122,11 +123,11 @@ func (s *Service) BoardMessages(ctx context.Context, tx *storage.Tx, sc storage.
 		}
 		return out, nil
 	}
-	f, err := s.schoolFigures(ctx, tx, schoolID, week)
-	if err != nil {
-		return nil, err
-	}
-	ms, err := s.schoolMessages(f, schoolID, chatID, keyPrefix, storage.PriorityReply)
+	var ms []storage.Message
+	err := s.withSchoolFigures(ctx, tx, schoolID, week, func(f *figures) (err error) {
+		ms, err = s.schoolMessages(f, schoolID, chatID, keyPrefix, storage.PriorityReply)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -134,11 +135,11 @@ func (s *Service) BoardMessages(ctx context.Context, tx *storage.Tx, sc storage.
 }
 
 func (s *Service) areaBoardMessagesNow(ctx context.Context, tx *storage.Tx, areaPath, week string, chatID int64, prefix string) ([]storage.Message, error) {
-	f, err := s.areaFigures(ctx, tx, areaPath, week)
-	if err != nil {
-		return nil, err
-	}
-	ms, err := s.areaMessages(f, areaPath, chatID, prefix, storage.PriorityReply)
+	var ms []storage.Message
+	err := s.withAreaFigures(ctx, tx, areaPath, week, func(f *figures) (err error) {
+		ms, err = s.areaMessages(f, areaPath, chatID, prefix, storage.PriorityReply)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}

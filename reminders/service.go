@@ -42,6 +42,8 @@ type Service struct {
 	tickMu sync.Mutex
 	mu     sync.Mutex
 	cron   *cron.Cron
+
+	cache figuresCache // figures of boards on demand
 }
 
 // Result is what one run of a job did.
