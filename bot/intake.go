@@ -71,9 +71,9 @@ func (in *intake) apply(ctx context.Context, up tgbotapi.Update) error {
 // updates at all; nothing of the batch is then committed and the caller retries it
 // (Telegram delivers the batch again, the updates already applied are skipped).
 //
-// A busy database aborts and retries the whole batch. Any other failure outside a
-// handler (the transaction itself is broken: a full disk, a savepoint SQLite already
-// rolled back) falls back to applying the updates one by one.
+// A busy database or a full disk aborts and retries the whole batch (see retryLater).
+// Any other failure outside a handler (the transaction itself is broken: a savepoint
+// SQLite already rolled back) falls back to applying the updates one by one.
 func (in *intake) applyBatch(ctx context.Context, ups []tgbotapi.Update) error {
 	if len(ups) == 0 {
 		return nil
@@ -95,9 +95,9 @@ func (in *intake) applyBatch(ctx context.Context, ups []tgbotapi.Update) error {
 			return nil
 		case ctx.Err() != nil:
 			return fmt.Errorf("bot: apply updates %d..%d: %w", batch[0].u.ID, batch[len(batch)-1].u.ID, ctx.Err())
-		case storage.IsBusy(err):
+		case retryLater(err):
 			wait := bo.next()
-			in.log.Warn("updates retry: database busy", "first_update_id", batch[0].u.ID, "count", len(batch), "retry_in", wait)
+			in.log.Warn("updates retry: database busy or full", "first_update_id", batch[0].u.ID, "count", len(batch), "retry_in", wait, "error", err)
 			if !sleep(ctx, wait) {
 				return fmt.Errorf("bot: apply updates %d..%d: %w", batch[0].u.ID, batch[len(batch)-1].u.ID, ctx.Err())
 			}
@@ -123,7 +123,7 @@ func (in *intake) applyBatch(ctx context.Context, ups []tgbotapi.Update) error {
 			in.committed(ctx, batch)
 			return nil
 		}
-		if storage.IsBusy(ferr) && ctx.Err() == nil {
+		if retryLater(ferr) && ctx.Err() == nil {
 			wait := bo.next()
 			in.log.Warn("update retry: database busy", "update_id", u.ID, "retry_in", wait)
 			if !sleep(ctx, wait) {
@@ -134,6 +134,11 @@ func (in *intake) applyBatch(ctx context.Context, ups []tgbotapi.Update) error {
 		return fmt.Errorf("bot: record failed update %d: %w", u.ID, ferr)
 	}
 }
+
+// retryLater reports whether err is the database's trouble, not the update's: busy
+// (another connection held the write lock past busy_timeout) or full (no space left on
+// the disk). The batch is then retried after a pause, and nobody gets an apology.
+func retryLater(err error) bool { return storage.IsBusy(err) || storage.IsFull(err) }
 
 // applyTx applies a batch inside tx. A returned error aborts the whole transaction:
 // a busy database, an ended ctx, or storage that cannot record the updates.
@@ -153,7 +158,7 @@ func (in *intake) applyTx(ctx context.Context, tx *storage.Tx, batch []pending) 
 			p.state = upApplied
 			next = max(next, p.u.ID+1)
 			if err := in.effects(ctx, tx, p); err != nil {
-				if storage.IsBusy(err) || ctx.Err() != nil {
+				if retryLater(err) || ctx.Err() != nil {
 					return err
 				}
 				// Undo this update's writes only; the batch's other updates keep theirs.

@@ -3,7 +3,9 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -329,5 +331,37 @@ func TestBackupWhileWriting(t *testing.T) {
 	b.r.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&check)
 	if n < 50 || n >= total || check != "ok" {
 		t.Fatalf("backup holds %d reports of %d written, integrity %q", n, total, check)
+	}
+}
+
+// TestIsFull fills the database up to max_page_count, which SQLite answers as it answers a
+// full disk, and checks that IsFull (not IsBusy) recognises the error, also wrapped, and
+// that the same write succeeds once there is room again.
+func TestIsFull(t *testing.T) {
+	st := openTest(t)
+	ctx := context.Background()
+	var pages int
+	if err := st.w.QueryRowContext(ctx, `PRAGMA page_count`).Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.w.ExecContext(ctx, fmt.Sprintf(`PRAGMA max_page_count = %d`, pages+1)); err != nil {
+		t.Fatal(err)
+	}
+	big := strings.Repeat("x", 64<<10)
+	write := func() error {
+		return st.Update(ctx, func(tx *Tx) error { return tx.SetValue(ctx, "big", big) })
+	}
+	err := write()
+	if !IsFull(err) || IsBusy(err) {
+		t.Fatalf("write beyond max_page_count: IsFull %v, IsBusy %v: %v", IsFull(err), IsBusy(err), err)
+	}
+	if !IsFull(fmt.Errorf("bot: record: %w", err)) || IsFull(nil) || IsFull(errors.New("database or disk is full")) {
+		t.Fatal("IsFull must see through wrapping and only match SQLite's error")
+	}
+	if _, err := st.w.ExecContext(ctx, `PRAGMA max_page_count = 1073741823`); err != nil {
+		t.Fatal(err)
+	}
+	if err := write(); err != nil {
+		t.Fatalf("write once there is room: %v", err)
 	}
 }
