@@ -170,6 +170,13 @@ func (s *Service) Start(ctx context.Context) error {
 			return fmt.Errorf("reminders: schedules.%s %q: %w", job, spec, err)
 		}
 	}
+	if _, err := c.AddFunc(pruneSpec, func() {
+		if _, err := s.PruneOutbox(ctx); err != nil {
+			s.log.Error("outbox prune failed", "error", err)
+		}
+	}); err != nil {
+		return fmt.Errorf("reminders: prune schedule: %w", err)
+	}
 	s.Tick(ctx)
 	c.Start()
 	s.cron = c
