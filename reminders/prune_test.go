@@ -51,3 +51,30 @@ func TestPruneOutboxKeepsRecentAndPending(t *testing.T) {
 		return nil
 	})
 }
+
+// TestFinalRunsOnceAfterPruning: after the deadline the ledger holds the final run, so a run
+// weeks later (when the outbox rows and their dedupe keys are pruned) sends nothing again.
+func TestFinalRunsOnceAfterPruning(t *testing.T) {
+	ctx := context.Background()
+	cfg := config.Default()
+	cfg.Campaign.Deadline = "2026-10-31"
+	now := time.Date(2026, 11, 2, 9, 0, 0, 0, cfg.Location())
+	st, err := storage.Open(ctx, filepath.Join(t.TempDir(), "f.db"), storage.WithClock(func() time.Time { return now }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	s := New(cfg, st, func() time.Time { return now }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	first, err := s.RunNow(ctx, config.JobTeacherReminder, TriggerCLI)
+	if err != nil || first.Skipped || !first.Final {
+		t.Fatalf("first final run: %+v %v", first, err)
+	}
+	now = now.Add(21 * 24 * time.Hour)
+	if _, err := s.PruneOutbox(ctx); err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.RunNow(ctx, config.JobTeacherReminder, TriggerCLI)
+	if err != nil || !again.Skipped {
+		t.Fatalf("final run three weeks later: %+v %v", again, err)
+	}
+}

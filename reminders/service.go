@@ -74,13 +74,15 @@ func New(cfg config.Config, store *storage.Store, clock func() time.Time, log *s
 }
 
 // Run runs a job for the current ISO week inside the caller's write transaction, unless the
-// ledger already holds a run of it for the week (Result.Skipped). The ledger row and the
+// ledger already holds a run of it for the week (Result.Skipped). After the campaign
+// deadline the ledger's period is "final-<school year>", so the final results go out once
+// even after old outbox rows (and their dedupe keys) are pruned. The ledger row and the
 // outbox rows commit together with the caller's transaction.
 func (s *Service) Run(ctx context.Context, tx *storage.Tx, job, trigger string) (Result, error) {
 	if !slices.Contains(config.Jobs, job) {
 		return Result{}, fmt.Errorf("%w %q (one of %s)", errUnknownJob, job, strings.Join(config.Jobs, ", "))
 	}
-	week := storage.WeekOf(s.clock(), s.loc)
+	week, _, _ := s.period(s.clock())
 	ok, err := tx.StartJobRun(ctx, job, week, trigger)
 	if err != nil {
 		return Result{}, fmt.Errorf("reminders: %s: %w", job, err)
