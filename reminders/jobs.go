@@ -123,39 +123,34 @@ func userKey(job, period string, userID int64) string {
 
 // principal: one board per (principal, school), its chart drawn at send time.
 func (j *jobRun) principal(grants []storage.RoleHolder) error {
-	sent := false
-	for _, h := range grants {
-		if h.SchoolID == 0 {
-			continue
-		}
-		prefix := userKey(config.JobPrincipalLeaderboard, j.period, h.UserID) + "/s" + strconv.FormatInt(h.SchoolID, 10)
-		ms, err := j.s.schoolMessages(j.f, h.SchoolID, h.ChatID, prefix, storage.PriorityBroadcast)
-		if err != nil {
-			return err
-		}
-		for _, m := range ms {
-			if err := j.emit(m); err != nil {
-				return err
-			}
-		}
-		sent = true
-	}
-	if sent {
-		j.recipients++
-	}
-	return nil
+	return j.boards(grants, config.JobPrincipalLeaderboard, "s",
+		func(h storage.RoleHolder) int64 { return h.SchoolID },
+		func(h storage.RoleHolder, prefix string) ([]storage.Message, error) {
+			return j.s.schoolMessages(j.f, h.SchoolID, h.ChatID, prefix, storage.PriorityBroadcast)
+		})
 }
 
 // officer: one board, chart and workbook per (officer, area), chart and workbook drawn at
 // send time.
 func (j *jobRun) officer(grants []storage.RoleHolder) error {
+	return j.boards(grants, config.JobOfficerLeaderboard, "a",
+		func(h storage.RoleHolder) int64 { return h.AreaID },
+		func(h storage.RoleHolder, prefix string) ([]storage.Message, error) {
+			return j.s.areaMessages(j.f, h.AreaPath, h.ChatID, prefix, storage.PriorityBroadcast)
+		})
+}
+
+// boards emits one board per grant of a user that has a scope (scope returns its id); tag
+// and the id make each board's dedupe keys distinct. The user counts once as a recipient.
+func (j *jobRun) boards(grants []storage.RoleHolder, job, tag string, scope func(storage.RoleHolder) int64,
+	build func(h storage.RoleHolder, prefix string) ([]storage.Message, error)) error {
 	sent := false
 	for _, h := range grants {
-		if h.AreaID == 0 {
+		id := scope(h)
+		if id == 0 {
 			continue
 		}
-		prefix := userKey(config.JobOfficerLeaderboard, j.period, h.UserID) + "/a" + strconv.FormatInt(h.AreaID, 10)
-		ms, err := j.s.areaMessages(j.f, h.AreaPath, h.ChatID, prefix, storage.PriorityBroadcast)
+		ms, err := build(h, userKey(job, j.period, h.UserID)+"/"+tag+strconv.FormatInt(id, 10))
 		if err != nil {
 			return err
 		}
