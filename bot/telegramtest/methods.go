@@ -246,6 +246,23 @@ func (s *Server) recordLocked(sm SentMessage) {
 	s.signalLocked()
 }
 
+// textAndMarkup checks a message's text (entities, emptiness, length) and reply markup, as
+// sendMessage and editMessageText do.
+func textAndMarkup(p map[string]string) (formatted, markup, *APIError) {
+	f, e := parseFormatted(p["text"], p["parse_mode"])
+	if e != nil {
+		return f, markup{}, e
+	}
+	if strings.TrimSpace(f.plain) == "" {
+		return f, markup{}, badRequest("message text is empty")
+	}
+	if utf16Len(f.plain) > maxTextLen {
+		return f, markup{}, badRequest("message is too long")
+	}
+	mk, e := parseMarkup(p["reply_markup"])
+	return f, mk, e
+}
+
 func (s *Server) sendMessage(_ context.Context, req *request) (any, *APIError) {
 	p := req.params
 	chatID, e := chatIDParam(p)
@@ -253,17 +270,7 @@ func (s *Server) sendMessage(_ context.Context, req *request) (any, *APIError) {
 		return nil, e
 	}
 	text := p["text"]
-	f, e := parseFormatted(text, p["parse_mode"])
-	if e != nil {
-		return nil, e
-	}
-	if strings.TrimSpace(f.plain) == "" {
-		return nil, badRequest("message text is empty")
-	}
-	if utf16Len(f.plain) > maxTextLen {
-		return nil, badRequest("message is too long")
-	}
-	mk, e := parseMarkup(p["reply_markup"])
+	f, mk, e := textAndMarkup(p)
 	if e != nil {
 		return nil, e
 	}
@@ -416,17 +423,7 @@ func (s *Server) editMessageText(_ context.Context, req *request) (any, *APIErro
 		return nil, e
 	}
 	text := p["text"]
-	f, e := parseFormatted(text, p["parse_mode"])
-	if e != nil {
-		return nil, e
-	}
-	if strings.TrimSpace(f.plain) == "" {
-		return nil, badRequest("message text is empty")
-	}
-	if utf16Len(f.plain) > maxTextLen {
-		return nil, badRequest("message is too long")
-	}
-	mk, e := parseMarkup(p["reply_markup"])
+	f, mk, e := textAndMarkup(p)
 	if e != nil {
 		return nil, e
 	}
