@@ -634,8 +634,13 @@ func (s *Sender) commitLoop(stop <-chan struct{}, done chan<- struct{}) {
 	}
 }
 
+// commitTimeout bounds one commit of outcomes. It outlasts storage's busy_timeout (10 s),
+// so that a write lock held elsewhere is logged as "database is locked", not as a
+// context deadline.
+const commitTimeout = 12 * time.Second
+
 func (s *Sender) commit(items []commitItem) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
 	defer cancel()
 	return s.store.Update(ctx, func(tx *storage.Tx) error {
 		for _, it := range items {

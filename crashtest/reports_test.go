@@ -2,6 +2,7 @@ package crashtest
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -19,7 +20,8 @@ const reportKills = 10
 func TestReportBurstSurvivesKill9(t *testing.T) {
 	t.Parallel()
 	rng := testRand(t)
-	h := newHarness(t, "", "BHYTBOT_TELEGRAM_RATE_GLOBAL=100")
+	// The default rate, 25 messages/s: a burst's acknowledgements queue behind it.
+	h := newHarness(t, "", "BHYTBOT_TELEGRAM_RATE_GLOBAL=25")
 	const nTeachers = 30
 	teachers := setupTeachers(t, h.db, 7_000_001, nTeachers)
 
@@ -69,6 +71,7 @@ func TestReportBurstSurvivesKill9(t *testing.T) {
 	defer endBursts()
 
 	began := time.Now()
+	unrecorded, worst := 0, 0
 	for k := 1; k <= reportKills; k++ {
 		p := h.start()
 		life := 200*time.Millisecond + time.Duration(rng.Int64N(int64(1200*time.Millisecond)))
@@ -78,7 +81,31 @@ func TestReportBurstSurvivesKill9(t *testing.T) {
 		acked := acks(h.fake)
 		db := openDB(t, h.db)
 		stored, twice := storedReports(t, db)
+		// Acknowledgements delivered but not recorded as sent: the next run resends them.
+		rows, err := db.Query("SELECT dedupe_key FROM outbox WHERE status = 'pending' AND dedupe_key LIKE 'reply/%'")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resend := 0
+		mu.Lock()
+		for rows.Next() {
+			var key string
+			var id, n int
+			if err := rows.Scan(&key); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := fmt.Sscanf(key, "reply/%d/%d", &id, &n); err != nil {
+				t.Fatalf("reply key %q: %v", key, err)
+			}
+			if s, ok := byUpdate[id]; ok && acked[ack{s.tc.user.ID, s.k}] > 0 {
+				resend++
+			}
+		}
+		mu.Unlock()
+		rows.Close()
 		db.Close()
+		unrecorded += resend
+		worst = max(worst, resend)
 		lost := 0
 		for a := range acked {
 			if stored[a] == 0 {
@@ -92,8 +119,8 @@ func TestReportBurstSurvivesKill9(t *testing.T) {
 		mu.Lock()
 		sentSoFar := len(byUpdate)
 		mu.Unlock()
-		t.Logf("kill %2d after %4dms: %3d reports sent, %3d stored, %3d acknowledged, %d acknowledged but lost",
-			k, life.Milliseconds(), sentSoFar, len(stored), len(acked), lost)
+		t.Logf("kill %2d after %4dms: %3d reports sent, %3d stored, %3d acknowledged, %d acknowledged but lost, %d acknowledged but not recorded (resent by the next run)",
+			k, life.Milliseconds(), sentSoFar, len(stored), len(acked), lost, resend)
 	}
 	endBursts()
 	total, last := len(byUpdate), lastID
@@ -101,7 +128,8 @@ func TestReportBurstSurvivesKill9(t *testing.T) {
 		t.Fatalf("the bursts ended before the last kill")
 	}
 
-	p := h.start()
+	// The last run may go faster: what is measured is what the kills left behind.
+	p := h.start("BHYTBOT_TELEGRAM_RATE_GLOBAL=300")
 	p.ready(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -150,10 +178,13 @@ func TestReportBurstSurvivesKill9(t *testing.T) {
 	if dupAcks > reportKills {
 		t.Errorf("%d duplicate acknowledgements after %d crashes: more than one per crash", dupAcks, reportKills)
 	}
+	if worst > 1 {
+		t.Logf("note: one crash left %d acknowledgements delivered but not recorded (sends run in parallel)", worst)
+	}
 	if counts["pending"] != 0 || counts["dead"] != 0 {
 		t.Errorf("outbox after the burst: %v", counts)
 	}
-	t.Logf("%d reports from %d teachers in %d bursts, %d kills, %s: %d stored, 0 applied twice, %d acknowledged, %d duplicate acknowledgements, outbox %v",
-		total, nTeachers, rounds, reportKills, took.Round(time.Millisecond), len(stored), len(acked), dupAcks, counts)
+	t.Logf("%d reports from %d teachers in %d bursts, %d kills, %s: %d stored, 0 applied twice, %d acknowledged, %d duplicate acknowledgements (%d predicted from the database at the kills, at most %d in one crash), outbox %v",
+		total, nTeachers, rounds, reportKills, took.Round(time.Millisecond), len(stored), len(acked), dupAcks, unrecorded, worst, counts)
 	checkIntegrity(t, h.db)
 }
