@@ -13,5 +13,7 @@
 //     up once space is freed.
 //
 // Every test ends with PRAGMA integrity_check. The random kill moments come from a seed
-// that is logged; set CRASHTEST_SEED to replay one. The package has no code of its own.
+// that is logged; set CRASHTEST_SEED to replay one. The tests run on Linux only; the
+// full-disk test mounts a tmpfs, which needs root (CI runs as root), and is skipped with
+// the reason elsewhere. The package has no code of its own.
 package crashtest

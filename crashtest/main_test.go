@@ -1,3 +1,5 @@
+//go:build linux
+
 package crashtest
 
 import (
@@ -182,6 +184,8 @@ func (h *harness) start(extraEnv ...string) *proc {
 	p.cmd.Env = append(slices.Clip(h.env), extraEnv...)
 	p.cmd.Stdout = p.logs
 	p.cmd.Stderr = p.logs
+	// No bot outlives a test binary that dies (a go test timeout, a panic).
+	p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	if err := p.cmd.Start(); err != nil {
 		h.t.Fatalf("start serve: %v", err)
 	}
@@ -391,7 +395,7 @@ type teacher struct {
 
 const testSchool = "Trường THCS Thử Nghiệm"
 
-// setupTeachers imports a roster of n classes of one school (enrolment 42) and gives each
+// setupTeachers imports a roster of n classes of one school (enrolment 200) and gives each
 // class a teacher with user id firstUser+i, who has written to the bot before.
 func setupTeachers(t *testing.T, path string, firstUser int64, n int) []teacher {
 	t.Helper()
@@ -409,7 +413,7 @@ func setupTeachers(t *testing.T, path string, firstUser int64, n int) []teacher 
 			user:  telegramtest.User{ID: firstUser + int64(i), FirstName: fmt.Sprintf("Giáo viên %d", i+1)},
 			class: fmt.Sprintf("%d%c", 6+i/26, 'A'+i%26),
 		}
-		fmt.Fprintf(&csv, "Cần Thơ / Xã Thử Nghiệm,%s,%s,42,%s,,\n", testSchool, ts[i].class, ts[i].user.FirstName)
+		fmt.Fprintf(&csv, "Cần Thơ / Xã Thử Nghiệm,%s,%s,%d,%s,,\n", testSchool, ts[i].class, enrolment, ts[i].user.FirstName)
 	}
 	rows, err := roster.ReadCSV(strings.NewReader(csv.String()))
 	if err != nil {
@@ -440,12 +444,16 @@ func setupTeachers(t *testing.T, path string, firstUser int64, n int) []teacher 
 	return ts
 }
 
-// reportText is teacher's report number k: enrolment 42, k through school, none other.
+// enrolment is every test class's: the largest allowed, so a teacher can send up to 201
+// distinct reports (k pupils insured through school, k = 0…200).
+const enrolment = 200
+
+// reportText is teacher's report number k: k pupils insured through school, none other.
 func reportText(tc teacher, k int) string {
-	return fmt.Sprintf("/baocao %s 42 %d 0", tc.class, k)
+	return fmt.Sprintf("/baocao %s %d %d 0", tc.class, enrolment, k)
 }
 
-var ackRe = regexp.MustCompile(`Đã ghi báo cáo lớp <b>([^<]+)</b>[^\n]*\nSĩ số 42 · qua trường (\d+) · đối tượng khác 0`)
+var ackRe = regexp.MustCompile(`Đã ghi báo cáo lớp <b>([^<]+)</b>[^\n]*\nSĩ số 200 · qua trường (\d+) · đối tượng khác 0`)
 
 // ack is a report acknowledgement that reached a teacher.
 type ack struct {
