@@ -3,7 +3,7 @@
 // principal leaderboard built on demand, every weekly job enqueued for the whole country,
 // peak RSS and the database size, each printed beside its goal (issue 8).
 //
-//	go run ./bhytbot/cmd/bhytbot gen -scale national -week 2026-W47   # once, ≈ 80 s
+//	BHYTBOT_DATABASE_PATH=/tmp/national.db go run ./cmd/bhytbot gen -scale national -week 2026-W47   # once, ≈ 80 s
 //	go run ./bench -db /tmp/national.db
 //
 // The database is copied (to -work, a temporary file by default) before anything is written.
