@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/bhytbot/bhytbot/reminders"
 	"github.com/bhytbot/bhytbot/storage"
 	"github.com/bhytbot/bhytbot/vntext"
 )
@@ -165,24 +164,9 @@ func weekLabel(week string) string {
 // standing returns the class's rank among its school's classes that reported in week, and
 // how many reported (ranked as on the school leaderboard).
 func (e *Engine) standing(ctx context.Context, tx *storage.Tx, cl storage.Class, week string) (rank, reported int, err error) {
-	figs, err := tx.WeekFigures(ctx, "", cl.SchoolID, cl.SchoolYear, week)
+	rank, reported, err = tx.ClassRank(ctx, cl.ID, week)
 	if err != nil {
 		return 0, 0, fmt.Errorf("commands: standing: %w", err)
 	}
-	units := make([]reminders.Unit, 0, len(figs))
-	ids := make(map[string]int64, len(figs))
-	for _, f := range figs {
-		if f.This == nil {
-			continue
-		}
-		name := f.Class.Name + "#" + strconv.FormatInt(f.Class.ID, 10)
-		ids[name] = f.Class.ID
-		units = append(units, reminders.Unit{Name: name, Enrolment: f.This.Enrolment, ThroughSchool: f.This.ThroughSchool, Other: f.This.Other, Reported: true})
-	}
-	for _, r := range reminders.Rank(units) {
-		if ids[r.Name] == cl.ID {
-			rank = r.Rank
-		}
-	}
-	return rank, len(units), nil
+	return rank, reported, nil
 }

@@ -365,3 +365,43 @@ func TestIsFull(t *testing.T) {
 		t.Fatalf("write once there is room: %v", err)
 	}
 }
+
+func TestClassRank(t *testing.T) {
+	ctx := context.Background()
+	st := openTest(t)
+	c := seedClass(t, st)
+	var ids []int64
+	st.Update(ctx, func(tx *Tx) error {
+		for _, name := range []string{"6B", "6C", "6D"} {
+			id, _, err := tx.UpsertClass(ctx, Class{SchoolID: c.SchoolID, SchoolYear: "2025-2026", Name: name, Enrolment: 40})
+			if err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		report := func(id int64, week string, enrol, insured int) {
+			if _, err := tx.InsertReport(ctx, Report{ClassID: id, Week: week, Enrolment: enrol, ThroughSchool: insured}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		report(c.ID, "2026-W47", 42, 21)   // 50%
+		report(c.ID, "2026-W47", 42, 38)   // corrected: 90.5%
+		report(ids[0], "2026-W47", 40, 36) // 90%
+		report(ids[1], "2026-W47", 40, 38) // 95%
+		report(ids[2], "2026-W46", 40, 40) // last week only
+		return nil
+	})
+	tests := []struct {
+		class          int64
+		rank, reported int
+	}{{ids[1], 1, 3}, {c.ID, 2, 3}, {ids[0], 3, 3}, {ids[2], 0, 3}}
+	st.View(ctx, func(tx *Tx) error {
+		for _, tt := range tests {
+			rank, reported, err := tx.ClassRank(ctx, tt.class, "2026-W47")
+			if err != nil || rank != tt.rank || reported != tt.reported {
+				t.Errorf("class %d: rank %d/%d %v, want %d/%d", tt.class, rank, reported, err, tt.rank, tt.reported)
+			}
+		}
+		return nil
+	})
+}
