@@ -29,18 +29,20 @@ type menuSync struct {
 	mu      sync.Mutex
 	cache   map[int64]string // chat → hash of the menu set
 	pending map[int64]int64  // chat → user, to check
+	current map[int64]int64  // chat → storage.RolesVersion when its menu was last found current
 }
 
 // menuChange is a chat whose menu must be set.
 type menuChange struct {
-	chatID int64
-	items  []commands.MenuItem
-	hash   string
+	chatID  int64
+	items   []commands.MenuItem
+	hash    string
+	version int64 // storage.RolesVersion the change was computed at
 }
 
 func newMenuSync(client *Client, store *storage.Store, admins []int64, log *slog.Logger) *menuSync {
 	m := &menuSync{client: client, store: store, admins: map[int64]bool{}, log: log,
-		cache: map[int64]string{}, pending: map[int64]int64{}, wake: make(chan struct{}, 1)}
+		cache: map[int64]string{}, pending: map[int64]int64{}, current: map[int64]int64{}, wake: make(chan struct{}, 1)}
 	for _, id := range admins {
 		m.admins[id] = true
 	}
@@ -87,52 +89,70 @@ func (m *menuSync) run(ctx context.Context) {
 		pending := m.pending
 		m.pending = map[int64]int64{}
 		m.mu.Unlock()
-		for chat, user := range pending {
-			if c := m.check(ctx, chat, user); c != nil {
-				m.apply(ctx, c)
-			}
+		for _, c := range m.checkAll(ctx, pending) {
+			m.apply(ctx, c)
 		}
 	}
 }
 
-// check compares the menu of the user's roles with the one last set in the chat.
-func (m *menuSync) check(ctx context.Context, chatID, userID int64) *menuChange {
-	var (
-		roles []storage.Role
-		old   string
-	)
+// checkAll compares, for each queued chat, the menu of the user's roles with the one last
+// set in the chat, in one read transaction. A chat whose menu was found current since the
+// last role change is skipped without a read: a teacher's report does not read their roles.
+func (m *menuSync) checkAll(ctx context.Context, pending map[int64]int64) []*menuChange {
+	version := m.store.RolesVersion()
 	m.mu.Lock()
-	old, cached := m.cache[chatID]
+	for chat := range pending {
+		if seen, ok := m.current[chat]; ok && seen == version {
+			delete(pending, chat)
+		}
+	}
 	m.mu.Unlock()
+	if len(pending) == 0 {
+		return nil
+	}
+	var changes []*menuChange
 	err := m.store.View(ctx, func(tx *storage.Tx) error {
-		var err error
-		if roles, err = tx.RolesOfUser(ctx, userID); err != nil {
-			return err
-		}
-		if cached {
-			return nil
-		}
-		v, err := tx.Value(ctx, menuKey(chatID))
-		switch {
-		case errors.Is(err, storage.ErrNotFound):
-			old = menuHash(defaultMenu())
-		case err != nil:
-			return err
-		default:
-			old = v
+		changes = changes[:0]
+		for chat, user := range pending {
+			c, err := m.check(ctx, tx, chat, user, version)
+			if err != nil {
+				return err
+			}
+			if c != nil {
+				changes = append(changes, c)
+			}
 		}
 		return nil
 	})
 	if err != nil {
 		if ctx.Err() == nil {
-			m.log.Warn("menu: check", "chat_id", chatID, "error", err)
+			m.log.Warn("menu: check", "chats", len(pending), "error", err)
 		}
 		return nil
 	}
+	return changes
+}
+
+// check computes one chat's menu from the user's roles and returns a change when it differs
+// from the menu last set there.
+func (m *menuSync) check(ctx context.Context, tx *storage.Tx, chatID, userID, version int64) (*menuChange, error) {
+	m.mu.Lock()
+	old, cached := m.cache[chatID]
+	m.mu.Unlock()
+	roles, err := tx.RolesOfUser(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
 	if !cached {
-		m.mu.Lock()
-		m.cache[chatID] = old
-		m.mu.Unlock()
+		v, err := tx.Value(ctx, menuKey(chatID))
+		switch {
+		case errors.Is(err, storage.ErrNotFound):
+			old = menuHash(defaultMenu())
+		case err != nil:
+			return nil, err
+		default:
+			old = v
+		}
 	}
 	var names []string
 	if m.admins[userID] {
@@ -144,10 +164,14 @@ func (m *menuSync) check(ctx context.Context, chatID, userID int64) *menuChange 
 	slices.Sort(names)
 	names = slices.Compact(names)
 	items := commands.Menu(names)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.cache[chatID] = old
 	if hash := menuHash(items); hash != old {
-		return &menuChange{chatID: chatID, items: items, hash: hash}
+		return &menuChange{chatID: chatID, items: items, hash: hash, version: version}, nil
 	}
-	return nil
+	m.current[chatID] = version
+	return nil, nil
 }
 
 // apply sets the chat's menu and then remembers it; on failure the next update retries.
@@ -165,6 +189,7 @@ func (m *menuSync) apply(ctx context.Context, c *menuChange) {
 	}
 	m.mu.Lock()
 	m.cache[c.chatID] = c.hash
+	m.current[c.chatID] = c.version
 	m.mu.Unlock()
 	m.log.Info("menu set", "chat_id", c.chatID, "commands", menuNames(c.items))
 }

@@ -69,6 +69,7 @@ func (b *Bulk) User(ctx context.Context, id int64, name string) error {
 
 // Role grants a role (area, school or class scope).
 func (b *Bulk) Role(ctx context.Context, userID int64, role string, sc Scope) error {
+	b.tx.store.roles.Add(1)
 	return b.exec(ctx, "role", userID, role, nullInt(sc.AreaID), nullInt(sc.SchoolID), nullInt(sc.ClassID), unix(b.tx.now))
 }
 
@@ -92,7 +93,7 @@ func (s *Store) BeginBulk(ctx context.Context) (*Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("storage: begin bulk: %w", err)
 	}
-	return &Tx{tx: sqlTx, now: s.now()}, nil
+	return &Tx{tx: sqlTx, now: s.now(), store: s}, nil
 }
 
 // Commit commits a transaction from BeginBulk.

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	sqlite3 "github.com/mattn/go-sqlite3"
@@ -20,9 +21,10 @@ var ErrNotFound = errors.New("storage: not found")
 // Store is the SQLite database. Writes go through one connection (SQLite has one writer);
 // reads use a separate pool so they never wait behind a write transaction.
 type Store struct {
-	w   *sql.DB
-	r   *sql.DB
-	now func() time.Time
+	w     *sql.DB
+	r     *sql.DB
+	now   func() time.Time
+	roles atomic.Int64 // bumped by every role write of this process (see RolesVersion)
 }
 
 // Option changes how a Store is opened.
@@ -94,8 +96,9 @@ func (s *Store) Now() time.Time { return s.now() }
 // Tx is a transaction; entity methods hang off it so a caller can combine several writes
 // (an update's effects, its replies in the outbox, the processed update id) atomically.
 type Tx struct {
-	tx  *sql.Tx
-	now time.Time
+	tx    *sql.Tx
+	now   time.Time
+	store *Store
 }
 
 // Now is the time the transaction started, by the store's clock.
@@ -116,7 +119,7 @@ func (s *Store) run(ctx context.Context, db *sql.DB, fn func(*Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("storage: begin: %w", err)
 	}
-	tx := &Tx{tx: sqlTx, now: s.now()}
+	tx := &Tx{tx: sqlTx, now: s.now(), store: s}
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
 		return err
@@ -126,6 +129,11 @@ func (s *Store) run(ctx context.Context, db *sql.DB, fn func(*Tx) error) error {
 	}
 	return nil
 }
+
+// RolesVersion changes whenever this process grants or revokes a role (it is bumped before
+// the write commits, so a reader that sees an unchanged version after a commit knows no
+// role changed in between). Caches of role-derived state (the menus) compare it.
+func (s *Store) RolesVersion() int64 { return s.roles.Load() }
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error {
