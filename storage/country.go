@@ -346,7 +346,7 @@ func (tx *Tx) EachRoleHolder(ctx context.Context, role, year, areaPath string, f
 	return nil
 }
 
-// roleHoldersSelect is RoleHolders's query.
+// roleHoldersSelect is the query of EachRoleHolder and RoleHolders.
 const roleHoldersSelect = `SELECT r.id, r.user_id, u.chat_id, r.role,
     IFNULL(r.area_id, 0), IFNULL(r.school_id, 0), IFNULL(r.class_id, 0), IFNULL(r.student_id, 0),
     IFNULL(a.id, 0), IFNULL(a.path, ''), IFNULL(s.id, 0), IFNULL(s.name, ''),
