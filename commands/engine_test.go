@@ -414,3 +414,22 @@ func TestGroupChats(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestParentChildStatusNotInGroups: a child's name and card status never go to a group.
+func TestParentChildStatusNotInGroups(t *testing.T) {
+	f := newFixture(t)
+	child := f.pupils[0].Name
+	for _, text := range []string{"/con", "/lop", "/cothe"} {
+		for _, m := range f.handle(Update{UserID: uParent, ChatID: -100, ChatType: "group", Text: text}) {
+			if m.ChatID == -100 && strings.Contains(m.Text, child) {
+				t.Errorf("%s in a group names the child: %q", text, m.Text)
+			}
+		}
+	}
+	if got := f.say(uParent, "/con"); !strings.Contains(got, child) {
+		t.Errorf("/con in private: %q", got)
+	}
+	if got := f.say(uParent, "/lop"); !strings.Contains(got, child) {
+		t.Errorf("/lop in private: %q", got)
+	}
+}

@@ -110,7 +110,7 @@ func (e *Engine) cmdWhoAmI(ctx context.Context, t *turn, _ string) error {
 }
 
 // cmdClasses answers /lop with the latest figures of the caller's classes: a teacher's own,
-// a principal's school's; a parent sees their child only.
+// a principal's school's; a parent sees their child only, and only in a private chat.
 func (e *Engine) cmdClasses(ctx context.Context, t *turn, _ string) error {
 	c := t.who
 	week := t.week()
@@ -137,6 +137,9 @@ func (e *Engine) cmdClasses(ctx context.Context, t *turn, _ string) error {
 		}
 	}
 	for _, p := range c.pupils {
+		if !t.private() {
+			break // a child's name and card status are for the parent, not the group
+		}
 		lines = append(lines, "Em "+vntext.EscapeHTML(p.Name)+" ("+vntext.EscapeHTML(classLabel(c.pupilClasses[p.ID]))+"): "+statusName(p.Status))
 	}
 	if len(lines) == 0 {
