@@ -78,3 +78,43 @@ func TestFinalRunsOnceAfterPruning(t *testing.T) {
 		t.Fatalf("final run three weeks later: %+v %v", again, err)
 	}
 }
+
+// TestFinalNotResentByScopedRunAfterPruning: a /guingay (RunScoped, no ledger) weeks after
+// the deadline finds the final messages' dedupe keys still there and sends nothing again.
+func TestFinalNotResentByScopedRunAfterPruning(t *testing.T) {
+	w := newWorld(t)
+	w.cfg.Campaign.Deadline = "2026-11-30"
+	s := w.service()
+	ctx := context.Background()
+	w.clock.Set(at(t, "2026-W49", time.Saturday, 9, 0))
+	first, err := s.RunNow(ctx, config.JobPrincipalLeaderboard, TriggerCLI)
+	if err != nil || !first.Final || first.Enqueued == 0 {
+		t.Fatalf("final run: %+v %v", first, err)
+	}
+	err = w.store.Update(ctx, func(tx *storage.Tx) error {
+		ms, err := tx.PendingMessages(ctx, time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC), 1000)
+		for _, m := range ms {
+			if err == nil {
+				err = tx.MarkSent(ctx, m.ID, 1)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.clock.Set(w.clock.Now().Add(21 * 24 * time.Hour))
+	if _, err := s.PruneOutbox(ctx); err != nil {
+		t.Fatal(err)
+	}
+	err = w.store.Update(ctx, func(tx *storage.Tx) error {
+		r, err := s.RunScoped(ctx, tx, config.JobPrincipalLeaderboard, "", TriggerChat)
+		if err == nil && (!r.Final || r.Enqueued != 0) {
+			t.Errorf("scoped run three weeks after the final one: %+v; want nothing enqueued", r)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
