@@ -65,6 +65,12 @@ func (e *Engine) startParentIdentify(ctx context.Context, t *turn, classID int64
 
 // parentIdentify matches the typed name or number against the class roster; only a unique
 // match binds, and nothing about other pupils is revealed.
+// maxClassLinkChildren bounds the pupils one account may link through a class's shared
+// link (twins are common enough; more needs the teacher's per-pupil link): a roster number
+// alone identifies a pupil, so without a bound a parent could walk the roster number by
+// number and learn every child's name and card status.
+const maxClassLinkChildren = 2
+
 func (e *Engine) parentIdentify(ctx context.Context, t *turn, state string) error {
 	var st parentState
 	if err := json.Unmarshal([]byte(state), &st); err != nil || st.Class == 0 {
@@ -75,6 +81,18 @@ func (e *Engine) parentIdentify(ctx context.Context, t *turn, state string) erro
 	}
 	if st.Locked {
 		return t.reply(ctx, "Bạn đã nhập sai nhiều lần. Hãy liên hệ giáo viên chủ nhiệm để nhận link riêng cho con.", nil)
+	}
+	linked := 0
+	for _, p := range t.who.pupils {
+		if p.ClassID == st.Class {
+			linked++
+		}
+	}
+	if linked >= maxClassLinkChildren {
+		if err := t.tx.EndConversation(ctx, t.u.UserID); err != nil {
+			return fmt.Errorf("commands: parent: %w", err)
+		}
+		return t.reply(ctx, "Bạn đã liên kết "+strconv.Itoa(linked)+" học sinh của lớp này qua link chung của lớp. Nếu còn con khác học lớp này, hãy xin giáo viên chủ nhiệm link riêng cho con.", nil)
 	}
 	pupils, err := t.tx.StudentsOfClass(ctx, st.Class)
 	if err != nil {

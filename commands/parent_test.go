@@ -1,6 +1,7 @@
 package commands
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -186,4 +187,39 @@ func TestClaimAnswerHeldInQuietHours(t *testing.T) {
 	if len(msgs) != 2 {
 		t.Errorf("messages %+v", msgs)
 	}
+}
+
+// TestClassLinkCannotWalkTheRoster: one account links at most two pupils of a class through
+// the shared class link; a third roster number is refused without naming anyone.
+func TestClassLinkCannotWalkTheRoster(t *testing.T) {
+	f := newFixture(t)
+	code := f.invite(storage.RoleParent, storage.Scope{ClassID: f.classB.ID}, uTeacher, f.now.Add(time.Hour), 30)
+	for i, want := range []string{f.pupils[1].Name, f.pupils[2].Name, "link riêng"} {
+		if got := f.say(uNewcomer, "/start "+code); !strings.Contains(got, "họ và tên đầy đủ") {
+			t.Fatalf("start %d: %s", i, got)
+		}
+		got := f.say(uNewcomer, strconv.Itoa(i+2))
+		if !strings.Contains(got, want) {
+			t.Fatalf("answer %d: %s\nwant %q", i, got, want)
+		}
+		if i == 2 && strings.Contains(got, f.pupils[3].Name) {
+			t.Fatalf("third answer names a pupil: %s", got)
+		}
+	}
+	f.view(func(tx *storage.Tx) error {
+		roles, err := tx.RolesOfUser(f.ctx, uNewcomer)
+		if err != nil {
+			return err
+		}
+		pupils := 0
+		for _, r := range roles {
+			if r.StudentID != 0 {
+				pupils++
+			}
+		}
+		if pupils != 2 {
+			t.Errorf("linked to %d pupils, want 2: %+v", pupils, roles)
+		}
+		return nil
+	})
 }
