@@ -1,6 +1,7 @@
 package reminders
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -267,15 +268,29 @@ func (s *Service) teacherReminderText(lines []teacherLine, withSchool bool, week
 		b.WriteString(d.Format("02/01/2006"))
 		b.WriteString(".\n")
 	}
-	first := lines[0]
-	through, other := 0, 0
-	if first.fig.Prev.Has() {
-		through, other = int(first.fig.Prev.ThroughSchool), int(first.fig.Prev.Other)
+	var count, roster *teacherLine
+	for i := range lines {
+		if lines[i].fig.Roster {
+			roster = cmp.Or(roster, &lines[i])
+		} else {
+			count = cmp.Or(count, &lines[i])
+		}
 	}
-	b.WriteString("\nBáo cáo bằng một tin nhắn, ví dụ:\n<code>/baocao ")
-	b.WriteString(vntext.EscapeHTML(first.unit.Name))
-	fmt.Fprintf(&b, " %d %d %d</code>\n", first.unit.Enrolment, through, other)
-	b.WriteString("(lớp, sĩ số, tham gia qua trường, đối tượng khác). Gõ <code>/baocao</code> để được hướng dẫn từng bước.")
+	if count != nil {
+		through, other := 0, 0
+		if count.fig.Prev.Has() {
+			through, other = int(count.fig.Prev.ThroughSchool), int(count.fig.Prev.Other)
+		}
+		b.WriteString("\nBáo cáo bằng một tin nhắn, ví dụ:\n<code>/baocao ")
+		b.WriteString(vntext.EscapeHTML(count.unit.Name))
+		fmt.Fprintf(&b, " %d %d %d</code>\n", count.unit.Enrolment, through, other)
+		b.WriteString("(lớp, sĩ số, tham gia qua trường, đối tượng khác). Gõ <code>/baocao</code> để được hướng dẫn từng bước.")
+	}
+	if roster != nil {
+		name := vntext.EscapeHTML(roster.unit.Name)
+		b.WriteString("\nLớp có danh sách học sinh: đánh dấu em đã có thẻ theo số thứ tự, ví dụ <code>/dadong " + name + " 3 7</code> (qua trường), <code>/khac " +
+			name + " 5</code> (đối tượng khác); xem em chưa có thẻ: <code>/chuadong " + name + "</code>.")
+	}
 	return b.String()
 }
 

@@ -139,7 +139,9 @@ func TestTeacherReminderText(t *testing.T) {
 		t.Errorf("6B reported this week and met the target, yet is listed:\n%s", a)
 	}
 	b := box["teacher-reminder/2026-W48/u31"].Text
-	if !strings.Contains(b, "<b>7A</b>: chưa báo cáo lần nào") || !strings.Contains(b, "<code>/baocao 7A 3 0 0</code>") {
+	// 7A has a pupil roster: the bot refuses count reports for it, so the reminder shows marks.
+	if !strings.Contains(b, "<b>7A</b>: chưa báo cáo lần nào") || !strings.Contains(b, "<code>/dadong 7A 3 7</code>") ||
+		strings.Contains(b, "/baocao 7A") {
 		t.Errorf("teacher of 7A:\n%s", b)
 	}
 }

@@ -32,7 +32,8 @@ type CountrySchool struct {
 type ClassFigure struct {
 	ID, SchoolID int64
 	Name         string
-	Enrolment    int // on the roster
+	Enrolment    int  // on the roster
+	Roster       bool // imported with its pupils: counts come from /dadong and /khac marks
 	This, Prev   Figures
 }
 
@@ -147,7 +148,7 @@ CROSS JOIN classes c ON c.school_id = s.id AND c.school_year = ? WHERE `+underAr
 		return nil, fmt.Errorf("storage: classes under %q: %w", areaPath, err)
 	}
 	c.Classes = make([]ClassFigure, 0, n)
-	rows, err = tx.tx.QueryContext(ctx, `SELECT c.id, c.school_id, c.name, c.enrolment,
+	rows, err = tx.tx.QueryContext(ctx, `SELECT c.id, c.school_id, c.name, c.enrolment, c.has_roster,
     IFNULL((SELECT `+packedFigures+` FROM reports WHERE class_id = c.id AND week = ? ORDER BY id DESC LIMIT 1), -1),
     IFNULL((SELECT week || ' ' || `+packedFigures+` FROM reports WHERE class_id = c.id AND week < ? ORDER BY week DESC, id DESC LIMIT 1), '')
 FROM areas a
@@ -166,7 +167,7 @@ WHERE `+underArea, week, week, year, areaPath, areaPath)
 			cf              ClassFigure
 			enrolment, this int64
 		)
-		if err := rows.Scan(&cf.ID, &cf.SchoolID, &name, &enrolment, &this, &prev); err != nil {
+		if err := rows.Scan(&cf.ID, &cf.SchoolID, &name, &enrolment, &cf.Roster, &this, &prev); err != nil {
 			return nil, fmt.Errorf("storage: figures under %q: %w", areaPath, err)
 		}
 		cf.Name, cf.Enrolment = intern(names, name), int(enrolment)
@@ -233,7 +234,7 @@ func (tx *Tx) countryClasses(ctx context.Context, c *Country) error {
 		return fmt.Errorf("storage: country classes: %w", err)
 	}
 	c.Classes = make([]ClassFigure, 0, n)
-	rows, err := tx.tx.QueryContext(ctx, `SELECT id, school_id, name, enrolment FROM classes WHERE school_year = ? ORDER BY id`, c.Year)
+	rows, err := tx.tx.QueryContext(ctx, `SELECT id, school_id, name, enrolment, has_roster FROM classes WHERE school_year = ? ORDER BY id`, c.Year)
 	if err != nil {
 		return fmt.Errorf("storage: country classes: %w", err)
 	}
@@ -245,7 +246,7 @@ func (tx *Tx) countryClasses(ctx context.Context, c *Country) error {
 			cf        ClassFigure
 			enrolment int64
 		)
-		if err := rows.Scan(&cf.ID, &cf.SchoolID, &name, &enrolment); err != nil {
+		if err := rows.Scan(&cf.ID, &cf.SchoolID, &name, &enrolment, &cf.Roster); err != nil {
 			return fmt.Errorf("storage: country classes: %w", err)
 		}
 		cf.Name, cf.Enrolment = intern(names, name), int(enrolment)
