@@ -69,7 +69,7 @@ func (b *Bulk) User(ctx context.Context, id int64, name string) error {
 
 // Role grants a role (area, school or class scope).
 func (b *Bulk) Role(ctx context.Context, userID int64, role string, sc Scope) error {
-	b.tx.store.roles.Add(1)
+	b.tx.rolesChanged = true
 	return b.exec(ctx, "role", userID, role, nullInt(sc.AreaID), nullInt(sc.SchoolID), nullInt(sc.ClassID), unix(b.tx.now))
 }
 
@@ -101,6 +101,7 @@ func (tx *Tx) Commit() error {
 	if err := tx.tx.Commit(); err != nil {
 		return fmt.Errorf("storage: commit: %w", err)
 	}
+	tx.committed()
 	return nil
 }
 

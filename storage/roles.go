@@ -33,7 +33,7 @@ type Role struct {
 
 // GrantRole gives the user the role in the scope; granting it twice is a no-op.
 func (tx *Tx) GrantRole(ctx context.Context, userID int64, role string, sc Scope) error {
-	tx.store.roles.Add(1)
+	tx.rolesChanged = true
 	_, err := tx.tx.ExecContext(ctx, `INSERT INTO roles (user_id, role, area_id, school_id, class_id, student_id, created_at)
 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 		userID, role, nullInt(sc.AreaID), nullInt(sc.SchoolID), nullInt(sc.ClassID), nullInt(sc.StudentID), unix(tx.now))
@@ -45,7 +45,7 @@ VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 
 // RevokeRole removes one grant.
 func (tx *Tx) RevokeRole(ctx context.Context, roleID int64) error {
-	tx.store.roles.Add(1)
+	tx.rolesChanged = true
 	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM roles WHERE id = ?`, roleID); err != nil {
 		return fmt.Errorf("storage: revoke role: %w", err)
 	}

@@ -24,7 +24,7 @@ type Store struct {
 	w     *sql.DB
 	r     *sql.DB
 	now   func() time.Time
-	roles atomic.Int64 // bumped by every role write of this process (see RolesVersion)
+	roles atomic.Int64 // bumped after every commit that wrote roles (see RolesVersion)
 }
 
 // Option changes how a Store is opened.
@@ -96,9 +96,10 @@ func (s *Store) Now() time.Time { return s.now() }
 // Tx is a transaction; entity methods hang off it so a caller can combine several writes
 // (an update's effects, its replies in the outbox, the processed update id) atomically.
 type Tx struct {
-	tx    *sql.Tx
-	now   time.Time
-	store *Store
+	tx           *sql.Tx
+	now          time.Time
+	store        *Store
+	rolesChanged bool // a role was granted or revoked: bump RolesVersion after the commit
 }
 
 // Now is the time the transaction started, by the store's clock.
@@ -127,12 +128,21 @@ func (s *Store) run(ctx context.Context, db *sql.DB, fn func(*Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("storage: commit: %w", err)
 	}
+	tx.committed()
 	return nil
 }
 
-// RolesVersion changes whenever this process grants or revokes a role (it is bumped before
-// the write commits, so a reader that sees an unchanged version after a commit knows no
-// role changed in between). Caches of role-derived state (the menus) compare it.
+// committed runs after a successful commit.
+func (tx *Tx) committed() {
+	if tx.rolesChanged {
+		tx.store.roles.Add(1)
+	}
+}
+
+// RolesVersion changes after every commit of this process that granted or revoked a role.
+// A reader that reads the version, then the roles, and later finds the version unchanged
+// knows no role change has committed since its read. Caches of role-derived state (the
+// menus) compare it.
 func (s *Store) RolesVersion() int64 { return s.roles.Load() }
 
 // Ping checks that the database answers.

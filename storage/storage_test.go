@@ -405,3 +405,40 @@ func TestClassRank(t *testing.T) {
 		return nil
 	})
 }
+
+// TestRolesVersion: the version moves only once a role change has committed, so a reader
+// that saw version v and then read the roles cannot miss a change that commits later.
+func TestRolesVersion(t *testing.T) {
+	ctx := context.Background()
+	st := openTest(t)
+	c := seedClass(t, st)
+	st.Update(ctx, func(tx *Tx) error { return tx.TouchUser(ctx, User{ID: 9, ChatID: 9}) })
+	v0 := st.RolesVersion()
+	err := st.Update(ctx, func(tx *Tx) error {
+		if err := tx.GrantRole(ctx, 9, RoleTeacher, Scope{ClassID: c.ID}); err != nil {
+			return err
+		}
+		if st.RolesVersion() != v0 {
+			t.Error("version moved before the commit")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1 := st.RolesVersion()
+	if v1 == v0 {
+		t.Fatal("version did not move after a committed grant")
+	}
+	st.Update(ctx, func(tx *Tx) error {
+		tx.GrantRole(ctx, 9, RoleParent, Scope{ClassID: c.ID})
+		return errors.New("rolled back")
+	})
+	if st.RolesVersion() != v1 {
+		t.Error("a rolled-back grant moved the version")
+	}
+	st.Update(ctx, func(tx *Tx) error { return tx.SetValue(ctx, "k", "v") })
+	if st.RolesVersion() != v1 {
+		t.Error("a commit without role changes moved the version")
+	}
+}
