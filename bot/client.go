@@ -28,9 +28,10 @@ const callTimeout = 60 * time.Second
 // library, but over an HTTP client that carries the caller's context, so a cancelled
 // context ends a long poll or a send at once. Errors never contain the token.
 type Client struct {
-	api   *tgbotapi.BotAPI
-	hc    *http.Client
-	token string
+	api     *tgbotapi.BotAPI
+	hc      *http.Client
+	token   string
+	timeout time.Duration // bounds one call other than a long poll (callTimeout)
 }
 
 // ctxDoer is the library's HTTPClient with a context attached to every request.
@@ -64,7 +65,7 @@ func NewClient(token, endpoint string, logger *slog.Logger) (*Client, error) {
 	hc := &http.Client{Transport: tr}
 	api := &tgbotapi.BotAPI{Token: token, Client: hc, Buffer: 100}
 	api.SetAPIEndpoint(endpoint)
-	return &Client{api: api, hc: hc, token: token}, nil
+	return &Client{api: api, hc: hc, token: token, timeout: callTimeout}, nil
 }
 
 // lib returns a copy of the library's BotAPI whose requests carry ctx.
@@ -88,7 +89,7 @@ func (c *Client) SetDebug(on bool) { c.api.Debug = on }
 
 // GetMe returns the bot's own user, checking the token.
 func (c *Client) GetMe(ctx context.Context) (tgbotapi.User, error) {
-	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	u, err := c.lib(ctx).GetMe()
 	return u, c.wrap("getMe", err)
@@ -97,7 +98,7 @@ func (c *Client) GetMe(ctx context.Context) (tgbotapi.User, error) {
 // GetUpdates long-polls for updates from offset for up to timeout; cancelling ctx ends
 // the poll at once.
 func (c *Client) GetUpdates(ctx context.Context, offset int64, timeout time.Duration) ([]tgbotapi.Update, error) {
-	ctx, cancel := context.WithTimeout(ctx, timeout+callTimeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout+c.timeout)
 	defer cancel()
 	ups, err := c.lib(ctx).GetUpdates(tgbotapi.UpdateConfig{
 		Offset: int(offset), Limit: 100, Timeout: int(timeout / time.Second), AllowedUpdates: allowedUpdates,
@@ -107,7 +108,7 @@ func (c *Client) GetUpdates(ctx context.Context, offset int64, timeout time.Dura
 
 // request makes a call with raw parameters (for those the library lacks).
 func (c *Client) request(ctx context.Context, method string, params tgbotapi.Params) (*tgbotapi.APIResponse, error) {
-	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	resp, err := c.lib(ctx).MakeRequest(method, params)
 	return resp, c.wrap(method, err)
@@ -131,7 +132,7 @@ func (c *Client) DeleteWebhook(ctx context.Context) error {
 
 // AnswerCallback acknowledges a button press.
 func (c *Client) AnswerCallback(ctx context.Context, callbackID string) error {
-	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	_, err := c.lib(ctx).Request(tgbotapi.NewCallback(callbackID, ""))
 	return c.wrap("answerCallbackQuery", err)
@@ -140,7 +141,7 @@ func (c *Client) AnswerCallback(ctx context.Context, callbackID string) error {
 // SetCommands sets the command menu of a scope: chatID 0 means all private chats,
 // otherwise that chat. An empty menu deletes the scope's commands.
 func (c *Client) SetCommands(ctx context.Context, chatID int64, items []commands.MenuItem) error {
-	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	scope := tgbotapi.NewBotCommandScopeAllPrivateChats()
 	if chatID != 0 {
@@ -179,7 +180,7 @@ func keyboard(buttons [][]storage.Button) any {
 
 // SendText sends an HTML message and returns its message id.
 func (c *Client) SendText(ctx context.Context, chatID int64, text string, buttons [][]storage.Button) (int, error) {
-	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	m := tgbotapi.NewMessage(chatID, text)
 	m.ParseMode = tgbotapi.ModeHTML
@@ -194,7 +195,7 @@ func (c *Client) SendText(ctx context.Context, chatID int64, text string, button
 // SendFile uploads a photo (photo true) or a document from bytes with an HTML caption
 // and returns the message id.
 func (c *Client) SendFile(ctx context.Context, chatID int64, photo bool, name string, data []byte, caption string, buttons [][]storage.Button) (int, error) {
-	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	if name == "" {
 		name = "file"

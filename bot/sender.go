@@ -548,7 +548,10 @@ func (s *Sender) deliver(ctx context.Context, j *job) result {
 			case failPermanent:
 				r.out = outDead
 			case failCanceled:
-				r.out = outCanceled
+				r.out = outRetry // the call's own timeout: a network failure
+				if ctx.Err() != nil {
+					r.out = outCanceled
+				}
 			default:
 				r.out = outRetry
 			}

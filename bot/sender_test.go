@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -331,5 +333,45 @@ func TestSenderPhotoAndDocument(t *testing.T) {
 	}
 	if textLen(got[1].Caption) > maxCaptionLen || got[2].Method != "sendMessage" || got[1].Caption+"\n"+got[2].Text != strings.TrimRight(longCaption, "\n") {
 		t.Errorf("long caption: caption %d chars, then %s", textLen(got[1].Caption), got[2].Method)
+	}
+}
+
+// countingTransport counts the HTTP requests a client makes.
+type countingTransport struct {
+	rt http.RoundTripper
+	n  atomic.Int64
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return c.rt.RoundTrip(r)
+}
+
+// A send that outlasts its call timeout is a network failure: it counts as an attempt and
+// backs off, and the message ends dead after MaxAttempts, instead of being resent at once
+// and forever as if the sender had been stopped.
+func TestSenderCallTimeoutCountsAsAttempt(t *testing.T) {
+	srv := telegramtest.New(telegramtest.Options{Limits: telegramtest.Limits{Disabled: true}})
+	defer srv.Close()
+	srv.SetLatency(time.Second)
+	st := openStore(t)
+	enqueue(t, st, "bc", 1, 1, storage.PriorityBroadcast)
+	opt := fastRetries
+	opt.MaxAttempts = 3
+	s := newSender(t, srv, st, config.Rate{Global: 30, PrivateChat: 100, GroupPerMinute: 20}, opt)
+	s.client.timeout = 50 * time.Millisecond
+	calls := &countingTransport{rt: s.client.hc.Transport}
+	s.client.hc.Transport = calls
+	runSender(t, s)
+	s.Notify()
+	waitFor(t, "dead or resent", func() bool {
+		return outboxCounts(t, st)[storage.OutboxDead] == 1 || calls.n.Load() >= 6
+	})
+	if c := outboxCounts(t, st); c[storage.OutboxDead] != 1 {
+		t.Fatalf("timed-out send resent %d times without counting an attempt: outbox %v, stats %+v",
+			calls.n.Load(), c, s.Stats())
+	}
+	if got := calls.n.Load(); got != 3 {
+		t.Fatalf("%d sends, want 3 (MaxAttempts)", got)
 	}
 }
