@@ -158,6 +158,7 @@ type commitItem struct {
 	reason     string
 	next       time.Time
 	extra      []int64 // queued ids to forget with this commit (dropped with the chat)
+	done       int     // parts Telegram took (outRetry, outCanceled)
 }
 
 // state is the scheduler's own; only Run's goroutine touches it.
@@ -280,7 +281,7 @@ func (s *Sender) handle(st *state, r result) {
 		s.progress[m.ID] = r.done
 	}
 	s.mu.Unlock()
-	item := commitItem{id: m.ID, chatID: m.ChatID, out: r.out, messageID: r.messageID, reason: r.reason}
+	item := commitItem{id: m.ID, chatID: m.ChatID, out: r.out, messageID: r.messageID, reason: r.reason, done: r.done}
 	switch r.out {
 	case outPause:
 		countTooMany()
@@ -298,6 +299,10 @@ func (s *Sender) handle(st *state, r result) {
 		s.log.Warn("sender paused: 429 too many requests", "retry_after", r.retryAfter, "chat_id", m.ChatID)
 		return
 	case outCanceled:
+		if r.done > 0 {
+			s.queueCommit(item) // record the parts sent; forgotten after the commit
+			return
+		}
 		delete(st.known, m.ID)
 		return
 	case outRetry:
@@ -405,7 +410,7 @@ func (s *Sender) refill(ctx context.Context, st *state) {
 			continue
 		}
 		s.mu.Lock()
-		j := &job{msg: m, done: progress[m.ID]}
+		j := &job{msg: m, done: max(progress[m.ID], m.PartsSent)}
 		s.mu.Unlock()
 		if m.Priority >= storage.PriorityReply {
 			st.high = append(st.high, j)
@@ -628,7 +633,7 @@ func (s *Sender) commitLoop(stop <-chan struct{}, done chan<- struct{}) {
 			if it.out == outGone {
 				s.undrop = append(s.undrop, it.chatID)
 			}
-			if it.out != outRetry {
+			if it.out != outRetry && it.out != outCanceled {
 				delete(s.progress, it.id)
 			}
 		}
@@ -653,6 +658,11 @@ func (s *Sender) commit(items []commitItem) error {
 				err = tx.MarkSent(ctx, it.id, it.messageID)
 			case outRetry:
 				err = tx.MarkRetry(ctx, it.id, it.reason, it.next)
+				if err == nil && it.done > 0 {
+					err = tx.MarkPartsSent(ctx, it.id, it.done)
+				}
+			case outCanceled:
+				err = tx.MarkPartsSent(ctx, it.id, it.done)
 			case outDead:
 				err = tx.MarkFailed(ctx, it.id, storage.OutboxDead, it.reason)
 			case outInactive:

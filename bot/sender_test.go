@@ -375,3 +375,64 @@ func TestSenderCallTimeoutCountsAsAttempt(t *testing.T) {
 		t.Fatalf("%d sends, want 3 (MaxAttempts)", got)
 	}
 }
+
+// A long message whose later part failed and waits for its retry is not sent again from
+// its first part by the next process: the parts Telegram took are recorded with the retry.
+func TestSenderRestartKeepsPartsAlreadySent(t *testing.T) {
+	srv := telegramtest.New(telegramtest.Options{Limits: telegramtest.Limits{Disabled: true}})
+	defer srv.Close()
+	st := openStore(t)
+	var lines []string
+	for i := range 400 {
+		lines = append(lines, fmt.Sprintf("%d. Trường THCS Mỹ Tú — lớp 6A: 38/42 (90,5%%)", i+1))
+	}
+	text := "<b>Bảng xếp hạng</b>\n" + strings.Join(lines, "\n")
+	parts := len(splitText(text, maxTextLen))
+	if parts < 3 {
+		t.Fatalf("%d parts", parts)
+	}
+	err := st.Update(t.Context(), func(tx *storage.Tx) error {
+		_, err := tx.Enqueue(t.Context(), storage.Message{DedupeKey: "long", ChatID: 8, Text: text})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lastError := func() string {
+		var reason string
+		_ = st.View(t.Context(), func(tx *storage.Tx) error {
+			var err error
+			_, reason, err = tx.OutboxByKey(t.Context(), "long")
+			return err
+		})
+		return reason
+	}
+	// One part a second in this chat: the first part goes, then the chat fails.
+	s := newSender(t, srv, st, config.Rate{Global: 30, PrivateChat: 1, GroupPerMinute: 20}, fastRetries)
+	stop := runSender(t, s)
+	s.Notify()
+	if _, err := srv.WaitSent(t.Context(), 8, 1); err != nil {
+		t.Fatal(err)
+	}
+	srv.SetChatError(8, &telegramtest.APIError{Code: 502, Description: "Bad Gateway"})
+	waitFor(t, "a retry recorded", func() bool { return lastError() != "" })
+	stop()
+	srv.Unblock(8)
+	sentBefore := len(srv.Sent(8))
+
+	s = newSender(t, srv, st, config.Rate{Global: 30, PrivateChat: 100, GroupPerMinute: 20}, fastRetries)
+	runSender(t, s)
+	s.Notify()
+	waitFor(t, "sent", func() bool { return outboxCounts(t, st)[storage.OutboxSent] == 1 })
+	got := srv.Sent(8)
+	if len(got) != parts {
+		t.Fatalf("%d parts sent (%d before the restart), the message has %d: parts sent twice", len(got), sentBefore, parts)
+	}
+	var joined []string
+	for _, m := range got {
+		joined = append(joined, m.Text)
+	}
+	if strings.Join(joined, "\n") != text {
+		t.Fatal("parts are not the text in order")
+	}
+}

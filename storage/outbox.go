@@ -46,6 +46,7 @@ type Message struct {
 	Render    string
 	NotBefore time.Time // held until then (quiet hours)
 	Attempts  int
+	PartsSent int // calls of a message sent in several that Telegram took (see MarkPartsSent)
 	CreatedAt time.Time
 }
 
@@ -77,7 +78,7 @@ func (tx *Tx) Enqueue(ctx context.Context, m Message) (bool, error) {
 
 // PendingMessages returns up to limit messages due at `now`, replies first, then by age.
 func (tx *Tx) PendingMessages(ctx context.Context, now time.Time, limit int) ([]Message, error) {
-	rows, err := tx.tx.QueryContext(ctx, `SELECT id, dedupe_key, chat_id, priority, kind, text, buttons, file_name, file_data, render, not_before, attempts, created_at
+	rows, err := tx.tx.QueryContext(ctx, `SELECT id, dedupe_key, chat_id, priority, kind, text, buttons, file_name, file_data, render, not_before, attempts, parts_sent, created_at
 FROM outbox WHERE status = 'pending' AND not_before <= ? ORDER BY priority DESC, id LIMIT ?`, unix(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("storage: pending messages: %w", err)
@@ -91,7 +92,7 @@ FROM outbox WHERE status = 'pending' AND not_before <= ? ORDER BY priority DESC,
 			data               []byte
 			notBefore, created int64
 		)
-		if err := rows.Scan(&m.ID, &m.DedupeKey, &m.ChatID, &m.Priority, &kind, &m.Text, &buttons, &m.FileName, &data, &m.Render, &notBefore, &m.Attempts, &created); err != nil {
+		if err := rows.Scan(&m.ID, &m.DedupeKey, &m.ChatID, &m.Priority, &kind, &m.Text, &buttons, &m.FileName, &data, &m.Render, &notBefore, &m.Attempts, &m.PartsSent, &created); err != nil {
 			return nil, fmt.Errorf("storage: pending messages: %w", err)
 		}
 		if buttons != "" {
@@ -130,6 +131,16 @@ func (tx *Tx) MarkRetry(ctx context.Context, id int64, reason string, next time.
 		reason, unix(next), id)
 	if err != nil {
 		return fmt.Errorf("storage: mark retry: %w", err)
+	}
+	return nil
+}
+
+// MarkPartsSent records how many calls of a message sent in several Telegram took, so a
+// later attempt sends only the rest.
+func (tx *Tx) MarkPartsSent(ctx context.Context, id int64, parts int) error {
+	_, err := tx.tx.ExecContext(ctx, `UPDATE outbox SET parts_sent = ? WHERE id = ? AND status = 'pending'`, parts, id)
+	if err != nil {
+		return fmt.Errorf("storage: mark parts sent: %w", err)
 	}
 	return nil
 }
