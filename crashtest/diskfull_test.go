@@ -151,38 +151,7 @@ func TestDiskFull(t *testing.T) {
 	recovered := time.Since(freedAt)
 	p.stop(t)
 
-	db = openDB(t, h.db)
-	reports, twice := storedReports(t, db)
-	counts := outboxCounts(t, db)
-	db.Close()
-	for i, tc := range teachers {
-		if reports[ack{tc.user.ID, i + 1}] != 1 {
-			t.Errorf("teacher %d's report stored %d times", tc.user.ID, reports[ack{tc.user.ID, i + 1}])
-		}
-	}
-	if len(twice) > 0 || len(reports) != len(teachers) {
-		t.Errorf("reports: %v, applied twice: %v", reports, twice)
-	}
-	sent := broadcastSent(h.fake)
-	lost, dups := 0, 0
-	for _, key := range keys {
-		if sent[key] == 0 {
-			lost++
-		}
-		dups += max(sent[key]-1, 0)
-	}
-	for _, c := range acks(h.fake) {
-		dups += c - 1
-	}
-	if lost != 0 || dups != 0 {
-		t.Errorf("without a crash: %d messages lost, %d duplicates", lost, dups)
-	}
-	if n := apologies(h.fake); n != 0 {
-		t.Errorf("%d updates were dropped with an apology instead of being retried", n)
-	}
-	if counts["dead"] != 0 || counts["dropped"] != 0 {
-		t.Errorf("outbox: %v", counts)
-	}
+	counts := checkNothingLost(t, h, teachers, keys)
 	t.Logf("after space was freed: caught up in %s; %d log lines name the full disk; outbox %v",
 		recovered.Round(time.Millisecond), strings.Count(h.allLogs(), "disk is full"), counts)
 	checkIntegrity(t, h.db)

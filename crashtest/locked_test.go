@@ -80,35 +80,7 @@ func TestDatabaseLocked(t *testing.T) {
 	recovered := time.Since(lockedAt.Add(lockHold))
 	p.stop(t)
 
-	db := openDB(t, h.db)
-	reports, twice := storedReports(t, db)
-	counts := outboxCounts(t, db)
-	db.Close()
-	for i, tc := range teachers {
-		if reports[ack{tc.user.ID, i + 1}] != 1 {
-			t.Errorf("teacher %d's report stored %d times", tc.user.ID, reports[ack{tc.user.ID, i + 1}])
-		}
-	}
-	if len(twice) > 0 || len(reports) != len(teachers) {
-		t.Errorf("reports: %v, applied twice: %v", reports, twice)
-	}
-	sent := broadcastSent(h.fake)
-	lost, dups := 0, 0
-	for _, key := range keys {
-		if sent[key] == 0 {
-			lost++
-		}
-		dups += max(sent[key]-1, 0)
-	}
-	for _, c := range acks(h.fake) {
-		dups += c - 1
-	}
-	if lost != 0 || dups != 0 {
-		t.Errorf("without a crash: %d messages lost, %d duplicates", lost, dups)
-	}
-	if counts["dead"] != 0 || counts["dropped"] != 0 {
-		t.Errorf("outbox: %v", counts)
-	}
+	counts := checkNothingLost(t, h, teachers, keys)
 	logs := h.allLogs()
 	t.Logf("after the lock: caught up in %s; %d log lines say the database is locked (%d busy retries of the intake, %d failed outcome commits of the sender); outbox %v",
 		recovered.Round(time.Millisecond), strings.Count(logs, "database is locked"), strings.Count(logs, "retry: database busy"), strings.Count(logs, "sender: record outcomes"), counts)

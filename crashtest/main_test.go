@@ -508,3 +508,44 @@ func storedReports(t *testing.T, db *sql.DB) (map[ack]int, []int64) {
 	}
 	return out, twice
 }
+
+// checkNothingLost checks, after a fault was survived without a crash, that each teacher's
+// report is stored once, every broadcast message and reply went out exactly once, nothing
+// was dropped with an apology and no outbox row is dead or dropped; it returns the outbox
+// counts.
+func checkNothingLost(t *testing.T, h *harness, teachers []teacher, keys []string) map[string]int {
+	t.Helper()
+	db := openDB(t, h.db)
+	reports, twice := storedReports(t, db)
+	counts := outboxCounts(t, db)
+	db.Close()
+	for i, tc := range teachers {
+		if reports[ack{tc.user.ID, i + 1}] != 1 {
+			t.Errorf("teacher %d's report stored %d times", tc.user.ID, reports[ack{tc.user.ID, i + 1}])
+		}
+	}
+	if len(twice) > 0 || len(reports) != len(teachers) {
+		t.Errorf("reports: %v, applied twice: %v", reports, twice)
+	}
+	sent := broadcastSent(h.fake)
+	lost, dups := 0, 0
+	for _, key := range keys {
+		if sent[key] == 0 {
+			lost++
+		}
+		dups += max(sent[key]-1, 0)
+	}
+	for _, c := range acks(h.fake) {
+		dups += c - 1
+	}
+	if lost != 0 || dups != 0 {
+		t.Errorf("without a crash: %d messages lost, %d duplicates", lost, dups)
+	}
+	if n := apologies(h.fake); n != 0 {
+		t.Errorf("%d updates were dropped with an apology instead of being retried", n)
+	}
+	if counts["dead"] != 0 || counts["dropped"] != 0 {
+		t.Errorf("outbox: %v", counts)
+	}
+	return counts
+}
