@@ -430,12 +430,9 @@ func (s *Server) editMessageText(_ context.Context, req *request) (any, *APIErro
 	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e := s.chatFaultLocked(chatID); e != nil {
+	m, e := s.editableLocked(chatID, id)
+	if e != nil {
 		return nil, e
-	}
-	m := s.messages[msgKey{chatID, id}]
-	if m == nil || m.From == nil || m.From.ID != s.bot.ID {
-		return nil, badRequest("message to edit not found")
 	}
 	if m.Text == "" {
 		return nil, badRequest("there is no text in the message to edit")
@@ -454,6 +451,18 @@ func (s *Server) editMessageText(_ context.Context, req *request) (any, *APIErro
 	return *m, nil
 }
 
+// editableLocked returns the bot's own message id in chatID, for an edit; s.mu must be held.
+func (s *Server) editableLocked(chatID int64, id int) (*message, *APIError) {
+	if e := s.chatFaultLocked(chatID); e != nil {
+		return nil, e
+	}
+	m := s.messages[msgKey{chatID, id}]
+	if m == nil || m.From == nil || m.From.ID != s.bot.ID {
+		return nil, badRequest("message to edit not found")
+	}
+	return m, nil
+}
+
 func (s *Server) editMessageReplyMarkup(_ context.Context, req *request) (any, *APIError) {
 	p := req.params
 	chatID, id, e := editTarget(p)
@@ -467,12 +476,9 @@ func (s *Server) editMessageReplyMarkup(_ context.Context, req *request) (any, *
 	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if e := s.chatFaultLocked(chatID); e != nil {
+	m, e := s.editableLocked(chatID, id)
+	if e != nil {
 		return nil, e
-	}
-	m := s.messages[msgKey{chatID, id}]
-	if m == nil || m.From == nil || m.From.ID != s.bot.ID {
-		return nil, badRequest("message to edit not found")
 	}
 	if bytes.Equal(m.ReplyMarkup, mk.inline) {
 		return nil, badRequest(notModified)
