@@ -54,7 +54,7 @@ func TestBoardsFromStorage(t *testing.T) {
 			t.Errorf("Long Hưng %+v", got)
 		}
 		text := RenderAreaBoard(b)
-		if !strings.Contains(text, "1. 🟡 Trường THCS Mỹ Tú — 91,7% (78/85) ▲ 23,5 · 1/3 lớp") {
+		if !strings.Contains(text, "1. 🟡 Trường THCS Mỹ Tú — 91,8% (78/85) ▲ 23,5 · 1/3 lớp") {
 			t.Errorf("area board:\n%s", text)
 		}
 
@@ -66,7 +66,7 @@ func TestBoardsFromStorage(t *testing.T) {
 			t.Errorf("school board %+v", sb)
 		}
 		text = RenderSchoolBoard(sb)
-		for _, want := range []string{"1. ✅ 6B — 100,0% (40/40) ▲ 50,0", "Chưa báo cáo (2): 6A (tuần 46/2026: 90,4%), 7A (chưa có số liệu)", "Xếp hạng trong khu vực: <b>1</b>/2"} {
+		for _, want := range []string{"1. ✅ 6B — 100,0% (40/40) ▲ 50,0", "Chưa báo cáo (2): 6A (tuần 46/2026: 90,5%), 7A (chưa có số liệu)", "Xếp hạng trong khu vực: <b>1</b>/2"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("school board lacks %q:\n%s", want, text)
 			}
@@ -133,8 +133,8 @@ func TestWorkbookFromStorage(t *testing.T) {
 	want := [][]string{
 		{"1", "Trường TH Mỹ Tú A", "30", "30", "0", "30", "100.0", "0", "1", "mới", "1/1"},
 		{"2", "Trường THCS Mỹ Tú", "85", "50", "8", "58", "68.2", "27", "2", "mới", "2/3"},
-		{"3", "Trường TH Long Hưng", "35", "10", "5", "15", "42.8", "20", "3", "mới", "1/1"},
-		{"", WorkbookTotalLabel, "150", "90", "13", "103", "68.6", "47", "", "", "4/5"},
+		{"3", "Trường TH Long Hưng", "35", "10", "5", "15", "42.9", "20", "3", "mới", "1/1"},
+		{"", WorkbookTotalLabel, "150", "90", "13", "103", "68.7", "47", "", "", "4/5"},
 	}
 	for i, wr := range want {
 		got := rows[WorkbookFirstDataRow-1+i]

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bhytbot/bhytbot/config"
+	"github.com/bhytbot/bhytbot/leaderboard"
 	"github.com/bhytbot/bhytbot/storage"
 	"github.com/bhytbot/bhytbot/vntext"
 )
@@ -228,7 +229,7 @@ func (l teacherLine) name(withSchool bool) string {
 }
 
 func figureText(u Unit) string {
-	return formatPercent(truncPercent(u.Insured(), u.Enrolment)) + " (" + formatInt(u.Insured()) + "/" + formatInt(u.Enrolment) + ")"
+	return formatPercent(leaderboard.Percent(u.Insured(), u.Enrolment)) + " (" + formatInt(u.Insured()) + "/" + formatInt(u.Enrolment) + ")"
 }
 
 func (s *Service) teacherReminderText(lines []teacherLine, withSchool bool, week string) string {

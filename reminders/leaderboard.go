@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bhytbot/bhytbot/leaderboard"
 	"github.com/bhytbot/bhytbot/vntext"
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
@@ -58,9 +59,8 @@ type Ranked struct {
 	// Rank is the 1-based competition rank ("1, 2, 2, 4": equal coverage,
 	// equal rank) among the units that reported this week, 0 for the others.
 	Rank int
-	// Percent is the coverage in percent, truncated (not rounded) to 0.1 so
-	// that a figure shown as reaching a target has reached it; 0 when the
-	// enrolment is 0.
+	// Percent is the coverage as shown (leaderboard.Percent: half up to 0.1,
+	// 100 only when complete); 0 when the enrolment is 0.
 	Percent float64
 	// Change is the change of coverage since Prev in percentage points,
 	// rounded to 0.1; meaningful only when HasPrev.
@@ -93,7 +93,9 @@ func (l Light) Emoji() string {
 	}
 }
 
-// Light compares the exact coverage with target and warn (both in percent).
+// Light compares the coverage as shown with target and warn (both in percent), so a unit
+// shown at "50,0%" is never listed as under 50%. Only a complete unit shows 100%, so a target
+// of 100 is met only by a complete unit.
 func (r Ranked) Light(target, warn float64) Light {
 	return lightOf(r.Insured(), r.Enrolment, target, warn)
 }
@@ -102,11 +104,13 @@ func lightOf(insured, enrolment int, target, warn float64) Light {
 	if enrolment <= 0 {
 		return LightRed
 	}
-	p := float64(insured) * 100
-	switch e := float64(enrolment); {
-	case p >= target*e:
+	// A threshold is compared in tenths, with a margin for a threshold like 33.3 whose
+	// float times ten falls a hair under 333.
+	t := float64(leaderboard.Tenths(insured, enrolment))
+	switch {
+	case t >= target*10-1e-6:
 		return LightGreen
-	case p >= warn*e:
+	case t >= warn*10-1e-6:
 		return LightYellow
 	default:
 		return LightRed
@@ -125,7 +129,7 @@ func Rank(units []Unit) []Ranked {
 	col := collate.New(language.Vietnamese, collate.Numeric, collate.IgnoreCase)
 	var buf collate.Buffer
 	for i, u := range units {
-		out[i] = Ranked{Unit: u, Percent: truncPercent(u.Insured(), u.Enrolment)}
+		out[i] = Ranked{Unit: u, Percent: leaderboard.Percent(u.Insured(), u.Enrolment)}
 		if u.Prev != nil && u.Prev.Enrolment > 0 {
 			d := exactPercent(u.Insured(), u.Enrolment) - exactPercent(u.Prev.Insured, u.Prev.Enrolment)
 			out[i].HasPrev = true
@@ -199,14 +203,6 @@ func exactPercent(insured, enrolment int) float64 {
 	return float64(insured) * 100 / float64(enrolment)
 }
 
-// truncPercent is insured/enrolment in percent, truncated to one decimal.
-func truncPercent(insured, enrolment int) float64 {
-	if enrolment <= 0 {
-		return 0
-	}
-	return float64(int64(insured)*1000/int64(enrolment)) / 10
-}
-
 // Board is everything a leaderboard message needs; the renderers are pure
 // functions of it.
 type Board struct {
@@ -270,7 +266,7 @@ func sumUnits(rs []Ranked, target, warn float64) totals {
 		}
 	}
 	t.Insured = t.ThroughSchool + t.Other
-	t.Percent = truncPercent(t.Insured, t.Enrolment)
+	t.Percent = leaderboard.Percent(t.Insured, t.Enrolment)
 	if allPrev && prevE > 0 {
 		t.HasPrev = true
 		t.Change = math.Round((exactPercent(t.Insured, t.Enrolment)-exactPercent(prevI, prevE))*10) / 10
@@ -332,7 +328,7 @@ func RenderAreaBoard(b Board) string {
 	sb.WriteByte('/')
 	sb.WriteString(strconv.Itoa(t.Classes))
 	sb.WriteString(" lớp (")
-	sb.WriteString(formatPercent(truncPercent(t.ClassesReported, t.Classes)))
+	sb.WriteString(formatPercent(leaderboard.Percent(t.ClassesReported, t.Classes)))
 	sb.WriteString("), ")
 	sb.WriteString(strconv.Itoa(t.UnitsReported))
 	sb.WriteByte('/')

@@ -112,7 +112,7 @@ func TestRenderContents(t *testing.T) {
 		"2. 🟡 6B — 95,0% (38/40) =",
 		"2. 🟡 7B — 95,0% (19/20) mới",
 		"🔴 8A — 0,0% (0/35) =",
-		"Chưa báo cáo (2): 9A (tuần 45/2026: 56,0%), 9B (chưa có số liệu)",
+		"Chưa báo cáo (2): 9A (tuần 45/2026: 56,1%), 9B (chưa có số liệu)",
 		"Xếp hạng trong khu vực: <b>3</b>/12",
 		"Còn 42 ngày đến hạn 31/12/2026",
 	} {
@@ -132,7 +132,7 @@ func TestRenderContents(t *testing.T) {
 		"Dưới 50% (2): Trường TH Mỹ Tú B (40,0%), Trường TH Hưng Phú (19,6%)",
 		"Tiến bộ nhất: Trường TH Mỹ Tú B (▲ 20,0), Trường THCS Mỹ Tú (▲ 10,0), Trường TH Mỹ Tú A (▲ 6,0)\n",
 		"Trường TH &amp; THCS Mỹ Thuận (0/6 lớp; chưa có số liệu)",
-		"Đã báo cáo: 55/82 lớp (67,0%), 6/8 trường",
+		"Đã báo cáo: 55/82 lớp (67,1%), 6/8 trường",
 		"4. 🟡 Trường THCS Long Hưng — 50,0% (160/320) ▲ 3,1 · 10/11 lớp",
 		"Chưa tham gia: <b>900</b> học sinh",
 	} {
@@ -177,10 +177,10 @@ func TestRank(t *testing.T) {
 			{Name: "Không", Enrolment: 30, Reported: true},
 			{Name: "Có", Enrolment: 30, ThroughSchool: 1, Reported: true},
 		}, []row{{"Có", 1, 3.3}, {"Không", 2, 0}, {"Rỗng", 2, 0}}},
-		{"percent truncated not rounded", []Unit{
+		{"percent rounded half up, 100 only when complete", []Unit{
 			{Name: "A", Enrolment: 2000, ThroughSchool: 1999, Reported: true},
 			{Name: "B", Enrolment: 3, ThroughSchool: 2, Reported: true},
-		}, []row{{"A", 1, 99.9}, {"B", 2, 66.6}}},
+		}, []row{{"A", 1, 99.9}, {"B", 2, 66.7}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := Rank(tc.units)
@@ -217,7 +217,9 @@ func TestLight(t *testing.T) {
 	for _, tc := range []struct {
 		insured, enrolment int
 		want               Light
-	}{{40, 40, LightGreen}, {39, 40, LightYellow}, {20, 40, LightYellow}, {19, 40, LightRed}, {0, 0, LightRed}} {
+	}{{40, 40, LightGreen}, {39, 40, LightYellow}, {20, 40, LightYellow}, {19, 40, LightRed}, {0, 0, LightRed},
+		// Shown as 99,9% and 50,0%: the light follows the figure a principal reads.
+		{2499, 2500, LightYellow}, {999, 2000, LightYellow}, {998, 2000, LightRed}} {
 		if got := lightOf(tc.insured, tc.enrolment, 100, 50); got != tc.want {
 			t.Errorf("%d/%d: %s, want %s", tc.insured, tc.enrolment, got.Emoji(), tc.want.Emoji())
 		}
