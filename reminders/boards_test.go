@@ -54,7 +54,7 @@ func TestBoardsFromStorage(t *testing.T) {
 			t.Errorf("Long Hưng %+v", got)
 		}
 		text := RenderAreaBoard(b)
-		if !strings.Contains(text, "1. 🟡 Trường THCS Mỹ Tú — 91,8% (78/85) ▲ 23,5 · 1/3 lớp") {
+		if !strings.Contains(text, "1. 🟡 Trường THCS Mỹ Tú — 91,8% (78/85) ▲ 23,6 · 1/3 lớp") {
 			t.Errorf("area board:\n%s", text)
 		}
 

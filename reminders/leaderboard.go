@@ -62,12 +62,14 @@ type Ranked struct {
 	// Percent is the coverage as shown (leaderboard.Percent: half up to 0.1,
 	// 100 only when complete); 0 when the enrolment is 0.
 	Percent float64
-	// Change is the change of coverage since Prev in percentage points,
-	// rounded to 0.1; meaningful only when HasPrev.
+	// Change is the change of coverage since Prev in percentage points: the
+	// difference of the two percentages as shown (10,5% → 33,6% is 23,1), so
+	// a reader who subtracts the shown figures finds the shown change;
+	// meaningful only when HasPrev.
 	Change  float64
 	HasPrev bool
 
-	exactChange float64
+	changeTenths int
 }
 
 // Light is a unit's traffic light against the campaign target.
@@ -131,10 +133,10 @@ func Rank(units []Unit) []Ranked {
 	for i, u := range units {
 		out[i] = Ranked{Unit: u, Percent: leaderboard.Percent(u.Insured(), u.Enrolment)}
 		if u.Prev != nil && u.Prev.Enrolment > 0 {
-			d := exactPercent(u.Insured(), u.Enrolment) - exactPercent(u.Prev.Insured, u.Prev.Enrolment)
+			d := leaderboard.Tenths(u.Insured(), u.Enrolment) - leaderboard.Tenths(u.Prev.Insured, u.Prev.Enrolment)
 			out[i].HasPrev = true
-			out[i].exactChange = d
-			out[i].Change = math.Round(d*10) / 10
+			out[i].changeTenths = d
+			out[i].Change = float64(d) / 10
 		}
 		keys[i] = col.KeyFromString(&buf, u.Name)
 	}
@@ -194,13 +196,6 @@ func compareCoverage(a, b *Unit) int {
 		return 1
 	}
 	return 0
-}
-
-func exactPercent(insured, enrolment int) float64 {
-	if enrolment <= 0 {
-		return 0
-	}
-	return float64(insured) * 100 / float64(enrolment)
 }
 
 // Board is everything a leaderboard message needs; the renderers are pure
@@ -269,7 +264,7 @@ func sumUnits(rs []Ranked, target, warn float64) totals {
 	t.Percent = leaderboard.Percent(t.Insured, t.Enrolment)
 	if allPrev && prevE > 0 {
 		t.HasPrev = true
-		t.Change = math.Round((exactPercent(t.Insured, t.Enrolment)-exactPercent(prevI, prevE))*10) / 10
+		t.Change = float64(leaderboard.Tenths(t.Insured, t.Enrolment)-leaderboard.Tenths(prevI, prevE)) / 10
 	}
 	return t
 }
@@ -377,7 +372,7 @@ func RenderAreaBoard(b Board) string {
 }
 
 // mostImproved returns up to n ranked units with the largest rise since last
-// week (strictly positive), ties in rank order.
+// week as shown (strictly positive), ties in rank order.
 func mostImproved(rs []Ranked, n int) []Ranked {
 	var c []Ranked
 	for _, r := range rs {
@@ -387,9 +382,9 @@ func mostImproved(rs []Ranked, n int) []Ranked {
 	}
 	slices.SortStableFunc(c, func(a, b Ranked) int {
 		switch {
-		case a.exactChange > b.exactChange:
+		case a.changeTenths > b.changeTenths:
 			return -1
-		case a.exactChange < b.exactChange:
+		case a.changeTenths < b.changeTenths:
 			return 1
 		}
 		return 0

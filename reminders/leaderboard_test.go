@@ -315,3 +315,32 @@ func BenchmarkAreaBoard(b *testing.B) {
 		_ = SplitMessage(RenderAreaBoard(board), TelegramMessageLimit)
 	}
 }
+
+// TestChangeAsShown: the change since last week is the difference of the two
+// percentages as shown, in the text of both boards and in the workbook: 10,45%
+// shows 10,5% and 33,64% shows 33,6%, so the change is ▲ 23,1, not the ▲ 23,2
+// of the unrounded figures.
+func TestChangeAsShown(t *testing.T) {
+	b := areaBoard()
+	b.Units = []Unit{{Name: "Trường THCS Mỹ Tú", Enrolment: 10000, ThroughSchool: 3000, Other: 364, Reported: true,
+		Classes: 1, ClassesReported: 1, Prev: fig(2000, 209)}}
+	for name, text := range map[string]string{"area": RenderAreaBoard(b), "school": RenderSchoolBoard(b)} {
+		for _, want := range []string{"<b>33,6%</b> (3.364/10.000) ▲ 23,1\n", "— 33,6% (3.364/10.000) ▲ 23,1"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s board lacks %q:\n%s", name, want, text)
+			}
+		}
+		if strings.Contains(text, "23,2") {
+			t.Errorf("%s board shows the unrounded change:\n%s", name, text)
+		}
+	}
+	if a := RenderAreaBoard(b); !strings.Contains(a, "Tiến bộ nhất: Trường THCS Mỹ Tú (▲ 23,1)") {
+		t.Errorf("area board's most improved:\n%s", a)
+	}
+	_, rows := readWorkbook(t, b)
+	for i, r := range rows[WorkbookFirstDataRow-1:] {
+		if r[6] != "33.6" || r[9] != "23.1" {
+			t.Errorf("workbook row %d: rate %q, change %q; want 33.6 and 23.1", WorkbookFirstDataRow+i, r[6], r[9])
+		}
+	}
+}

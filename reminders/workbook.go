@@ -37,9 +37,10 @@ const (
 // (WorkbookColumns, exactly), one row per school in the order of Rank
 // (reported schools ranked, then those that did not report this week, with
 // "Chưa báo cáo" as their rank), and a total row. Figures are numbers: the
-// rate is the coverage in percent truncated to 0.1 as in the messages, the
-// change is in percentage points (text "mới" when there is none), the
-// completeness is text "reported/classes".
+// rate is the coverage as the messages show it (leaderboard.Percent, the
+// number itself, not a formula of unrounded figures), the change is the
+// difference of the shown rates in percentage points (text "mới" when there
+// is none), the completeness is text "reported/classes".
 func AreaWorkbook(b Board) ([]byte, error) {
 	rs := Rank(b.Units)
 	t := sumUnits(rs, b.TargetPercent, b.WarnBelowPercent)
