@@ -9,13 +9,14 @@ import (
 	"time"
 
 	"github.com/bhytbot/bhytbot/config"
+	"github.com/bhytbot/bhytbot/leaderboard"
 	"github.com/bhytbot/bhytbot/storage"
 )
 
 // render draws a message's attachment from its spec, as the sender does.
 func render(t *testing.T, m storage.Message, wantName string) []byte {
 	t.Helper()
-	name, data, err := RenderAttachment(context.Background(), m.Render)
+	name, data, err := leaderboard.RenderAttachment(context.Background(), m.Render)
 	if err != nil {
 		t.Fatalf("%s: %v", m.DedupeKey, err)
 	}

@@ -1,4 +1,4 @@
-package reminders
+package leaderboard
 
 import (
 	"flag"
@@ -82,7 +82,7 @@ func checkGolden(t *testing.T, name, got string) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./reminders -run %s -update)", err, t.Name())
+		t.Fatalf("%v (run go test ./leaderboard -run %s -update)", err, t.Name())
 	}
 	if got != string(want) {
 		t.Errorf("%s differs from %s (rerun with -update if intended)\n--- got ---\n%s\n--- want ---\n%s", t.Name(), path, got, want)
@@ -230,10 +230,10 @@ func TestFormat(t *testing.T) {
 	for _, tc := range []struct{ got, want string }{
 		{formatInt(0), "0"}, {formatInt(999), "999"}, {formatInt(1000), "1.000"},
 		{formatInt(631800), "631.800"}, {formatInt(-1234567), "-1.234.567"},
-		{formatPercent(95.2), "95,2%"}, {formatPercent(100), "100,0%"}, {formatPercent(0), "0,0%"},
-		{formatThreshold(50), "50%"}, {formatThreshold(97.5), "97,5%"},
+		{FormatPercent(95.2), "95,2%"}, {FormatPercent(100), "100,0%"}, {FormatPercent(0), "0,0%"},
+		{FormatThreshold(50), "50%"}, {FormatThreshold(97.5), "97,5%"},
 		{formatPP(3.5), "▲ 3,5"}, {formatPP(-1), "▼ 1,0"}, {formatPP(0), "="},
-		{formatWeek("2026-W07"), "tuần 7/2026"}, {formatWeek("bad"), "bad"},
+		{FormatWeek("2026-W07"), "tuần 7/2026"}, {FormatWeek("bad"), "bad"},
 		{escape(`a<b>&"`), `a&lt;b&gt;&amp;"`},
 	} {
 		if tc.got != tc.want {
@@ -312,7 +312,7 @@ func BenchmarkAreaBoard(b *testing.B) {
 	board := genArea(300, 1)
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = SplitMessage(RenderAreaBoard(board), TelegramMessageLimit)
+		_ = RenderAreaBoard(board)
 	}
 }
 
