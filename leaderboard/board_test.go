@@ -344,3 +344,32 @@ func TestChangeAsShown(t *testing.T) {
 		}
 	}
 }
+
+// TestRankOfAgreesWithRank: the rank of one unit read without sorting is the rank the board
+// gives it, over random units with many ties, unreported units and zero enrolments.
+func TestRankOfAgreesWithRank(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for round := range 200 {
+		units := make([]Unit, rng.IntN(30))
+		for i := range units {
+			e := rng.IntN(5) * 10 // 0, 10, 20, 30, 40: many equal fractions
+			ins := 0
+			if e > 0 {
+				ins = rng.IntN(e + 1)
+			}
+			units[i] = Unit{Name: fmt.Sprintf("U%02d", i), Enrolment: e, ThroughSchool: ins, Reported: rng.IntN(4) != 0}
+		}
+		byName := map[string]int{}
+		for _, r := range Rank(units) {
+			byName[r.Name] = r.Rank
+		}
+		for i, u := range units {
+			if got := RankOf(units, i); got != byName[u.Name] {
+				t.Fatalf("round %d: RankOf(%s) = %d, Rank gives %d", round, u.Name, got, byName[u.Name])
+			}
+		}
+	}
+	if RankOf(nil, 0) != 0 || RankOf([]Unit{{Reported: true}}, -1) != 0 {
+		t.Error("RankOf out of range is not 0")
+	}
+}
