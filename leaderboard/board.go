@@ -16,14 +16,14 @@ import (
 //
 // Figures are carried forward: a unit's figure for a week is its latest report
 // up to and including that week (a class's figure for a week is its latest
-// report in that week, see DESIGN.md decision 4). So a class that has not
-// reported this week still counts toward every total with its last known
-// figure — the school's and the area's totals never drop just because a
-// teacher is late — while completeness (Reported, ClassesReported) and the
-// "Chưa báo cáo" list show who has not reported this week. A class that has
-// never reported counts with its roster enrolment and 0 insured, i.e. all its
-// pupils count as "chưa tham gia", which is what the official template says
-// when nothing is known.
+// report in that week, since reports are history and a correction is a new
+// report). So a class that has not reported this week still counts toward
+// every total with its last known figure — the school's and the area's totals
+// never drop just because a teacher is late — while completeness (Reported,
+// ClassesReported) and the "Chưa báo cáo" list show who has not reported this
+// week. A class that has never reported counts with its roster enrolment and
+// 0 insured, i.e. all its pupils count as "chưa tham gia", which is what the
+// official template says when nothing is known.
 type Unit struct {
 	// Name is shown as is (HTML-escaped by the renderers): "6A", "Trường THCS Mỹ Tú".
 	Name string
