@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bhytbot/bhytbot/leaderboard"
 	"github.com/bhytbot/bhytbot/reminders"
 	"github.com/bhytbot/bhytbot/storage"
 )
@@ -157,12 +158,12 @@ func measure(ctx context.Context, o options, path string, w io.Writer) (figures,
 		{"officer", &f.ProvinceBoard, &f.ProvinceBoardKept, func(svc *reminders.Service, tx *storage.Tx) error {
 			b, err := svc.AreaBoard(ctx, tx, f.Province, f.Week)
 			f.ProvinceSchool = len(b.Units)
-			_ = reminders.RenderAreaBoard(b)
+			_ = leaderboard.RenderAreaBoard(b)
 			return err
 		}, f.provinceClass},
 		{"principal", &f.SchoolBoard, &f.SchoolBoardKept, func(svc *reminders.Service, tx *storage.Tx) error {
 			b, err := svc.SchoolBoard(ctx, tx, f.School, f.Week)
-			_ = reminders.RenderSchoolBoard(b)
+			_ = leaderboard.RenderSchoolBoard(b)
 			return err
 		}, f.schoolClass},
 	}

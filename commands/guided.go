@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bhytbot/bhytbot/leaderboard"
 	"github.com/bhytbot/bhytbot/storage"
 	"github.com/bhytbot/bhytbot/vntext"
 )
@@ -115,7 +116,7 @@ func (e *Engine) prompt(ctx context.Context, t *turn, st guidedState, fault stri
 	case stepConfirm:
 		insured := st.Through + st.Other
 		return t.reply(ctx, prefix+fmt.Sprintf("📝 Kiểm tra lại báo cáo lớp %s:\nSĩ số %d · qua trường %d · đối tượng khác %d\nTỷ lệ: %s, còn %d em chưa tham gia.",
-			name, st.Enrolment, st.Through, st.Other, vntext.FormatPercent(coverage(insured, st.Enrolment)), st.Enrolment-insured),
+			name, st.Enrolment, st.Through, st.Other, vntext.FormatPercent(leaderboard.Percent(insured, st.Enrolment)), st.Enrolment-insured),
 			[][]storage.Button{{{Text: "✅ Gửi báo cáo", Data: cbReport + ":ok"}, {Text: "↩️ Làm lại", Data: cbReport + ":lai"}}, {cancelButton}})
 	}
 	return fmt.Errorf("commands: guided: unknown step %q", st.Step)

@@ -36,7 +36,7 @@ func TestGuidedReport(t *testing.T) {
 		{press: "bc:lai", want: "bước 1/3"},
 		{press: "bc:so:e:42", want: "bước 2/3"},
 		{text: "30", want: "bước 3/3"},
-		{text: "8", want: "90,4%"},
+		{text: "8", want: "90,5%"},
 		{press: "bc:ok", want: "Đã ghi báo cáo lớp <b>6A</b>"},
 		{press: "bc:ok", want: "Không có báo cáo nào đang làm dở"},
 	}

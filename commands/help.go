@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bhytbot/bhytbot/leaderboard"
 	"github.com/bhytbot/bhytbot/storage"
 	"github.com/bhytbot/bhytbot/vntext"
 )
@@ -162,7 +163,7 @@ func (e *Engine) classLine(ctx context.Context, tx *storage.Tx, cl storage.Class
 	if err != nil {
 		return "", fmt.Errorf("commands: classes: %w", err)
 	}
-	line := fmt.Sprintf("%s%s (%d/%d)", name, vntext.FormatPercent(coverage(r.Insured(), r.Enrolment)), r.Insured(), r.Enrolment)
+	line := fmt.Sprintf("%s%s (%d/%d)", name, vntext.FormatPercent(leaderboard.Percent(r.Insured(), r.Enrolment)), r.Insured(), r.Enrolment)
 	if left := r.Enrolment - r.Insured(); left > 0 {
 		line += ", còn " + strconv.Itoa(left) + " em"
 	}

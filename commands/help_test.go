@@ -39,12 +39,12 @@ func TestClassesFigures(t *testing.T) {
 	f.say(uTeacher, "/baocao 6A 42 30 8")
 	f.now = f.now.AddDate(0, 0, 7)
 	got := f.say(uPrincipal, "/lop")
-	for _, w := range []string{"tuần 49/2026", "• 6A: 90,4% (38/42), còn 4 em – số liệu tuần 48/2026, tuần này chưa báo cáo", "• 7A: chưa báo cáo"} {
+	for _, w := range []string{"tuần 49/2026", "• 6A: 90,5% (38/42), còn 4 em – số liệu tuần 48/2026, tuần này chưa báo cáo", "• 7A: chưa báo cáo"} {
 		if !strings.Contains(got, w) {
 			t.Errorf("/lop lacks %q:\n%s", w, got)
 		}
 	}
-	if got := f.say(uPrincipalOut, "/lop"); strings.Contains(got, "90,4%") {
+	if got := f.say(uPrincipalOut, "/lop"); strings.Contains(got, "90,5%") {
 		t.Errorf("another school's figures shown: %s", got)
 	}
 }

@@ -249,7 +249,7 @@ func TestJourneys(t *testing.T) {
 	claim := w.srv.Sent(teacher6B)[before:]
 	expect(t, claim, "Phụ huynh của em <b>Trần Thị Bình</b>")
 	msg, data = buttonWith(t, claim, "the:o:")
-	expect(t, w.press(teacher6B, msg, data), "đã có thẻ thuộc đối tượng khác", "66,6%")
+	expect(t, w.press(teacher6B, msg, data), "đã có thẻ thuộc đối tượng khác", "66,7%")
 	expect(t, w.srv.Sent(parentA), "Giáo viên chủ nhiệm đã xác nhận em Trần Thị Bình có thẻ BHYT")
 
 	// Parent B by a per-pupil link: bound at once, and the reminder's button works.

@@ -4,10 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/bhytbot/bhytbot/metrics"
 	"strconv"
 	"strings"
 
+	"github.com/bhytbot/bhytbot/leaderboard"
+	"github.com/bhytbot/bhytbot/metrics"
 	"github.com/bhytbot/bhytbot/storage"
 	"github.com/bhytbot/bhytbot/vntext"
 )
@@ -127,7 +128,7 @@ func (e *Engine) figuresText(ctx context.Context, tx *storage.Tx, cl storage.Cla
 	var b strings.Builder
 	b.WriteString(head + " lớp <b>" + vntext.EscapeHTML(cl.Name) + "</b> – " + weekLabel(r.Week) + ":\n")
 	fmt.Fprintf(&b, "Sĩ số %d · qua trường %d · đối tượng khác %d\n", r.Enrolment, r.ThroughSchool, r.Other)
-	b.WriteString("Tỷ lệ tham gia BHYT: <b>" + vntext.FormatPercent(coverage(r.Insured(), r.Enrolment)) + "</b>\n")
+	b.WriteString("Tỷ lệ tham gia BHYT: <b>" + vntext.FormatPercent(leaderboard.Percent(r.Insured(), r.Enrolment)) + "</b>\n")
 	if left := r.Enrolment - r.Insured(); left > 0 {
 		b.WriteString("Còn <b>" + strconv.Itoa(left) + "</b> học sinh chưa tham gia.")
 	} else {
@@ -141,15 +142,6 @@ func (e *Engine) figuresText(ctx context.Context, tx *storage.Tx, cl storage.Cla
 		fmt.Fprintf(&b, "\nXếp hạng trong trường tuần này: <b>%d</b>/%d lớp đã báo cáo.", rank, ranked)
 	}
 	return b.String(), nil
-}
-
-// coverage is insured/enrolment in percent truncated to 0.1, as on the leaderboards, so a
-// class shown at 100% has really reached it.
-func coverage(insured, enrolment int) float64 {
-	if enrolment <= 0 {
-		return 0
-	}
-	return float64(int64(insured)*1000/int64(enrolment)) / 10
 }
 
 // weekLabel shows "2026-W48" as "tuần 48/2026".

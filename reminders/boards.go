@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bhytbot/bhytbot/leaderboard"
 	"github.com/bhytbot/bhytbot/storage"
 	"github.com/bhytbot/bhytbot/vntext"
 )
@@ -16,9 +17,9 @@ import (
 const ChartPhotoMaxRows = 50
 
 // SchoolBoard builds a school's board for an ISO week ("2026-W48"): its classes with their
-// carried-forward figures (see Unit), and the school's rank among the schools of its area.
+// carried-forward figures (see leaderboard.Unit), and the school's rank among the schools of its area.
 // After the campaign deadline the board has the final wording.
-func (s *Service) SchoolBoard(ctx context.Context, tx *storage.Tx, schoolID int64, week string) (b Board, err error) {
+func (s *Service) SchoolBoard(ctx context.Context, tx *storage.Tx, schoolID int64, week string) (b leaderboard.Board, err error) {
 	err = s.withSchoolFigures(ctx, tx, schoolID, week, func(f *figures) error {
 		b, err = s.schoolBoardOf(f, schoolID)
 		return err
@@ -29,7 +30,7 @@ func (s *Service) SchoolBoard(ctx context.Context, tx *storage.Tx, schoolID int6
 // AreaBoard builds the board of an area (at its path, e.g. "Sóc Trăng / Mỹ Tú") for an ISO
 // week: the schools of the area and of every area below it, aggregated from their classes.
 // The path "" means the whole roster (every top-level area).
-func (s *Service) AreaBoard(ctx context.Context, tx *storage.Tx, areaPath string, week string) (b Board, err error) {
+func (s *Service) AreaBoard(ctx context.Context, tx *storage.Tx, areaPath string, week string) (b leaderboard.Board, err error) {
 	err = s.withAreaFigures(ctx, tx, areaPath, week, func(f *figures) error {
 		b, err = s.areaBoardOf(f, areaPath)
 		return err
@@ -71,7 +72,7 @@ func (s *Service) Workbook(ctx context.Context, tx *storage.Tx, areaPath string,
 	if err != nil {
 		return "", nil, err
 	}
-	data, err = AreaWorkbook(b)
+	data, err = leaderboard.AreaWorkbook(b)
 	if err != nil {
 		return "", nil, err
 	}
@@ -156,9 +157,9 @@ func (s *Service) checkWeek(week string) error {
 // AllAreasTitle is the title of the whole roster's board (every top-level area).
 const AllAreasTitle = "Tất cả khu vực"
 
-func (s *Service) newBoard(title, week string, units []Unit) Board {
+func (s *Service) newBoard(title, week string, units []leaderboard.Unit) leaderboard.Board {
 	now := s.clock()
-	return Board{
+	return leaderboard.Board{
 		Title:            title,
 		Week:             week,
 		Units:            units,
@@ -171,8 +172,8 @@ func (s *Service) newBoard(title, week string, units []Unit) Board {
 }
 
 // rankIn returns the competition rank of a school among the reported schools of an area
-// (as Rank computes it; 0 when the school has not reported this week) and the number of
-// schools in the area.
+// (leaderboard.RankOf: the area board's own rule; 0 when the school has not reported this
+// week) and the number of schools in the area.
 func rankIn(d *areaData, schoolID int64) (rank, size int) {
 	at := -1
 	for i, id := range d.ids {
@@ -180,16 +181,7 @@ func rankIn(d *areaData, schoolID int64) (rank, size int) {
 			at = i
 		}
 	}
-	if at < 0 || !d.units[at].Reported {
-		return 0, len(d.units)
-	}
-	rank = 1
-	for i := range d.units {
-		if d.units[i].Reported && compareCoverage(&d.units[i], &d.units[at]) > 0 {
-			rank++
-		}
-	}
-	return rank, len(d.units)
+	return leaderboard.RankOf(d.units, at), len(d.units)
 }
 
 // schoolMessages are a school's board as messages: the text parts and the chart, whose
@@ -199,7 +191,7 @@ func (s *Service) schoolMessages(f *figures, schoolID int64, chatID int64, prefi
 	if err != nil {
 		return nil, err
 	}
-	out := textMessages(RenderSchoolBoard(b), chatID, prefix, prio)
+	out := textMessages(leaderboard.RenderSchoolBoard(b), chatID, prefix, prio)
 	if m, ok, err := s.chartMessage(b, chatID, prefix, prio); err != nil {
 		return nil, err
 	} else if ok {
@@ -215,13 +207,13 @@ func (s *Service) areaMessages(f *figures, areaPath string, chatID int64, prefix
 	if err != nil {
 		return nil, err
 	}
-	out := textMessages(RenderAreaBoard(b), chatID, prefix, prio)
+	out := textMessages(leaderboard.RenderAreaBoard(b), chatID, prefix, prio)
 	if m, ok, err := s.chartMessage(b, chatID, prefix, prio); err != nil {
 		return nil, err
 	} else if ok {
 		out = append(out, m)
 	}
-	spec, err := workbookSpec(b, WorkbookFileName(areaPath, b.Week))
+	spec, err := leaderboard.WorkbookSpec(b, WorkbookFileName(areaPath, b.Week))
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +221,7 @@ func (s *Service) areaMessages(f *figures, areaPath string, chatID int64, prefix
 		DedupeKey: prefix + "/xlsx",
 		ChatID:    chatID,
 		Priority:  prio,
-		Text:      "📎 Bảng tổng hợp Excel: " + vntext.EscapeHTML(b.Title) + ", " + formatWeek(b.Week),
+		Text:      "📎 Bảng tổng hợp Excel: " + vntext.EscapeHTML(b.Title) + ", " + leaderboard.FormatWeek(b.Week),
 		Document:  []byte{},
 		FileName:  WorkbookFileName(areaPath, b.Week),
 		Render:    spec,
@@ -238,17 +230,17 @@ func (s *Service) areaMessages(f *figures, areaPath string, chatID int64, prefix
 }
 
 // chartMessage is a board's chart, to be drawn at send time; a board without units or with
-// more than MaxChartRows has none. A chart of more than ChartPhotoMaxRows goes as a document.
-func (s *Service) chartMessage(b Board, chatID int64, prefix string, prio int) (storage.Message, bool, error) {
+// more than leaderboard.MaxChartRows has none. A chart of more than ChartPhotoMaxRows goes as a document.
+func (s *Service) chartMessage(b leaderboard.Board, chatID int64, prefix string, prio int) (storage.Message, bool, error) {
 	n := len(b.Units)
-	if n > MaxChartRows {
-		s.log.Info("chart skipped: too many rows", "board", b.Title, "rows", n, "max", MaxChartRows)
+	if n > leaderboard.MaxChartRows {
+		s.log.Info("chart skipped: too many rows", "board", b.Title, "rows", n, "max", leaderboard.MaxChartRows)
 	}
-	if n == 0 || n > MaxChartRows {
+	if n == 0 || n > leaderboard.MaxChartRows {
 		return storage.Message{}, false, nil
 	}
 	name := "bieu-do-" + slug(b.Title) + "-" + b.Week + ".png"
-	spec, err := chartSpec(b, name)
+	spec, err := leaderboard.ChartSpec(b, name)
 	if err != nil {
 		return storage.Message{}, false, err
 	}
@@ -256,7 +248,7 @@ func (s *Service) chartMessage(b Board, chatID int64, prefix string, prio int) (
 		DedupeKey: prefix + "/chart",
 		ChatID:    chatID,
 		Priority:  prio,
-		Text:      "📊 Biểu đồ tỷ lệ tham gia BHYT: " + vntext.EscapeHTML(b.Title) + ", " + formatWeek(b.Week),
+		Text:      "📊 Biểu đồ tỷ lệ tham gia BHYT: " + vntext.EscapeHTML(b.Title) + ", " + leaderboard.FormatWeek(b.Week),
 		FileName:  name,
 		Render:    spec,
 	}
@@ -275,7 +267,7 @@ func drawAttachments(ctx context.Context, ms []storage.Message) ([]storage.Messa
 		if m.Render == "" {
 			continue
 		}
-		_, data, err := RenderAttachment(ctx, m.Render)
+		_, data, err := leaderboard.RenderAttachment(ctx, m.Render)
 		if err != nil {
 			return nil, err
 		}

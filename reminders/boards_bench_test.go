@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bhytbot/bhytbot/config"
+	"github.com/bhytbot/bhytbot/leaderboard"
 	"github.com/bhytbot/bhytbot/storage"
 )
 
@@ -95,7 +96,7 @@ func BenchmarkAreaBoardFromStorage(b *testing.B) {
 			if len(board.Units) != 300 {
 				b.Fatalf("%d schools", len(board.Units))
 			}
-			_ = RenderAreaBoard(board)
+			_ = leaderboard.RenderAreaBoard(board)
 			return nil
 		})
 		if err != nil {
@@ -121,7 +122,7 @@ func BenchmarkSchoolBoardFromStorage(b *testing.B) {
 			if len(board.Units) != 20 || board.AreaSize != 30 {
 				b.Fatalf("%d classes, area of %d", len(board.Units), board.AreaSize)
 			}
-			_ = RenderSchoolBoard(board)
+			_ = leaderboard.RenderSchoolBoard(board)
 			return nil
 		})
 		if err != nil {
@@ -164,7 +165,7 @@ func BenchmarkAreaBoardKept(b *testing.B) {
 			if len(board.Units) != 300 {
 				b.Fatalf("%d schools", len(board.Units))
 			}
-			_ = RenderAreaBoard(board)
+			_ = leaderboard.RenderAreaBoard(board)
 			return nil
 		})
 		if err != nil {

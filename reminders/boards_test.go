@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bhytbot/bhytbot/leaderboard"
 	"github.com/bhytbot/bhytbot/storage"
 	"github.com/xuri/excelize/v2"
 )
@@ -34,14 +35,14 @@ func TestBoardsFromStorage(t *testing.T) {
 		if b.Title != "Sóc Trăng" || b.Final || b.TargetPercent != 100 || len(b.Units) != 3 {
 			t.Errorf("area board %+v", b)
 		}
-		byName := map[string]Unit{}
+		byName := map[string]leaderboard.Unit{}
 		for _, u := range b.Units {
 			byName[u.Name] = u
 		}
 		// 6A carried from W46 (38/42), 6B this week (40/40), 7A never (0/3); last week
 		// 6A 38/42, 6B 20/40, 7A 0/3.
-		want := Unit{Name: "Trường THCS Mỹ Tú", Enrolment: 85, ThroughSchool: 68, Other: 10, Reported: true,
-			Classes: 3, ClassesReported: 1, Prev: &Figure{Enrolment: 85, Insured: 58}}
+		want := leaderboard.Unit{Name: "Trường THCS Mỹ Tú", Enrolment: 85, ThroughSchool: 68, Other: 10, Reported: true,
+			Classes: 3, ClassesReported: 1, Prev: &leaderboard.Figure{Enrolment: 85, Insured: 58}}
 		got := byName["Trường THCS Mỹ Tú"]
 		if got.Prev == nil || *got.Prev != *want.Prev {
 			t.Errorf("school unit's last week %+v, want %+v", got.Prev, want.Prev)
@@ -53,8 +54,8 @@ func TestBoardsFromStorage(t *testing.T) {
 		if got := byName["Trường TH Long Hưng"]; got.Reported || got.LastWeek != "2026-W46" || got.Insured() != 15 {
 			t.Errorf("Long Hưng %+v", got)
 		}
-		text := RenderAreaBoard(b)
-		if !strings.Contains(text, "1. 🟡 Trường THCS Mỹ Tú — 91,7% (78/85) ▲ 23,5 · 1/3 lớp") {
+		text := leaderboard.RenderAreaBoard(b)
+		if !strings.Contains(text, "1. 🟡 Trường THCS Mỹ Tú — 91,8% (78/85) ▲ 23,6 · 1/3 lớp") {
 			t.Errorf("area board:\n%s", text)
 		}
 
@@ -65,8 +66,8 @@ func TestBoardsFromStorage(t *testing.T) {
 		if sb.Title != "Trường THCS Mỹ Tú" || len(sb.Units) != 3 || sb.AreaRank != 1 || sb.AreaSize != 2 {
 			t.Errorf("school board %+v", sb)
 		}
-		text = RenderSchoolBoard(sb)
-		for _, want := range []string{"1. ✅ 6B — 100,0% (40/40) ▲ 50,0", "Chưa báo cáo (2): 6A (tuần 46/2026: 90,4%), 7A (chưa có số liệu)", "Xếp hạng trong khu vực: <b>1</b>/2"} {
+		text = leaderboard.RenderSchoolBoard(sb)
+		for _, want := range []string{"1. ✅ 6B — 100,0% (40/40) ▲ 50,0", "Chưa báo cáo (2): 6A (tuần 46/2026: 90,5%), 7A (chưa có số liệu)", "Xếp hạng trong khu vực: <b>1</b>/2"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("school board lacks %q:\n%s", want, text)
 			}
@@ -126,20 +127,20 @@ func TestWorkbookFromStorage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != WorkbookFirstDataRow+3 || !slices.Equal(rows[WorkbookHeaderRow-1], WorkbookColumns) {
+	if len(rows) != leaderboard.WorkbookFirstDataRow+3 || !slices.Equal(rows[leaderboard.WorkbookHeaderRow-1], leaderboard.WorkbookColumns) {
 		t.Fatalf("rows %q", rows)
 	}
 	// In W46 every class but 7A reported: Mỹ Tú A 30/30, THCS Mỹ Tú 58/85, Long Hưng 15/35.
 	want := [][]string{
 		{"1", "Trường TH Mỹ Tú A", "30", "30", "0", "30", "100.0", "0", "1", "mới", "1/1"},
 		{"2", "Trường THCS Mỹ Tú", "85", "50", "8", "58", "68.2", "27", "2", "mới", "2/3"},
-		{"3", "Trường TH Long Hưng", "35", "10", "5", "15", "42.8", "20", "3", "mới", "1/1"},
-		{"", WorkbookTotalLabel, "150", "90", "13", "103", "68.6", "47", "", "", "4/5"},
+		{"3", "Trường TH Long Hưng", "35", "10", "5", "15", "42.9", "20", "3", "mới", "1/1"},
+		{"", leaderboard.WorkbookTotalLabel, "150", "90", "13", "103", "68.7", "47", "", "", "4/5"},
 	}
 	for i, wr := range want {
-		got := rows[WorkbookFirstDataRow-1+i]
+		got := rows[leaderboard.WorkbookFirstDataRow-1+i]
 		if !slices.Equal(got, wr) {
-			t.Errorf("row %d: %q, want %q", WorkbookFirstDataRow+i, got, wr)
+			t.Errorf("row %d: %q, want %q", leaderboard.WorkbookFirstDataRow+i, got, wr)
 		}
 	}
 }
@@ -242,12 +243,12 @@ func TestLargeSchoolBoard(t *testing.T) {
 	if len(texts) < 2 {
 		t.Fatalf("%d text parts", len(texts))
 	}
-	var board Board
+	var board leaderboard.Board
 	view(t, w, func(tx *storage.Tx) (err error) {
 		board, err = s.SchoolBoard(ctx, tx, schoolID, "2026-W48")
 		return err
 	})
-	if strings.Join(texts, "\n") != RenderSchoolBoard(board) {
+	if strings.Join(texts, "\n") != leaderboard.RenderSchoolBoard(board) {
 		t.Error("parts do not join back to the board")
 	}
 }

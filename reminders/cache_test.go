@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bhytbot/bhytbot/leaderboard"
 	"github.com/bhytbot/bhytbot/storage"
 )
 
@@ -45,8 +46,8 @@ func TestKeptFiguresFollowChanges(t *testing.T) {
 					if err != nil {
 						return err
 					}
-					if !reflect.DeepEqual(Rank(got.Units), Rank(want.Units)) {
-						t.Errorf("%s: %s %s:\nkept  %+v\nfresh %+v", step, a, week, Rank(got.Units), Rank(want.Units))
+					if !reflect.DeepEqual(leaderboard.Rank(got.Units), leaderboard.Rank(want.Units)) {
+						t.Errorf("%s: %s %s:\nkept  %+v\nfresh %+v", step, a, week, leaderboard.Rank(got.Units), leaderboard.Rank(want.Units))
 					}
 				}
 				for _, id := range schools {
@@ -58,8 +59,8 @@ func TestKeptFiguresFollowChanges(t *testing.T) {
 					if err != nil {
 						return err
 					}
-					if RenderSchoolBoard(got) != RenderSchoolBoard(want) {
-						t.Errorf("%s: school %d %s:\nkept  %s\nfresh %s", step, id, week, RenderSchoolBoard(got), RenderSchoolBoard(want))
+					if leaderboard.RenderSchoolBoard(got) != leaderboard.RenderSchoolBoard(want) {
+						t.Errorf("%s: school %d %s:\nkept  %s\nfresh %s", step, id, week, leaderboard.RenderSchoolBoard(got), leaderboard.RenderSchoolBoard(want))
 					}
 				}
 			}

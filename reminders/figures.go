@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/bhytbot/bhytbot/leaderboard"
 	"github.com/bhytbot/bhytbot/storage"
 )
 
@@ -25,14 +26,14 @@ type figures struct {
 	classes []storage.ClassFigure
 	first   []int32 // school → its first entry in order; order[first[s]:first[s+1]] are its classes
 	order   []int32
-	units   []Unit // school → its unit (classes' carried-forward figures summed); Classes 0 when none
+	units   []leaderboard.Unit // school → its unit (classes' carried-forward figures summed); Classes 0 when none
 
 	boards map[string]*areaData // by area path ("" for the whole roster)
 }
 
 type areaData struct {
 	area  storage.Area
-	units []Unit
+	units []leaderboard.Unit
 	ids   []int64 // school id of each unit
 }
 
@@ -96,7 +97,7 @@ func indexFigures(c *storage.Country) *figures {
 			next[s]++
 		}
 	}
-	f.units = make([]Unit, n)
+	f.units = make([]leaderboard.Unit, n)
 	for s := range n {
 		f.units[s] = f.schoolUnit(s)
 	}
@@ -121,8 +122,8 @@ func (f *figures) class(id int64) (*storage.ClassFigure, bool) {
 }
 
 // classUnit turns a class's figures into a unit with carried-forward figures.
-func classUnit(cf *storage.ClassFigure) Unit {
-	u := Unit{Name: cf.Name, Enrolment: cf.Enrolment}
+func classUnit(cf *storage.ClassFigure) leaderboard.Unit {
+	u := leaderboard.Unit{Name: cf.Name, Enrolment: cf.Enrolment}
 	switch {
 	case cf.This.Has():
 		u.Enrolment, u.ThroughSchool, u.Other, u.Reported = int(cf.This.Enrolment), int(cf.This.ThroughSchool), int(cf.This.Other), true
@@ -130,15 +131,15 @@ func classUnit(cf *storage.ClassFigure) Unit {
 		u.Enrolment, u.ThroughSchool, u.Other, u.LastWeek = int(cf.Prev.Enrolment), int(cf.Prev.ThroughSchool), int(cf.Prev.Other), cf.Prev.Week
 	}
 	if cf.Prev.Has() {
-		u.Prev = &Figure{Enrolment: int(cf.Prev.Enrolment), Insured: cf.Prev.Insured()}
+		u.Prev = &leaderboard.Figure{Enrolment: int(cf.Prev.Enrolment), Insured: cf.Prev.Insured()}
 	}
 	return u
 }
 
 // classUnits returns the units of a school's classes.
-func (f *figures) classUnits(school int) []Unit {
+func (f *figures) classUnits(school int) []leaderboard.Unit {
 	idx := f.order[f.first[school]:f.first[school+1]]
-	units := make([]Unit, len(idx))
+	units := make([]leaderboard.Unit, len(idx))
 	for i, c := range idx {
 		units[i] = classUnit(&f.classes[c])
 	}
@@ -149,8 +150,8 @@ func (f *figures) classUnits(school int) []Unit {
 // classes' carried-forward figures; it has reported when one of its classes has, and its
 // figure for last week exists when one of its classes had one (the others counting with
 // their enrolment and nobody insured).
-func (f *figures) schoolUnit(school int) Unit {
-	u := Unit{Name: f.schools[school].Name, Prev: &Figure{}}
+func (f *figures) schoolUnit(school int) leaderboard.Unit {
+	u := leaderboard.Unit{Name: f.schools[school].Name, Prev: &leaderboard.Figure{}}
 	hasPrev := false
 	for _, i := range f.order[f.first[school]:f.first[school+1]] {
 		cf := &f.classes[i]
@@ -222,7 +223,7 @@ func (f *figures) area(path string) (*areaData, error) {
 	for _, r := range roots {
 		walk(r)
 	}
-	d.units = make([]Unit, len(schools))
+	d.units = make([]leaderboard.Unit, len(schools))
 	d.ids = make([]int64, len(schools))
 	names := make(map[string]int, len(schools))
 	for i, s := range schools {
@@ -245,30 +246,30 @@ func (f *figures) area(path string) (*areaData, error) {
 
 // schoolBoard builds a school's board from the figures: its classes, and its rank among the
 // schools at or below its area.
-func (s *Service) schoolBoardOf(f *figures, schoolID int64) (Board, error) {
+func (s *Service) schoolBoardOf(f *figures, schoolID int64) (leaderboard.Board, error) {
 	i := f.schoolIndex(schoolID)
 	if i < 0 {
-		return Board{}, fmt.Errorf("reminders: school %d: %w", schoolID, storage.ErrNotFound)
+		return leaderboard.Board{}, fmt.Errorf("reminders: school %d: %w", schoolID, storage.ErrNotFound)
 	}
 	sc := f.schools[i]
 	b := s.newBoard(sc.Name, f.week, f.classUnits(i))
 	a, ok := f.areaIdx[sc.AreaID]
 	if !ok {
-		return Board{}, fmt.Errorf("reminders: area %d of school %d: %w", sc.AreaID, schoolID, storage.ErrNotFound)
+		return leaderboard.Board{}, fmt.Errorf("reminders: area %d of school %d: %w", sc.AreaID, schoolID, storage.ErrNotFound)
 	}
 	d, err := f.area(f.areas[a].Path)
 	if err != nil {
-		return Board{}, err
+		return leaderboard.Board{}, err
 	}
 	b.AreaRank, b.AreaSize = rankIn(d, schoolID)
 	return b, nil
 }
 
 // areaBoardOf builds an area's board from the figures.
-func (s *Service) areaBoardOf(f *figures, path string) (Board, error) {
+func (s *Service) areaBoardOf(f *figures, path string) (leaderboard.Board, error) {
 	d, err := f.area(path)
 	if err != nil {
-		return Board{}, err
+		return leaderboard.Board{}, err
 	}
 	return s.newBoard(d.area.Path, f.week, d.units), nil
 }

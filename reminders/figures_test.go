@@ -3,12 +3,13 @@ package reminders
 import (
 	"sort"
 
+	"github.com/bhytbot/bhytbot/leaderboard"
 	"github.com/bhytbot/bhytbot/storage"
 )
 
 // schoolUnits aggregates class figures (as BoardFigures gives them) into the units of the
 // whole roster's board, through the same in-memory figures the boards and jobs use.
-func schoolUnits(figs []storage.WeekFigure) ([]Unit, []int64) {
+func schoolUnits(figs []storage.WeekFigure) ([]leaderboard.Unit, []int64) {
 	c := &storage.Country{}
 	areas := map[string]int64{}
 	schools := map[int64]bool{}

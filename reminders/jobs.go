@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bhytbot/bhytbot/config"
+	"github.com/bhytbot/bhytbot/leaderboard"
 	"github.com/bhytbot/bhytbot/storage"
 	"github.com/bhytbot/bhytbot/vntext"
 )
@@ -169,8 +170,8 @@ func (j *jobRun) boards(grants []storage.RoleHolder, job, tag string, scope func
 }
 
 // underTarget reports whether a class unit's carried-forward figure misses the target.
-func (s *Service) underTarget(u Unit) bool {
-	return lightOf(u.Insured(), u.Enrolment, s.cfg.Campaign.TargetPercent, s.cfg.Campaign.WarnBelowPercent) != LightGreen
+func (s *Service) underTarget(u leaderboard.Unit) bool {
+	return u.Light(s.cfg.Campaign.TargetPercent, s.cfg.Campaign.WarnBelowPercent) != leaderboard.LightGreen
 }
 
 // teacher: before the deadline, one reminder per teacher listing their classes that have
@@ -214,7 +215,7 @@ func (j *jobRun) teacher(grants []storage.RoleHolder) error {
 }
 
 type teacherLine struct {
-	unit   Unit
+	unit   leaderboard.Unit
 	school string
 	fig    *storage.ClassFigure
 }
@@ -227,21 +228,21 @@ func (l teacherLine) name(withSchool bool) string {
 	return s
 }
 
-func figureText(u Unit) string {
-	return formatPercent(truncPercent(u.Insured(), u.Enrolment)) + " (" + formatInt(u.Insured()) + "/" + formatInt(u.Enrolment) + ")"
+func figureText(u leaderboard.Unit) string {
+	return leaderboard.FormatPercent(leaderboard.Percent(u.Insured(), u.Enrolment)) + " (" + vntext.FormatInt(u.Insured()) + "/" + vntext.FormatInt(u.Enrolment) + ")"
 }
 
 func (s *Service) teacherReminderText(lines []teacherLine, withSchool bool, week string) string {
 	var b strings.Builder
 	b.WriteString("<b>⏰ Nhắc báo cáo BHYT học sinh — ")
-	b.WriteString(formatWeek(week))
+	b.WriteString(leaderboard.FormatWeek(week))
 	b.WriteString("</b>\n\nKính gửi thầy/cô,\n")
 	if len(lines) == 1 {
 		b.WriteString("Lớp sau chưa báo cáo tuần này và chưa đạt mục tiêu ")
 	} else {
 		b.WriteString("Các lớp sau chưa báo cáo tuần này và chưa đạt mục tiêu ")
 	}
-	b.WriteString(formatThreshold(s.cfg.Campaign.TargetPercent))
+	b.WriteString(leaderboard.FormatThreshold(s.cfg.Campaign.TargetPercent))
 	b.WriteString(":\n")
 	for _, l := range lines {
 		b.WriteString("• ")
@@ -251,7 +252,7 @@ func (s *Service) teacherReminderText(lines []teacherLine, withSchool bool, week
 			b.WriteString("chưa báo cáo lần nào")
 		} else {
 			b.WriteString("lần gần nhất ")
-			b.WriteString(formatWeek(l.unit.LastWeek))
+			b.WriteString(leaderboard.FormatWeek(l.unit.LastWeek))
 			b.WriteString(": ")
 			b.WriteString(figureText(l.unit))
 		}
@@ -259,7 +260,7 @@ func (s *Service) teacherReminderText(lines []teacherLine, withSchool bool, week
 	}
 	if d := s.cfg.DeadlineTime(); !d.IsZero() {
 		b.WriteString("\n⏳ ")
-		switch n := daysBetween(s.clock(), d); {
+		switch n := leaderboard.DaysBetween(s.clock(), d); {
 		case n > 0:
 			b.WriteString("Còn <b>" + strconv.Itoa(n) + " ngày</b> đến hạn ")
 		default:
@@ -306,7 +307,7 @@ func (s *Service) teacherFinalText(lines []teacherLine, withSchool bool) string 
 	b.WriteString(". Kết quả lớp của thầy/cô:\n")
 	for _, l := range lines {
 		b.WriteString("• ")
-		b.WriteString(lightOf(l.unit.Insured(), l.unit.Enrolment, s.cfg.Campaign.TargetPercent, s.cfg.Campaign.WarnBelowPercent).Emoji())
+		b.WriteString(l.unit.Light(s.cfg.Campaign.TargetPercent, s.cfg.Campaign.WarnBelowPercent).Emoji())
 		b.WriteByte(' ')
 		b.WriteString(l.name(withSchool))
 		b.WriteString(": ")

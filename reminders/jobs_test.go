@@ -9,13 +9,14 @@ import (
 	"time"
 
 	"github.com/bhytbot/bhytbot/config"
+	"github.com/bhytbot/bhytbot/leaderboard"
 	"github.com/bhytbot/bhytbot/storage"
 )
 
 // render draws a message's attachment from its spec, as the sender does.
 func render(t *testing.T, m storage.Message, wantName string) []byte {
 	t.Helper()
-	name, data, err := RenderAttachment(context.Background(), m.Render)
+	name, data, err := leaderboard.RenderAttachment(context.Background(), m.Render)
 	if err != nil {
 		t.Fatalf("%s: %v", m.DedupeKey, err)
 	}
@@ -127,7 +128,7 @@ func TestTeacherReminderText(t *testing.T) {
 	for _, want := range []string{
 		"tuần 48/2026",
 		"Lớp sau chưa báo cáo tuần này và chưa đạt mục tiêu 100%",
-		"<b>6A</b>: lần gần nhất tuần 46/2026: 90,4% (38/42)",
+		"<b>6A</b>: lần gần nhất tuần 46/2026: 90,5% (38/42)",
 		"Còn <b>38 ngày</b> đến hạn 31/12/2026",
 		"<code>/baocao 6A 42 30 8</code>",
 	} {
@@ -188,7 +189,7 @@ func TestAfterDeadline(t *testing.T) {
 	}
 	box = w.outbox()
 	f := box["teacher-reminder/final-2025-2026/u30"].Text
-	for _, want := range []string{"Kết quả cuối cùng", "🟡 <b>6A</b>: 90,4% (38/42)", "✅ <b>6B</b>: 100,0% (40/40)", "đã kết thúc ngày 25/11/2026"} {
+	for _, want := range []string{"Kết quả cuối cùng", "🟡 <b>6A</b>: 90,5% (38/42)", "✅ <b>6B</b>: 100,0% (40/40)", "đã kết thúc ngày 25/11/2026"} {
 		if !strings.Contains(f, want) {
 			t.Errorf("teacher's final message lacks %q:\n%s", want, f)
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/bhytbot/bhytbot/config"
+	"github.com/bhytbot/bhytbot/leaderboard"
 	"github.com/bhytbot/bhytbot/storage"
 	"github.com/bhytbot/bhytbot/vntext"
 )
@@ -154,7 +155,7 @@ func (s *Service) parentText(items []storage.RoleHolder, now time.Time) (string,
 	}
 	b.WriteString("\nThẻ BHYT giúp con được khám, chữa bệnh khi ốm đau, tai nạn; Nhà nước đã hỗ trợ một phần mức đóng.\n")
 	b.WriteString("💰 Mức đóng: <b>")
-	b.WriteString(formatInt(cp.Premium))
+	b.WriteString(vntext.FormatInt(cp.Premium))
 	b.WriteString(" đ/năm</b>")
 	if len(cp.PaymentMonths) > 0 {
 		b.WriteString(", có thể đóng theo ")
@@ -168,7 +169,7 @@ func (s *Service) parentText(items []storage.RoleHolder, now time.Time) (string,
 			}
 			b.WriteString(strconv.Itoa(m))
 			b.WriteString(" tháng (")
-			b.WriteString(formatInt(PaymentAmount(cp.Premium, m)))
+			b.WriteString(vntext.FormatInt(PaymentAmount(cp.Premium, m)))
 			b.WriteString(" đ)")
 		}
 	}
@@ -181,7 +182,7 @@ func (s *Service) parentText(items []storage.RoleHolder, now time.Time) (string,
 	if d := s.cfg.DeadlineTime(); !d.IsZero() {
 		b.WriteString("⏰ Hạn chót: ")
 		b.WriteString(d.Format("02/01/2006"))
-		if n := daysBetween(now, d); n > 0 {
+		if n := leaderboard.DaysBetween(now, d); n > 0 {
 			b.WriteString(" (còn " + strconv.Itoa(n) + " ngày)")
 		}
 		b.WriteString(".\n")

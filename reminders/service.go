@@ -1,6 +1,7 @@
 // Package reminders runs bhytbot's weekly jobs: it schedules them (robfig/cron/v3), keeps the
-// job ledger that makes each run once per ISO week, builds and renders the leaderboards (text,
-// chart PNG, Excel) and writes every message to the outbox; it never talks to Telegram.
+// job ledger that makes each run once per ISO week, reads the figures a board needs from
+// storage (figures.go, cache.go), hands them to the leaderboard package to rank and render
+// (text, chart PNG, Excel), and writes every message to the outbox; it never talks to Telegram.
 package reminders
 
 import (

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/bhytbot/bhytbot/leaderboard"
 )
 
 var tagRE = regexp.MustCompile(`</?([a-zA-Z-]+)[^<>]*>`)
@@ -42,8 +44,8 @@ func TestSplitBoards(t *testing.T) {
 		text      string
 		wantParts int
 	}{
-		{"school 60 classes", RenderSchoolBoard(genSchool(60, 7)), 1},
-		{"area 300 schools", RenderAreaBoard(genArea(300, 7)), 6},
+		{"school 60 classes", leaderboard.RenderSchoolBoard(genSchool(60, 7)), 1},
+		{"area 300 schools", leaderboard.RenderAreaBoard(genArea(300, 7)), 6},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			parts := SplitMessage(tc.text, TelegramMessageLimit)
@@ -65,7 +67,7 @@ func TestSplitBoards(t *testing.T) {
 }
 
 func TestSplitSmallLimitKeepsLines(t *testing.T) {
-	text := RenderSchoolBoard(genSchool(60, 3))
+	text := leaderboard.RenderSchoolBoard(genSchool(60, 3))
 	for _, limit := range []int{200, 500, 1000} {
 		parts := SplitMessage(text, limit)
 		for i, p := range parts {
@@ -135,5 +137,13 @@ func TestSplitNeverPanicsAndProgresses(t *testing.T) {
 		if sb.Len() > 0 && strings.TrimSpace(sb.String()) != "" && len(parts) == 0 {
 			t.Fatalf("no parts for %q", sb.String())
 		}
+	}
+}
+
+func BenchmarkSplitAreaBoard(b *testing.B) {
+	text := leaderboard.RenderAreaBoard(genArea(300, 1))
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = SplitMessage(text, TelegramMessageLimit)
 	}
 }

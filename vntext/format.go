@@ -8,19 +8,11 @@ import (
 	"time"
 )
 
-// Percent returns num as a percentage of den (100*num/den), or 0 when den is
-// not positive.
-func Percent(num, den int) float64 {
-	if den <= 0 {
-		return 0
-	}
-	return float64(num) * 100 / float64(den)
-}
-
 // FormatPercent formats p Vietnamese style: rounded to one decimal, a comma
 // as decimal mark, a dot between thousands, and no ",0" for whole numbers:
 // 95.238 → "95,2%", 100 → "100%", 0 → "0%". NaN and infinities, which
-// mean "no data", format as "—".
+// mean "no data", format as "—". A coverage figure is rounded first by
+// leaderboard.Percent, which never rounds an incomplete unit up to 100%.
 func FormatPercent(p float64) string {
 	if math.IsNaN(p) || math.IsInf(p, 0) {
 		return "—"

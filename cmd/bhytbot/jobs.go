@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bhytbot/bhytbot/config"
+	"github.com/bhytbot/bhytbot/leaderboard"
 	"github.com/bhytbot/bhytbot/reminders"
 	"github.com/bhytbot/bhytbot/storage"
 )
@@ -84,7 +85,7 @@ func init() {
 				defer st.Close()
 				svc := reminders.New(e.cfg, st, time.Now, e.log)
 				var (
-					board reminders.Board
+					board leaderboard.Board
 					data  []byte
 				)
 				err = st.View(ctx, func(tx *storage.Tx) error {
@@ -92,7 +93,7 @@ func init() {
 					if board, err = svc.AreaBoard(ctx, tx, *area, *week); err != nil {
 						return err
 					}
-					data, err = reminders.AreaWorkbook(board)
+					data, err = leaderboard.AreaWorkbook(board)
 					return err
 				})
 				if err != nil {

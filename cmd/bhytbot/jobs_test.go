@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/bhytbot/bhytbot/config"
-	"github.com/bhytbot/bhytbot/reminders"
+	"github.com/bhytbot/bhytbot/leaderboard"
 	"github.com/bhytbot/bhytbot/storage"
 	"github.com/xuri/excelize/v2"
 )
@@ -130,14 +130,14 @@ func TestExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first := reminders.WorkbookFirstDataRow - 1
-	if len(rows) != first+3 || !slices.Equal(rows[reminders.WorkbookHeaderRow-1], reminders.WorkbookColumns) {
+	first := leaderboard.WorkbookFirstDataRow - 1
+	if len(rows) != first+3 || !slices.Equal(rows[leaderboard.WorkbookHeaderRow-1], leaderboard.WorkbookColumns) {
 		t.Fatalf("rows %q", rows)
 	}
 	if got := rows[first]; got[1] != "Trường THCS Mỹ Tú" || got[8] != "1" || got[10] != "1/2" {
 		t.Errorf("first school %q", got)
 	}
-	if got := rows[first+1]; got[1] != "Trường TH Long Hưng" || got[8] != reminders.WorkbookNotRanked {
+	if got := rows[first+1]; got[1] != "Trường TH Long Hưng" || got[8] != leaderboard.WorkbookNotRanked {
 		t.Errorf("second school %q", got)
 	}
 

@@ -12,6 +12,7 @@ import (
 	"github.com/bhytbot/bhytbot/bot"
 	"github.com/bhytbot/bhytbot/commands"
 	"github.com/bhytbot/bhytbot/config"
+	"github.com/bhytbot/bhytbot/leaderboard"
 	"github.com/bhytbot/bhytbot/reminders"
 	"github.com/bhytbot/bhytbot/storage"
 )
@@ -64,7 +65,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, clock func
 	}
 	a.reminders = reminders.New(cfg, st, clock, log)
 	a.engine = commands.New(cfg, clock, commands.WithReminders(a.reminders), commands.WithBotUsername(username), commands.WithLogger(log))
-	a.channel, err = bot.New(cfg, st, a.engine, log, append(opts[:len(opts):len(opts)], bot.WithRenderer(reminders.RenderAttachment))...)
+	a.channel, err = bot.New(cfg, st, a.engine, log, append(opts[:len(opts):len(opts)], bot.WithRenderer(leaderboard.RenderAttachment))...)
 	if err != nil {
 		st.Close()
 		return nil, err

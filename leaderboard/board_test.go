@@ -1,4 +1,4 @@
-package reminders
+package leaderboard
 
 import (
 	"flag"
@@ -82,7 +82,7 @@ func checkGolden(t *testing.T, name, got string) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./reminders -run %s -update)", err, t.Name())
+		t.Fatalf("%v (run go test ./leaderboard -run %s -update)", err, t.Name())
 	}
 	if got != string(want) {
 		t.Errorf("%s differs from %s (rerun with -update if intended)\n--- got ---\n%s\n--- want ---\n%s", t.Name(), path, got, want)
@@ -112,7 +112,7 @@ func TestRenderContents(t *testing.T) {
 		"2. 🟡 6B — 95,0% (38/40) =",
 		"2. 🟡 7B — 95,0% (19/20) mới",
 		"🔴 8A — 0,0% (0/35) =",
-		"Chưa báo cáo (2): 9A (tuần 45/2026: 56,0%), 9B (chưa có số liệu)",
+		"Chưa báo cáo (2): 9A (tuần 45/2026: 56,1%), 9B (chưa có số liệu)",
 		"Xếp hạng trong khu vực: <b>3</b>/12",
 		"Còn 42 ngày đến hạn 31/12/2026",
 	} {
@@ -132,7 +132,7 @@ func TestRenderContents(t *testing.T) {
 		"Dưới 50% (2): Trường TH Mỹ Tú B (40,0%), Trường TH Hưng Phú (19,6%)",
 		"Tiến bộ nhất: Trường TH Mỹ Tú B (▲ 20,0), Trường THCS Mỹ Tú (▲ 10,0), Trường TH Mỹ Tú A (▲ 6,0)\n",
 		"Trường TH &amp; THCS Mỹ Thuận (0/6 lớp; chưa có số liệu)",
-		"Đã báo cáo: 55/82 lớp (67,0%), 6/8 trường",
+		"Đã báo cáo: 55/82 lớp (67,1%), 6/8 trường",
 		"4. 🟡 Trường THCS Long Hưng — 50,0% (160/320) ▲ 3,1 · 10/11 lớp",
 		"Chưa tham gia: <b>900</b> học sinh",
 	} {
@@ -177,10 +177,10 @@ func TestRank(t *testing.T) {
 			{Name: "Không", Enrolment: 30, Reported: true},
 			{Name: "Có", Enrolment: 30, ThroughSchool: 1, Reported: true},
 		}, []row{{"Có", 1, 3.3}, {"Không", 2, 0}, {"Rỗng", 2, 0}}},
-		{"percent truncated not rounded", []Unit{
+		{"percent rounded half up, 100 only when complete", []Unit{
 			{Name: "A", Enrolment: 2000, ThroughSchool: 1999, Reported: true},
 			{Name: "B", Enrolment: 3, ThroughSchool: 2, Reported: true},
-		}, []row{{"A", 1, 99.9}, {"B", 2, 66.6}}},
+		}, []row{{"A", 1, 99.9}, {"B", 2, 66.7}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := Rank(tc.units)
@@ -217,7 +217,9 @@ func TestLight(t *testing.T) {
 	for _, tc := range []struct {
 		insured, enrolment int
 		want               Light
-	}{{40, 40, LightGreen}, {39, 40, LightYellow}, {20, 40, LightYellow}, {19, 40, LightRed}, {0, 0, LightRed}} {
+	}{{40, 40, LightGreen}, {39, 40, LightYellow}, {20, 40, LightYellow}, {19, 40, LightRed}, {0, 0, LightRed},
+		// Shown as 99,9% and 50,0%: the light follows the figure a principal reads.
+		{2499, 2500, LightYellow}, {999, 2000, LightYellow}, {998, 2000, LightRed}} {
 		if got := lightOf(tc.insured, tc.enrolment, 100, 50); got != tc.want {
 			t.Errorf("%d/%d: %s, want %s", tc.insured, tc.enrolment, got.Emoji(), tc.want.Emoji())
 		}
@@ -228,10 +230,10 @@ func TestFormat(t *testing.T) {
 	for _, tc := range []struct{ got, want string }{
 		{formatInt(0), "0"}, {formatInt(999), "999"}, {formatInt(1000), "1.000"},
 		{formatInt(631800), "631.800"}, {formatInt(-1234567), "-1.234.567"},
-		{formatPercent(95.2), "95,2%"}, {formatPercent(100), "100,0%"}, {formatPercent(0), "0,0%"},
-		{formatThreshold(50), "50%"}, {formatThreshold(97.5), "97,5%"},
+		{FormatPercent(95.2), "95,2%"}, {FormatPercent(100), "100,0%"}, {FormatPercent(0), "0,0%"},
+		{FormatThreshold(50), "50%"}, {FormatThreshold(97.5), "97,5%"},
 		{formatPP(3.5), "▲ 3,5"}, {formatPP(-1), "▼ 1,0"}, {formatPP(0), "="},
-		{formatWeek("2026-W07"), "tuần 7/2026"}, {formatWeek("bad"), "bad"},
+		{FormatWeek("2026-W07"), "tuần 7/2026"}, {FormatWeek("bad"), "bad"},
 		{escape(`a<b>&"`), `a&lt;b&gt;&amp;"`},
 	} {
 		if tc.got != tc.want {
@@ -310,6 +312,64 @@ func BenchmarkAreaBoard(b *testing.B) {
 	board := genArea(300, 1)
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = SplitMessage(RenderAreaBoard(board), TelegramMessageLimit)
+		_ = RenderAreaBoard(board)
+	}
+}
+
+// TestChangeAsShown: the change since last week is the difference of the two
+// percentages as shown, in the text of both boards and in the workbook: 10,45%
+// shows 10,5% and 33,64% shows 33,6%, so the change is ▲ 23,1, not the ▲ 23,2
+// of the unrounded figures.
+func TestChangeAsShown(t *testing.T) {
+	b := areaBoard()
+	b.Units = []Unit{{Name: "Trường THCS Mỹ Tú", Enrolment: 10000, ThroughSchool: 3000, Other: 364, Reported: true,
+		Classes: 1, ClassesReported: 1, Prev: fig(2000, 209)}}
+	for name, text := range map[string]string{"area": RenderAreaBoard(b), "school": RenderSchoolBoard(b)} {
+		for _, want := range []string{"<b>33,6%</b> (3.364/10.000) ▲ 23,1\n", "— 33,6% (3.364/10.000) ▲ 23,1"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("%s board lacks %q:\n%s", name, want, text)
+			}
+		}
+		if strings.Contains(text, "23,2") {
+			t.Errorf("%s board shows the unrounded change:\n%s", name, text)
+		}
+	}
+	if a := RenderAreaBoard(b); !strings.Contains(a, "Tiến bộ nhất: Trường THCS Mỹ Tú (▲ 23,1)") {
+		t.Errorf("area board's most improved:\n%s", a)
+	}
+	_, rows := readWorkbook(t, b)
+	for i, r := range rows[WorkbookFirstDataRow-1:] {
+		if r[6] != "33.6" || r[9] != "23.1" {
+			t.Errorf("workbook row %d: rate %q, change %q; want 33.6 and 23.1", WorkbookFirstDataRow+i, r[6], r[9])
+		}
+	}
+}
+
+// TestRankOfAgreesWithRank: the rank of one unit read without sorting is the rank the board
+// gives it, over random units with many ties, unreported units and zero enrolments.
+func TestRankOfAgreesWithRank(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for round := range 200 {
+		units := make([]Unit, rng.IntN(30))
+		for i := range units {
+			e := rng.IntN(5) * 10 // 0, 10, 20, 30, 40: many equal fractions
+			ins := 0
+			if e > 0 {
+				ins = rng.IntN(e + 1)
+			}
+			units[i] = Unit{Name: fmt.Sprintf("U%02d", i), Enrolment: e, ThroughSchool: ins, Reported: rng.IntN(4) != 0}
+		}
+		byName := map[string]int{}
+		for _, r := range Rank(units) {
+			byName[r.Name] = r.Rank
+		}
+		for i, u := range units {
+			if got := RankOf(units, i); got != byName[u.Name] {
+				t.Fatalf("round %d: RankOf(%s) = %d, Rank gives %d", round, u.Name, got, byName[u.Name])
+			}
+		}
+	}
+	if RankOf(nil, 0) != 0 || RankOf([]Unit{{Reported: true}}, -1) != 0 {
+		t.Error("RankOf out of range is not 0")
 	}
 }

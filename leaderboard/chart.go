@@ -1,4 +1,4 @@
-package reminders
+package leaderboard
 
 import (
 	_ "embed"
@@ -23,11 +23,11 @@ var (
 var chartFonts = sync.OnceValues(func() ([2]*truetype.Font, error) {
 	regular, err := truetype.Parse(dejaVuSans)
 	if err != nil {
-		return [2]*truetype.Font{}, fmt.Errorf("reminders: parse DejaVuSans: %w", err)
+		return [2]*truetype.Font{}, fmt.Errorf("leaderboard: parse DejaVuSans: %w", err)
 	}
 	bold, err := truetype.Parse(dejaVuSansBold)
 	if err != nil {
-		return [2]*truetype.Font{}, fmt.Errorf("reminders: parse DejaVuSans-Bold: %w", err)
+		return [2]*truetype.Font{}, fmt.Errorf("leaderboard: parse DejaVuSans-Bold: %w", err)
 	}
 	return [2]*truetype.Font{regular, bold}, nil
 })
@@ -67,10 +67,10 @@ var (
 // more than about 50 units reads better sent as a document.
 func ChartPNG(title string, units []Ranked, target, warn float64) ([]byte, error) {
 	if len(units) == 0 {
-		return nil, fmt.Errorf("reminders: chart %q: no units", title)
+		return nil, fmt.Errorf("leaderboard: chart %q: no units", title)
 	}
 	if len(units) > MaxChartRows {
-		return nil, fmt.Errorf("reminders: chart %q: %d units, at most %d fit a photo", title, len(units), MaxChartRows)
+		return nil, fmt.Errorf("leaderboard: chart %q: %d units, at most %d fit a photo", title, len(units), MaxChartRows)
 	}
 	fonts, err := chartFonts()
 	if err != nil {
@@ -100,8 +100,8 @@ func ChartPNG(title string, units []Ranked, target, warn float64) ([]byte, error
 		series[s][j] = u.Percent
 		maxValue = math.Max(maxValue, u.Percent)
 	}
-	labels[n-2] = "Ngưỡng " + formatThreshold(warn)
-	labels[n-1] = "Mục tiêu " + formatThreshold(target)
+	labels[n-2] = "Ngưỡng " + FormatThreshold(warn)
+	labels[n-1] = "Mục tiêu " + FormatThreshold(target)
 	series[0][n-2] = warn
 	series[0][n-1] = target
 
@@ -116,22 +116,22 @@ func ChartPNG(title string, units []Ranked, target, warn float64) ([]byte, error
 		Label: charts.SeriesLabel{
 			Show:           charts.Ptr(true),
 			FontStyle:      charts.FontStyle{Font: regular, FontSize: label * 0.95, FontColor: dark},
-			ValueFormatter: formatPercent,
+			ValueFormatter: FormatPercent,
 		},
 	})
 	names := []string{
 		"Mốc",
 		"Đạt mục tiêu",
-		"Từ " + formatThreshold(warn),
-		"Dưới " + formatThreshold(warn),
+		"Từ " + FormatThreshold(warn),
+		"Dưới " + FormatThreshold(warn),
 		"Chưa báo cáo",
 	}
 	for k := range sl {
 		sl[k].Name = names[k]
 	}
-	sl[0].Label.ValueFormatter = formatThreshold
+	sl[0].Label.ValueFormatter = FormatThreshold
 	sl[0].MarkLine = charts.SeriesMarkLine{
-		ValueFormatter: formatThreshold,
+		ValueFormatter: FormatThreshold,
 		Lines:          charts.NewSeriesMarkList(charts.SeriesMarkTypeMax, charts.SeriesMarkTypeMin),
 	}
 
@@ -166,7 +166,7 @@ func ChartPNG(title string, units []Ranked, target, warn float64) ([]byte, error
 		Unit:           25,
 		LabelCount:     5,
 		LabelFontStyle: charts.FontStyle{Font: regular, FontSize: 18, FontColor: dark},
-		ValueFormatter: formatThreshold,
+		ValueFormatter: FormatThreshold,
 	}}
 
 	p := charts.NewPainter(charts.PainterOptions{
@@ -176,11 +176,11 @@ func ChartPNG(title string, units []Ranked, target, warn float64) ([]byte, error
 		Font:         regular,
 	})
 	if err := p.BarChart(opt); err != nil {
-		return nil, fmt.Errorf("reminders: chart %q: %w", title, err)
+		return nil, fmt.Errorf("leaderboard: chart %q: %w", title, err)
 	}
 	b, err := p.Bytes()
 	if err != nil {
-		return nil, fmt.Errorf("reminders: chart %q: encode: %w", title, err)
+		return nil, fmt.Errorf("leaderboard: chart %q: encode: %w", title, err)
 	}
 	return b, nil
 }

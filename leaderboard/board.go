@@ -1,4 +1,4 @@
-package reminders
+package leaderboard
 
 import (
 	"math"
@@ -16,14 +16,14 @@ import (
 //
 // Figures are carried forward: a unit's figure for a week is its latest report
 // up to and including that week (a class's figure for a week is its latest
-// report in that week, see DESIGN.md decision 4). So a class that has not
-// reported this week still counts toward every total with its last known
-// figure — the school's and the area's totals never drop just because a
-// teacher is late — while completeness (Reported, ClassesReported) and the
-// "Chưa báo cáo" list show who has not reported this week. A class that has
-// never reported counts with its roster enrolment and 0 insured, i.e. all its
-// pupils count as "chưa tham gia", which is what the official template says
-// when nothing is known.
+// report in that week, since reports are history and a correction is a new
+// report). So a class that has not reported this week still counts toward
+// every total with its last known figure — the school's and the area's totals
+// never drop just because a teacher is late — while completeness (Reported,
+// ClassesReported) and the "Chưa báo cáo" list show who has not reported this
+// week. A class that has never reported counts with its roster enrolment and
+// 0 insured, i.e. all its pupils count as "chưa tham gia", which is what the
+// official template says when nothing is known.
 type Unit struct {
 	// Name is shown as is (HTML-escaped by the renderers): "6A", "Trường THCS Mỹ Tú".
 	Name string
@@ -58,16 +58,17 @@ type Ranked struct {
 	// Rank is the 1-based competition rank ("1, 2, 2, 4": equal coverage,
 	// equal rank) among the units that reported this week, 0 for the others.
 	Rank int
-	// Percent is the coverage in percent, truncated (not rounded) to 0.1 so
-	// that a figure shown as reaching a target has reached it; 0 when the
-	// enrolment is 0.
+	// Percent is the coverage as shown (Percent: half up to 0.1,
+	// 100 only when complete); 0 when the enrolment is 0.
 	Percent float64
-	// Change is the change of coverage since Prev in percentage points,
-	// rounded to 0.1; meaningful only when HasPrev.
+	// Change is the change of coverage since Prev in percentage points: the
+	// difference of the two percentages as shown (10,5% → 33,6% is 23,1), so
+	// a reader who subtracts the shown figures finds the shown change;
+	// meaningful only when HasPrev.
 	Change  float64
 	HasPrev bool
 
-	exactChange float64
+	changeTenths int
 }
 
 // Light is a unit's traffic light against the campaign target.
@@ -93,20 +94,24 @@ func (l Light) Emoji() string {
 	}
 }
 
-// Light compares the exact coverage with target and warn (both in percent).
-func (r Ranked) Light(target, warn float64) Light {
-	return lightOf(r.Insured(), r.Enrolment, target, warn)
+// Light compares the coverage as shown with target and warn (both in percent), so a unit
+// shown at "50,0%" is never listed as under 50%. Only a complete unit shows 100%, so a target
+// of 100 is met only by a complete unit.
+func (u Unit) Light(target, warn float64) Light {
+	return lightOf(u.Insured(), u.Enrolment, target, warn)
 }
 
 func lightOf(insured, enrolment int, target, warn float64) Light {
 	if enrolment <= 0 {
 		return LightRed
 	}
-	p := float64(insured) * 100
-	switch e := float64(enrolment); {
-	case p >= target*e:
+	// A threshold is compared in tenths, with a margin for a threshold like 33.3 whose
+	// float times ten falls a hair under 333.
+	t := float64(Tenths(insured, enrolment))
+	switch {
+	case t >= target*10-1e-6:
 		return LightGreen
-	case p >= warn*e:
+	case t >= warn*10-1e-6:
 		return LightYellow
 	default:
 		return LightRed
@@ -125,12 +130,12 @@ func Rank(units []Unit) []Ranked {
 	col := collate.New(language.Vietnamese, collate.Numeric, collate.IgnoreCase)
 	var buf collate.Buffer
 	for i, u := range units {
-		out[i] = Ranked{Unit: u, Percent: truncPercent(u.Insured(), u.Enrolment)}
+		out[i] = Ranked{Unit: u, Percent: Percent(u.Insured(), u.Enrolment)}
 		if u.Prev != nil && u.Prev.Enrolment > 0 {
-			d := exactPercent(u.Insured(), u.Enrolment) - exactPercent(u.Prev.Insured, u.Prev.Enrolment)
+			d := Tenths(u.Insured(), u.Enrolment) - Tenths(u.Prev.Insured, u.Prev.Enrolment)
 			out[i].HasPrev = true
-			out[i].exactChange = d
-			out[i].Change = math.Round(d*10) / 10
+			out[i].changeTenths = d
+			out[i].Change = float64(d) / 10
 		}
 		keys[i] = col.KeyFromString(&buf, u.Name)
 	}
@@ -173,7 +178,26 @@ func Rank(units []Unit) []Ranked {
 	return sorted
 }
 
-// compareCoverage compares a's and b's coverage exactly (cross-multiplied).
+// RankOf returns the rank Rank gives units[at] without sorting: 0 when it has not reported
+// this week, else one more than the number of reported units with a strictly higher
+// coverage (competition ranking, the tie rule of compareCoverage). A school's place in its
+// area is read this way.
+func RankOf(units []Unit, at int) int {
+	if at < 0 || at >= len(units) || !units[at].Reported {
+		return 0
+	}
+	rank := 1
+	for i := range units {
+		if units[i].Reported && compareCoverage(&units[i], &units[at]) > 0 {
+			rank++
+		}
+	}
+	return rank
+}
+
+// compareCoverage compares a's and b's coverage exactly (cross-multiplied): the one tie rule
+// of every board. Two units are tied only when their fractions are equal, not when their
+// rounded percentages are (90,48% and 90,52% both show 90,5% but do not share a rank).
 func compareCoverage(a, b *Unit) int {
 	ai, ae, bi, be := int64(a.Insured()), int64(a.Enrolment), int64(b.Insured()), int64(b.Enrolment)
 	if ae <= 0 {
@@ -190,21 +214,6 @@ func compareCoverage(a, b *Unit) int {
 		return 1
 	}
 	return 0
-}
-
-func exactPercent(insured, enrolment int) float64 {
-	if enrolment <= 0 {
-		return 0
-	}
-	return float64(insured) * 100 / float64(enrolment)
-}
-
-// truncPercent is insured/enrolment in percent, truncated to one decimal.
-func truncPercent(insured, enrolment int) float64 {
-	if enrolment <= 0 {
-		return 0
-	}
-	return float64(int64(insured)*1000/int64(enrolment)) / 10
 }
 
 // Board is everything a leaderboard message needs; the renderers are pure
@@ -270,10 +279,10 @@ func sumUnits(rs []Ranked, target, warn float64) totals {
 		}
 	}
 	t.Insured = t.ThroughSchool + t.Other
-	t.Percent = truncPercent(t.Insured, t.Enrolment)
+	t.Percent = Percent(t.Insured, t.Enrolment)
 	if allPrev && prevE > 0 {
 		t.HasPrev = true
-		t.Change = math.Round((exactPercent(t.Insured, t.Enrolment)-exactPercent(prevI, prevE))*10) / 10
+		t.Change = float64(Tenths(t.Insured, t.Enrolment)-Tenths(prevI, prevE)) / 10
 	}
 	return t
 }
@@ -332,7 +341,7 @@ func RenderAreaBoard(b Board) string {
 	sb.WriteByte('/')
 	sb.WriteString(strconv.Itoa(t.Classes))
 	sb.WriteString(" lớp (")
-	sb.WriteString(formatPercent(truncPercent(t.ClassesReported, t.Classes)))
+	sb.WriteString(FormatPercent(Percent(t.ClassesReported, t.Classes)))
 	sb.WriteString("), ")
 	sb.WriteString(strconv.Itoa(t.UnitsReported))
 	sb.WriteByte('/')
@@ -351,12 +360,12 @@ func RenderAreaBoard(b Board) string {
 	var under []string
 	for i := range rs[:n] {
 		if rs[i].Light(b.TargetPercent, b.WarnBelowPercent) == LightRed {
-			under = append(under, escape(rs[i].Name)+" ("+formatPercent(rs[i].Percent)+")")
+			under = append(under, escape(rs[i].Name)+" ("+FormatPercent(rs[i].Percent)+")")
 		}
 	}
 	if len(under) > 0 {
 		sb.WriteString("\nDưới ")
-		sb.WriteString(formatThreshold(b.WarnBelowPercent))
+		sb.WriteString(FormatThreshold(b.WarnBelowPercent))
 		sb.WriteString(" (")
 		sb.WriteString(strconv.Itoa(len(under)))
 		sb.WriteString("): ")
@@ -381,7 +390,7 @@ func RenderAreaBoard(b Board) string {
 }
 
 // mostImproved returns up to n ranked units with the largest rise since last
-// week (strictly positive), ties in rank order.
+// week as shown (strictly positive), ties in rank order.
 func mostImproved(rs []Ranked, n int) []Ranked {
 	var c []Ranked
 	for _, r := range rs {
@@ -391,9 +400,9 @@ func mostImproved(rs []Ranked, n int) []Ranked {
 	}
 	slices.SortStableFunc(c, func(a, b Ranked) int {
 		switch {
-		case a.exactChange > b.exactChange:
+		case a.changeTenths > b.changeTenths:
 			return -1
-		case a.exactChange < b.exactChange:
+		case a.changeTenths < b.changeTenths:
 			return 1
 		}
 		return 0
@@ -409,15 +418,15 @@ func writeHeader(sb *strings.Builder, b Board) {
 	}
 	sb.WriteString(escape(b.Title))
 	sb.WriteString("</b>\nBHYT học sinh · ")
-	sb.WriteString(formatWeek(b.Week))
+	sb.WriteString(FormatWeek(b.Week))
 	sb.WriteString(" · mục tiêu ")
-	sb.WriteString(formatThreshold(b.TargetPercent))
+	sb.WriteString(FormatThreshold(b.TargetPercent))
 	sb.WriteString("\n\n")
 }
 
 func writeTotal(sb *strings.Builder, t totals) {
 	sb.WriteString("<b>")
-	sb.WriteString(formatPercent(t.Percent))
+	sb.WriteString(FormatPercent(t.Percent))
 	sb.WriteString("</b> (")
 	sb.WriteString(formatInt(t.Insured))
 	sb.WriteByte('/')
@@ -450,7 +459,7 @@ func writeRankedList(sb *strings.Builder, rs []Ranked, b Board, completeness boo
 		sb.WriteByte(' ')
 		sb.WriteString(escape(r.Name))
 		sb.WriteString(" — ")
-		sb.WriteString(formatPercent(r.Percent))
+		sb.WriteString(FormatPercent(r.Percent))
 		sb.WriteString(" (")
 		sb.WriteString(formatInt(r.Insured()))
 		sb.WriteByte('/')
@@ -496,9 +505,9 @@ func writeUnreported(sb *strings.Builder, rs []Ranked, final bool) {
 		if r.LastWeek == "" {
 			sb.WriteString("chưa có số liệu")
 		} else {
-			sb.WriteString(formatWeek(r.LastWeek))
+			sb.WriteString(FormatWeek(r.LastWeek))
 			sb.WriteString(": ")
-			sb.WriteString(formatPercent(r.Percent))
+			sb.WriteString(FormatPercent(r.Percent))
 		}
 		sb.WriteByte(')')
 	}
@@ -517,7 +526,7 @@ func writeFooter(sb *strings.Builder, b Board, ask string) {
 	}
 	sb.WriteString("\n⏰ ")
 	if !b.Deadline.IsZero() {
-		switch d := daysBetween(b.Now, b.Deadline); {
+		switch d := DaysBetween(b.Now, b.Deadline); {
 		case d > 0:
 			sb.WriteString("Còn ")
 			sb.WriteString(strconv.Itoa(d))
@@ -533,8 +542,9 @@ func writeFooter(sb *strings.Builder, b Board, ask string) {
 	sb.WriteString(ask)
 }
 
-// daysBetween counts calendar days from now to deadline in deadline's location.
-func daysBetween(now, deadline time.Time) int {
+// DaysBetween counts calendar days from now to deadline in deadline's location: the
+// "còn N ngày" of every reminder and board footer.
+func DaysBetween(now, deadline time.Time) int {
 	loc := deadline.Location()
 	y1, m1, d1 := now.In(loc).Date()
 	y2, m2, d2 := deadline.Date()
@@ -553,8 +563,8 @@ func escape(s string) string {
 	return htmlEscaper.Replace(s)
 }
 
-// formatWeek turns "2026-W47" into "tuần 47/2026"; anything else is returned as is.
-func formatWeek(w string) string {
+// FormatWeek turns "2026-W47" into "tuần 47/2026"; anything else is returned as is.
+func FormatWeek(w string) string {
 	if len(w) == 8 && w[4] == '-' && w[5] == 'W' {
 		if _, err := strconv.Atoi(w[:4]); err == nil {
 			if n, err := strconv.Atoi(w[6:]); err == nil && n >= 1 && n <= 53 {
@@ -585,20 +595,20 @@ func formatPP(d float64) string {
 	return "="
 }
 
-// formatPercent formats a percentage the Vietnamese way with always one
+// FormatPercent formats a percentage the Vietnamese way with always one
 // decimal: 95.2 → "95,2%", 100 → "100,0%" (vntext.FormatPercent drops a ",0",
 // which would make board columns ragged, so it is kept).
-func formatPercent(p float64) string {
+func FormatPercent(p float64) string {
 	return formatDecimal(p) + "%"
 }
 
-// formatThreshold formats a configured threshold without a useless decimal:
+// FormatThreshold formats a configured threshold without a useless decimal:
 // 50 → "50%", 97.5 → "97,5%".
-func formatThreshold(p float64) string {
+func FormatThreshold(p float64) string {
 	if p == math.Trunc(p) {
 		return formatInt(int(p)) + "%"
 	}
-	return formatPercent(p)
+	return FormatPercent(p)
 }
 
 func formatDecimal(v float64) string {

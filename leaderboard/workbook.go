@@ -1,4 +1,4 @@
-package reminders
+package leaderboard
 
 import (
 	"fmt"
@@ -37,9 +37,10 @@ const (
 // (WorkbookColumns, exactly), one row per school in the order of Rank
 // (reported schools ranked, then those that did not report this week, with
 // "Chưa báo cáo" as their rank), and a total row. Figures are numbers: the
-// rate is the coverage in percent truncated to 0.1 as in the messages, the
-// change is in percentage points (text "mới" when there is none), the
-// completeness is text "reported/classes".
+// rate is the coverage as the messages show it (Percent, the
+// number itself, not a formula of unrounded figures), the change is the
+// difference of the shown rates in percentage points (text "mới" when there
+// is none), the completeness is text "reported/classes".
 func AreaWorkbook(b Board) ([]byte, error) {
 	rs := Rank(b.Units)
 	t := sumUnits(rs, b.TargetPercent, b.WarnBelowPercent)
@@ -48,7 +49,7 @@ func AreaWorkbook(b Board) ([]byte, error) {
 	defer f.Close()
 	sheet := workbookSheetName(b.Week)
 	if err := f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
-		return nil, fmt.Errorf("reminders: workbook: sheet name: %w", err)
+		return nil, fmt.Errorf("leaderboard: workbook: sheet name: %w", err)
 	}
 	st, err := newWorkbookStyles(f)
 	if err != nil {
@@ -56,17 +57,17 @@ func AreaWorkbook(b Board) ([]byte, error) {
 	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
-		return nil, fmt.Errorf("reminders: workbook: %w", err)
+		return nil, fmt.Errorf("leaderboard: workbook: %w", err)
 	}
 	for i, w := range []float64{6, 40, 10, 14, 12, 12, 10, 12, 10, 16, 14} {
 		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
-			return nil, fmt.Errorf("reminders: workbook: %w", err)
+			return nil, fmt.Errorf("leaderboard: workbook: %w", err)
 		}
 	}
 	if err := sw.SetPanes(&excelize.Panes{
 		Freeze: true, YSplit: WorkbookHeaderRow, TopLeftCell: cellName(1, WorkbookFirstDataRow), ActivePane: "bottomLeft",
 	}); err != nil {
-		return nil, fmt.Errorf("reminders: workbook: %w", err)
+		return nil, fmt.Errorf("leaderboard: workbook: %w", err)
 	}
 
 	title := "BÁO CÁO TIẾN ĐỘ THAM GIA BHYT HỌC SINH"
@@ -74,12 +75,12 @@ func AreaWorkbook(b Board) ([]byte, error) {
 		title = "KẾT QUẢ THAM GIA BHYT HỌC SINH (KẾT QUẢ CUỐI CÙNG)"
 	}
 	sub := "Đơn vị: " + b.Title
-	if w := formatWeek(b.Week); strings.HasPrefix(w, "tuần ") {
+	if w := FormatWeek(b.Week); strings.HasPrefix(w, "tuần ") {
 		sub += " · Tuần " + strings.TrimPrefix(w, "tuần ")
 	} else if w != "" {
 		sub += " · Tuần " + w
 	}
-	sub += " · Mục tiêu " + formatThreshold(b.TargetPercent)
+	sub += " · Mục tiêu " + FormatThreshold(b.TargetPercent)
 	note := "Số liệu mỗi lớp là báo cáo gần nhất đến hết tuần; lớp chưa báo cáo tuần này tính theo số liệu trước đó."
 	if !b.Now.IsZero() {
 		note = "Lập ngày " + b.Now.Format("02/01/2006") + ". " + note
@@ -92,10 +93,10 @@ func AreaWorkbook(b Board) ([]byte, error) {
 	for i, r := range rows {
 		row := i + 1
 		if err := sw.SetRow(cellName(1, row), []any{excelize.Cell{StyleID: r.style, Value: r.text}}); err != nil {
-			return nil, fmt.Errorf("reminders: workbook: %w", err)
+			return nil, fmt.Errorf("leaderboard: workbook: %w", err)
 		}
 		if err := sw.MergeCell(cellName(1, row), last[:len(last)-1]+strconv.Itoa(row)); err != nil {
-			return nil, fmt.Errorf("reminders: workbook: %w", err)
+			return nil, fmt.Errorf("leaderboard: workbook: %w", err)
 		}
 	}
 
@@ -104,7 +105,7 @@ func AreaWorkbook(b Board) ([]byte, error) {
 		header[i] = excelize.Cell{StyleID: st.header, Value: c}
 	}
 	if err := sw.SetRow(cellName(1, WorkbookHeaderRow), header, excelize.RowOpts{Height: 32}); err != nil {
-		return nil, fmt.Errorf("reminders: workbook: %w", err)
+		return nil, fmt.Errorf("leaderboard: workbook: %w", err)
 	}
 
 	row := WorkbookFirstDataRow
@@ -126,7 +127,7 @@ func AreaWorkbook(b Board) ([]byte, error) {
 			vals[9] = excelize.Cell{StyleID: st.change, Value: r.Change}
 		}
 		if err := sw.SetRow(cellName(1, row), vals); err != nil {
-			return nil, fmt.Errorf("reminders: workbook: %w", err)
+			return nil, fmt.Errorf("leaderboard: workbook: %w", err)
 		}
 		row++
 	}
@@ -142,14 +143,14 @@ func AreaWorkbook(b Board) ([]byte, error) {
 		vals[9] = excelize.Cell{StyleID: st.totalChange, Value: t.Change}
 	}
 	if err := sw.SetRow(cellName(1, row), vals); err != nil {
-		return nil, fmt.Errorf("reminders: workbook: %w", err)
+		return nil, fmt.Errorf("leaderboard: workbook: %w", err)
 	}
 	if err := sw.Flush(); err != nil {
-		return nil, fmt.Errorf("reminders: workbook: %w", err)
+		return nil, fmt.Errorf("leaderboard: workbook: %w", err)
 	}
 	buf, err := f.WriteToBuffer()
 	if err != nil {
-		return nil, fmt.Errorf("reminders: workbook: write: %w", err)
+		return nil, fmt.Errorf("leaderboard: workbook: write: %w", err)
 	}
 	return buf.Bytes(), nil
 }
@@ -214,7 +215,7 @@ func newWorkbookStyles(f *excelize.File) (workbookStyles, error) {
 	for i, s := range specs {
 		id, err := f.NewStyle(s)
 		if err != nil {
-			return workbookStyles{}, fmt.Errorf("reminders: workbook: style: %w", err)
+			return workbookStyles{}, fmt.Errorf("leaderboard: workbook: style: %w", err)
 		}
 		ids[i] = id
 	}

@@ -1,4 +1,4 @@
-package reminders
+package leaderboard
 
 import (
 	"context"
@@ -76,18 +76,18 @@ func (sp attachmentSpec) board() Board {
 func marshalSpec(sp attachmentSpec) (string, error) {
 	data, err := json.Marshal(sp)
 	if err != nil {
-		return "", fmt.Errorf("reminders: %s spec: %w", sp.Kind, err)
+		return "", fmt.Errorf("leaderboard: %s spec: %w", sp.Kind, err)
 	}
 	return string(data), nil
 }
 
-// chartSpec is the spec of a board's chart (ChartPNG), in a file of the given name.
-func chartSpec(b Board, file string) (string, error) {
+// ChartSpec is the spec of a board's chart (ChartPNG), in a file of the given name.
+func ChartSpec(b Board, file string) (string, error) {
 	return marshalSpec(newSpec(SpecChart, file, b))
 }
 
-// workbookSpec is the spec of an area board's workbook (AreaWorkbook).
-func workbookSpec(b Board, file string) (string, error) {
+// WorkbookSpec is the spec of an area board's workbook (AreaWorkbook).
+func WorkbookSpec(b Board, file string) (string, error) {
 	return marshalSpec(newSpec(SpecWorkbook, file, b))
 }
 
@@ -100,16 +100,16 @@ func RenderAttachment(ctx context.Context, spec string) (name string, data []byt
 	}
 	var sp attachmentSpec
 	if err := json.Unmarshal([]byte(spec), &sp); err != nil {
-		return "", nil, fmt.Errorf("reminders: render spec: %w", err)
+		return "", nil, fmt.Errorf("leaderboard: render spec: %w", err)
 	}
 	b := sp.board()
 	switch sp.Kind {
 	case SpecChart:
-		data, err = ChartPNG(b.Title+" — "+formatWeek(b.Week), Rank(b.Units), b.TargetPercent, b.WarnBelowPercent)
+		data, err = ChartPNG(b.Title+" — "+FormatWeek(b.Week), Rank(b.Units), b.TargetPercent, b.WarnBelowPercent)
 	case SpecWorkbook:
 		data, err = AreaWorkbook(b)
 	default:
-		return "", nil, fmt.Errorf("reminders: render spec: unknown kind %q", sp.Kind)
+		return "", nil, fmt.Errorf("leaderboard: render spec: unknown kind %q", sp.Kind)
 	}
 	if err != nil {
 		return "", nil, err
