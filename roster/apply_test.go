@@ -88,13 +88,6 @@ func (f *pupilFixture) pupil(number int) storage.Student {
 	return found
 }
 
-func (f *pupilFixture) student(id int64) storage.Student {
-	f.t.Helper()
-	var s storage.Student
-	f.view(func(tx *storage.Tx) (err error) { s, err = tx.StudentByID(f.ctx, id); return err })
-	return s
-}
-
 // roster is the class's active roster as "number name status" lines.
 func (f *pupilFixture) roster() string {
 	f.t.Helper()
