@@ -218,12 +218,13 @@ func applyPupils(ctx context.Context, tx *storage.Tx, classID int64, label strin
 		}
 		matched[j] = true
 		p := known[j]
-		c := PupilChange{Class: label, StudentID: p.ID, Name: r.StudentName, OldName: p.Name, Number: r.StudentNo, OldNumber: p.Number}
+		name := spelling(p.Name, r.StudentName)
+		c := PupilChange{Class: label, StudentID: p.ID, Name: name, OldName: p.Name, Number: r.StudentNo, OldNumber: p.Number}
 		switch {
 		case p.Retired:
 			c.Kind = Restored
 			sum.Pupils.Restored++
-		case p.Name != r.StudentName:
+		case p.Name != name:
 			c.Kind = Renamed
 			sum.Pupils.Updated++
 		case p.Number != r.StudentNo:
@@ -233,7 +234,7 @@ func applyPupils(ctx context.Context, tx *storage.Tx, classID int64, label strin
 			sum.Pupils.Unchanged++
 			continue
 		}
-		places = append(places, storage.Placement{ID: p.ID, Number: r.StudentNo, Name: r.StudentName})
+		places = append(places, storage.Placement{ID: p.ID, Number: r.StudentNo, Name: name})
 		changes = append(changes, c)
 	}
 	var retire []int64

@@ -246,23 +246,30 @@ func TestReimportRenamedNumberIsNewPupil(t *testing.T) {
 	}
 }
 
-// The same child typed without diacritics, in capitals or with other spacing keeps their
-// row; the new spelling is stored and listed.
+// The same child with the name retyped in capitals, with other spacing or other
+// diacritics keeps their row; the new spelling is stored and listed. A file that only
+// drops the diacritics keeps the stored spelling.
 func TestReimportRetypedNameIsSamePupil(t *testing.T) {
 	f := newPupilFixture(t, "Trần Văn An", "Lê Thị Bình")
-	an := f.pupil(1)
+	an, binh := f.pupil(1), f.pupil(2)
 	f.linkParent(101, "Mẹ An", an.ID)
 
-	sum := f.mustImport(classCSV("Lê Thị Bình", "TRAN  VAN AN"))
+	sum := f.mustImport(classCSV("LE THI BINH", "Trần  Văn Ân"))
 
-	if got := f.pupil(2); got.ID != an.ID || got.Name != "TRAN VAN AN" {
+	if got := f.pupil(2); got.ID != an.ID || got.Name != "Trần Văn Ân" {
 		t.Errorf("number 2 is %+v, want An's row (id %d) with the new spelling", got, an.ID)
+	}
+	if got := f.pupil(1); got.ID != binh.ID || got.Name != "Lê Thị Bình" {
+		t.Errorf("number 1 is %+v, want Bình's row (id %d) with her diacritics kept", got, binh.ID)
 	}
 	if want := (Counts{Updated: 2}); sum.Pupils != want {
 		t.Errorf("pupils %+v, want %+v", sum.Pupils, want)
 	}
-	if text := sum.String(); !strings.Contains(text, "em số 1 đổi cách ghi tên: Trần Văn An → TRAN VAN AN, số 1 → 2; phụ huynh liên kết: Mẹ An (id 101)") {
+	if text := sum.String(); !strings.Contains(text, "em số 1 đổi cách ghi tên: Trần Văn An → Trần Văn Ân, số 1 → 2; phụ huynh liên kết: Mẹ An (id 101)") {
 		t.Errorf("summary:\n%s", text)
+	}
+	if again := f.mustImport(classCSV("LE THI BINH", "Trần  Văn Ân")); again.Pupils != (Counts{Unchanged: 2}) {
+		t.Errorf("same file again: %+v", again.Pupils)
 	}
 }
 

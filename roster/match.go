@@ -1,6 +1,8 @@
 package roster
 
 import (
+	"unicode/utf8"
+
 	"github.com/bhytbot/bhytbot/storage"
 	"github.com/bhytbot/bhytbot/vntext"
 )
@@ -75,4 +77,23 @@ func abs(n int) int {
 		return -n
 	}
 	return n
+}
+
+// spelling is the name to store for a known pupil the file lists as typed: the file's,
+// unless it only drops the stored name's diacritics ("Le Thi Binh" for Lê Thị Bình), which
+// an export without accents does and which would lose what the roster knew.
+func spelling(stored, typed string) string {
+	if isASCII(typed) && !isASCII(stored) && vntext.Fold(typed) == vntext.Fold(stored) {
+		return stored
+	}
+	return typed
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
