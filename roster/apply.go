@@ -262,10 +262,15 @@ func applyPupils(ctx context.Context, tx *storage.Tx, classID int64, label strin
 		}
 		sum.Pupils.Added++
 	}
+	if len(retired)+len(changes) == 0 {
+		return nil
+	}
+	parents, err := tx.ParentsInClass(ctx, classID)
+	if err != nil {
+		return err
+	}
 	for _, c := range append(retired, changes...) {
-		if c.Parents, err = tx.ParentsOfStudent(ctx, c.StudentID); err != nil {
-			return err
-		}
+		c.Parents = parents[c.StudentID]
 		if c.Kind == Renumbered && len(c.Parents) == 0 {
 			continue // nobody follows this child by a link; the count says it moved
 		}

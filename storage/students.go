@@ -183,25 +183,29 @@ FROM students WHERE class_id = ? AND retired_at = 0`, classID).Scan(&total, &sch
 	return total, school, other, nil
 }
 
-// ParentsOfStudent lists the users linked to a pupil as their parent, by user id.
-func (tx *Tx) ParentsOfStudent(ctx context.Context, studentID int64) ([]User, error) {
-	rows, err := tx.tx.QueryContext(ctx, `SELECT u.id, u.chat_id, u.name, u.username, u.active, u.inactive_reason
-FROM roles r JOIN users u ON u.id = r.user_id
-WHERE r.role = 'parent' AND r.student_id = ? ORDER BY u.id`, studentID)
+// ParentsInClass maps each pupil of the class (retired ones too) who has a parent linked
+// to those parents, by user id.
+func (tx *Tx) ParentsInClass(ctx context.Context, classID int64) (map[int64][]User, error) {
+	rows, err := tx.tx.QueryContext(ctx, `SELECT st.id, u.id, u.chat_id, u.name, u.username, u.active, u.inactive_reason
+FROM students st JOIN roles r ON r.student_id = st.id AND r.role = 'parent' JOIN users u ON u.id = r.user_id
+WHERE st.class_id = ? ORDER BY st.id, u.id`, classID)
 	if err != nil {
-		return nil, fmt.Errorf("storage: parents of student: %w", err)
+		return nil, fmt.Errorf("storage: parents in class: %w", err)
 	}
 	defer rows.Close()
-	var out []User
+	out := map[int64][]User{}
 	for rows.Next() {
-		var u User
-		if err := rows.Scan(&u.ID, &u.ChatID, &u.Name, &u.Username, &u.Active, &u.InactiveReason); err != nil {
-			return nil, fmt.Errorf("storage: parents of student: %w", err)
+		var (
+			pupil int64
+			u     User
+		)
+		if err := rows.Scan(&pupil, &u.ID, &u.ChatID, &u.Name, &u.Username, &u.Active, &u.InactiveReason); err != nil {
+			return nil, fmt.Errorf("storage: parents in class: %w", err)
 		}
-		out = append(out, u)
+		out[pupil] = append(out[pupil], u)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("storage: parents of student: %w", err)
+		return nil, fmt.Errorf("storage: parents in class: %w", err)
 	}
 	return out, nil
 }
