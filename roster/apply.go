@@ -2,6 +2,7 @@ package roster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -93,7 +94,21 @@ type Summary struct {
 	// Changes lists every pupil retired, restored or renamed, and every renumbered pupil
 	// who has a parent linked, in file order.
 	Changes []PupilChange
+	// Recounted is the number of classes whose figure of the week was counted again from
+	// the new roster (see RecountWeek).
+	Recounted int
 }
+
+// Option changes what Import does.
+type Option func(*options)
+
+type options struct{ week string }
+
+// RecountWeek makes Import append a report counted from the new roster to every class
+// whose list of pupils changed and that already has a report in week (the current week):
+// the class's figure then leaves out retired pupils and counts new ones at once, not at
+// the teacher's next mark. A class with no report that week is left unreported.
+func RecountWeek(week string) Option { return func(o *options) { o.week = week } }
 
 // String is the summary printed by `bhytbot import`, in Vietnamese.
 func (s Summary) String() string {
@@ -106,6 +121,9 @@ func (s Summary) String() string {
 	}
 	b.WriteString(line("Học sinh:", s.Pupils))
 	fmt.Fprintf(&b, ", rời danh sách %d, trở lại %d\n", s.Pupils.Retired, s.Pupils.Restored)
+	if s.Recounted > 0 {
+		fmt.Fprintf(&b, "Số liệu tuần này được tính lại theo danh sách mới cho %d lớp.\n", s.Recounted)
+	}
 	if len(s.Changes) > 0 {
 		b.WriteString("Thay đổi của học sinh đã có:\n")
 		for _, c := range s.Changes {
@@ -120,7 +138,11 @@ func (s Summary) String() string {
 // by name (see matchPupils), so a pupil keeps their card status and parent links whatever
 // their number; a pupil the file leaves out is retired. Classes not in the file are not
 // touched.
-func Import(ctx context.Context, st *storage.Store, year string, rows []Row) (Summary, error) {
+func Import(ctx context.Context, st *storage.Store, year string, rows []Row, opts ...Option) (Summary, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	var sum Summary
 	err := st.Update(ctx, func(tx *storage.Tx) error {
 		sum = Summary{}
@@ -183,8 +205,14 @@ func Import(ctx context.Context, st *storage.Store, year string, rows []Row) (Su
 			}
 		}
 		for _, k := range order {
-			if err := applyPupils(ctx, tx, classes[k], labels[k], pupils[k], &sum); err != nil {
+			changed, err := applyPupils(ctx, tx, classes[k], labels[k], pupils[k], &sum)
+			if err != nil {
 				return err
+			}
+			if changed && o.week != "" {
+				if err := recount(ctx, tx, classes[k], o.week, &sum); err != nil {
+					return err
+				}
 			}
 		}
 		sum.Areas.Unchanged = len(paths) - sum.Areas.Added
@@ -197,13 +225,40 @@ func Import(ctx context.Context, st *storage.Store, year string, rows []Row) (Su
 	return sum, nil
 }
 
-// applyPupils makes the class's roster the file's list: matched pupils move to their
-// number and spelling (a retired one comes back), unmatched known pupils are retired, and
-// the rest are added. The order frees numbers before they are taken.
-func applyPupils(ctx context.Context, tx *storage.Tx, classID int64, label string, file []Row, sum *Summary) error {
-	known, err := tx.ClassRoster(ctx, classID)
+// recount appends a roster report for the week if the class has one in it already.
+func recount(ctx context.Context, tx *storage.Tx, classID int64, week string, sum *Summary) error {
+	last, err := tx.LatestReport(ctx, classID, week)
+	if errors.Is(err, storage.ErrNotFound) || (err == nil && last.Week != week) {
+		return nil
+	}
 	if err != nil {
 		return err
+	}
+	total, school, other, err := tx.RosterCounts(ctx, classID)
+	if err != nil || total == 0 {
+		return err // a class now without a list is reported by count, by its teacher
+	}
+	r := storage.Report{ClassID: classID, Week: week, Enrolment: total, ThroughSchool: school, Other: other, Source: storage.SourceRoster}
+	id, err := tx.InsertReport(ctx, r)
+	if err != nil {
+		return err
+	}
+	sum.Recounted++
+	return tx.Audit(ctx, 0, "report", fmt.Sprintf("report=%d class=%d week=%s enrolment=%d school=%d other=%d source=import", id, classID, week, total, school, other))
+}
+
+// applyPupils makes the class's roster the file's list: matched pupils move to their
+// number and spelling (a retired one comes back), unmatched known pupils are retired, and
+// the rest are added. The order frees numbers before they are taken. It reports whether
+// the set of pupils on the roster changed.
+func applyPupils(ctx context.Context, tx *storage.Tx, classID int64, label string, file []Row, sum *Summary) (bool, error) {
+	before := sum.Pupils
+	changed := func() bool {
+		return sum.Pupils.Added != before.Added || sum.Pupils.Retired != before.Retired || sum.Pupils.Restored != before.Restored
+	}
+	known, err := tx.ClassRoster(ctx, classID)
+	if err != nil {
+		return false, err
 	}
 	match := matchPupils(known, file)
 	matched := make([]bool, len(known))
@@ -248,26 +303,26 @@ func applyPupils(ctx context.Context, tx *storage.Tx, classID int64, label strin
 		sum.Pupils.Retired++
 	}
 	if err := tx.RetireStudents(ctx, retire...); err != nil {
-		return err
+		return false, err
 	}
 	if err := tx.PlaceStudents(ctx, places); err != nil {
-		return err
+		return false, err
 	}
 	for i, r := range file {
 		if match[i] >= 0 {
 			continue
 		}
 		if _, err := tx.InsertStudent(ctx, classID, r.StudentNo, r.StudentName); err != nil {
-			return err
+			return false, err
 		}
 		sum.Pupils.Added++
 	}
 	if len(retired)+len(changes) == 0 {
-		return nil
+		return changed(), nil
 	}
 	parents, err := tx.ParentsInClass(ctx, classID)
 	if err != nil {
-		return err
+		return false, err
 	}
 	for _, c := range append(retired, changes...) {
 		c.Parents = parents[c.StudentID]
@@ -276,8 +331,8 @@ func applyPupils(ctx context.Context, tx *storage.Tx, classID int64, label strin
 		}
 		sum.Changes = append(sum.Changes, c)
 		if err := tx.Audit(ctx, 0, "import_pupil", fmt.Sprintf("student=%d class=%d %s: %s", c.StudentID, classID, c.Kind, c)); err != nil {
-			return err
+			return false, err
 		}
 	}
-	return nil
+	return changed(), nil
 }

@@ -354,3 +354,48 @@ func TestMatchPupilsSameNameByNumber(t *testing.T) {
 		t.Errorf("match %v, want %v", got, want)
 	}
 }
+
+// With RecountWeek, a class that reported this week gets its figure counted again from
+// the new list: the departed pupil's card leaves the week's figure at once.
+func TestReimportRecountsTheWeek(t *testing.T) {
+	f := newPupilFixture(t, "Trần Văn An", "Lê Thị Bình", "Phạm Minh Châu")
+	f.setStatus(f.pupil(1).ID, storage.StatusSchool)
+	f.setStatus(f.pupil(2).ID, storage.StatusOther)
+	const week = "2026-W10"
+	f.update(func(tx *storage.Tx) error {
+		_, err := tx.InsertReport(f.ctx, storage.Report{ClassID: f.class, Week: week, Enrolment: 3, ThroughSchool: 1, Other: 1, Source: storage.SourceRoster})
+		return err
+	})
+	latest := func() storage.Report {
+		var r storage.Report
+		f.view(func(tx *storage.Tx) (err error) { r, err = tx.LatestReport(f.ctx, f.class, week); return err })
+		return r
+	}
+	importWeek := func(csv, week string) Summary {
+		t.Helper()
+		rows, err := ReadCSV(strings.NewReader(csv))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err := Import(f.ctx, f.st, "2025-2026", rows, RecountWeek(week))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum
+	}
+
+	sum := importWeek(classCSV("Lê Thị Bình", "Phạm Minh Châu"), week)
+	if r := latest(); sum.Recounted != 1 || r.Enrolment != 2 || r.ThroughSchool != 0 || r.Other != 1 || r.Source != storage.SourceRoster {
+		t.Errorf("recounted %d, latest report %+v, want 2 pupils, 0 through school, 1 other", sum.Recounted, r)
+	}
+	if !strings.Contains(sum.String(), "được tính lại theo danh sách mới cho 1 lớp") {
+		t.Errorf("summary:\n%s", sum)
+	}
+	if again := importWeek(classCSV("Lê Thị Bình", "Phạm Minh Châu"), week); again.Recounted != 0 {
+		t.Errorf("the same file recounted %d classes", again.Recounted)
+	}
+	// A week the class has not reported stays unreported.
+	if later := importWeek(classCSV("Lê Thị Bình"), "2026-W11"); later.Recounted != 0 {
+		t.Errorf("a week without a report got one: %+v", later)
+	}
+}
