@@ -4,12 +4,14 @@
 package roster
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
@@ -73,9 +75,14 @@ func ReadFile(name string, data []byte) ([]Row, error) {
 	return nil, fmt.Errorf("roster: %s: cần tệp .csv hoặc .xlsx", name)
 }
 
-// ReadCSV reads a UTF-8 CSV roster (a BOM and CRLF line ends are fine).
+// ReadCSV reads a UTF-8 CSV roster (a BOM and CRLF line ends are fine). Fields are
+// separated by commas, or by semicolons when the header row has more of them: Excel saves
+// "CSV" with semicolons where the decimal mark is a comma, as in Vietnamese settings.
 func ReadCSV(r io.Reader) ([]Row, error) {
-	cr := csv.NewReader(r)
+	br := bufio.NewReader(r)
+	sep := sniffSeparator(br)
+	cr := csv.NewReader(br)
+	cr.Comma = sep
 	cr.FieldsPerRecord = -1
 	var records [][]string
 	for {
@@ -91,7 +98,55 @@ func ReadCSV(r io.Reader) ([]Row, error) {
 			return nil, fmt.Errorf("roster: quá %d dòng", MaxRows)
 		}
 	}
-	return parse(records)
+	return parse(records, csvWidth{sep: sep})
+}
+
+// sniffSeparator looks at the header row without consuming it.
+func sniffSeparator(br *bufio.Reader) rune {
+	head, _ := br.Peek(64 << 10)
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		head = head[:i]
+	}
+	if bytes.Count(head, []byte{';'}) > bytes.Count(head, []byte{','}) {
+		return ';'
+	}
+	return ','
+}
+
+// csvWidth checks that a CSV row has exactly the header's number of fields: a missing
+// or extra field shifts every column after it, so a name would land in the number column.
+type csvWidth struct{ sep rune }
+
+func (w csvWidth) check(line int, rec []string, width int) *RowError {
+	sep := string(w.sep)
+	switch {
+	case len(rec) < width:
+		return &RowError{Line: line, Msg: fmt.Sprintf("dòng có %d cột nhưng tiêu đề có %d: thiếu cột; ô trống vẫn cần dấu %q, ví dụ: %s",
+			len(rec), width, sep, strings.Join([]string{"Sóc Trăng / Mỹ Tú", "Trường THCS Mỹ Tú", "6B", "40", "Lê Văn Hùng", "", ""}, sep))}
+	case len(rec) > width:
+		return &RowError{Line: line, Msg: fmt.Sprintf("dòng có %d cột nhưng tiêu đề có %d: thừa cột; ô có dấu %q phải đặt trong ngoặc kép, ví dụ: \"Nguyễn Văn An%s con\"",
+			len(rec), width, sep, sep)}
+	}
+	return nil
+}
+
+// xlsxWidth finds cells right of the header's last column: a spreadsheet drops empty
+// cells at the end of a row, so only extra filled cells are a fault.
+type xlsxWidth struct{}
+
+func (xlsxWidth) check(line int, rec []string, width int) *RowError {
+	for j := width; j < len(rec); j++ {
+		if clean(rec[j]) != "" {
+			col, _ := excelize.ColumnNumberToName(j + 1)
+			return &RowError{Line: line, Column: col, Msg: fmt.Sprintf("ô %s%d nằm ngoài %d cột của tiêu đề: thừa cột; xoá ô đó hoặc thêm tên cột đúng mẫu", col, line, width)}
+		}
+	}
+	return nil
+}
+
+// widthCheck is how a file format checks a row's number of columns against the header's.
+type widthCheck interface {
+	check(line int, rec []string, width int) *RowError
 }
 
 // ReadXLSX reads the first sheet of an XLSX roster.
@@ -109,7 +164,7 @@ func ReadXLSX(r io.Reader) ([]Row, error) {
 	if err != nil {
 		return nil, fmt.Errorf("roster: XLSX: %w", err)
 	}
-	return parse(records)
+	return parse(records, xlsxWidth{})
 }
 
 // clean is NFC, trimmed, with runs of whitespace collapsed to one space.
@@ -118,7 +173,7 @@ func clean(s string) string {
 	return strings.Join(strings.FieldsFunc(norm.NFC.String(s), unicode.IsSpace), " ")
 }
 
-func parse(records [][]string) ([]Row, error) {
+func parse(records [][]string, width widthCheck) ([]Row, error) {
 	if len(records) == 0 {
 		return nil, Errors{{Line: 1, Msg: "tệp trống; dòng đầu phải là tiêu đề: " + strings.Join(Columns, ",")}}
 	}
@@ -163,14 +218,20 @@ func parse(records [][]string) ([]Row, error) {
 		if blank {
 			continue
 		}
+		if e := width.check(line, rec, len(records[0])); e != nil {
+			errs = append(errs, *e)
+			continue
+		}
 		row, rowErrs := parseRow(line, get)
 		errs = append(errs, rowErrs...)
 		if len(rowErrs) == 0 {
 			rows = append(rows, row)
 		}
 	}
+	sameClassSpelling(rows)
 	errs = append(errs, crossCheck(rows)...)
 	if len(errs) > 0 {
+		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
 		return nil, errs
 	}
 	return dedupe(rows), nil
@@ -254,6 +315,21 @@ func parseRow(line int, get func(string) string) (Row, Errors) {
 		row.StudentNo = n
 	}
 	return row, errs
+}
+
+// sameClassSpelling gives every row of a class the spelling of its first row: class names
+// compare without regard to case, so "6b" under "6B" is the same class.
+func sameClassSpelling(rows []Row) {
+	first := map[classKey]string{}
+	for i, r := range rows {
+		k := keyOf(r)
+		k.class = strings.ToLower(k.class)
+		if name, ok := first[k]; ok {
+			rows[i].Class = name
+		} else {
+			first[k] = r.Class
+		}
+	}
 }
 
 type classKey struct{ area, school, class string }

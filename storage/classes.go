@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Class is a class of a school in one school year.
@@ -30,7 +31,9 @@ const (
 	Updated
 )
 
-// UpsertClass creates the class or updates its enrolment, teacher and roster flag.
+// UpsertClass creates the class or updates its enrolment, teacher and roster flag. Class
+// names compare without regard to case ("6b" is the class 6B); an existing class keeps the
+// name it was created with.
 func (tx *Tx) UpsertClass(ctx context.Context, c Class) (int64, Change, error) {
 	var (
 		id        int64
@@ -41,6 +44,11 @@ func (tx *Tx) UpsertClass(ctx context.Context, c Class) (int64, Change, error) {
 	err := tx.tx.QueryRowContext(ctx,
 		`SELECT id, enrolment, teacher_name, has_roster FROM classes WHERE school_id = ? AND school_year = ? AND name = ?`,
 		c.SchoolID, c.SchoolYear, c.Name).Scan(&id, &enrolment, &teacher, &roster)
+	if errors.Is(err, sql.ErrNoRows) {
+		if id, enrolment, teacher, roster, err = tx.classByFoldedName(ctx, c); err == nil && id == 0 {
+			err = sql.ErrNoRows
+		}
+	}
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		res, err := tx.tx.ExecContext(ctx,
@@ -63,6 +71,29 @@ func (tx *Tx) UpsertClass(ctx context.Context, c Class) (int64, Change, error) {
 		return 0, Unchanged, fmt.Errorf("storage: update class %q: %w", c.Name, err)
 	}
 	return id, Updated, nil
+}
+
+// classByFoldedName finds the school's class of the year whose name equals c.Name but for
+// case; SQLite's NOCASE folds only ASCII letters, so the school's few names are compared
+// here. It returns the id 0 when there is none.
+func (tx *Tx) classByFoldedName(ctx context.Context, c Class) (id int64, enrolment int, teacher string, roster bool, err error) {
+	rows, err := tx.tx.QueryContext(ctx,
+		`SELECT id, name, enrolment, teacher_name, has_roster FROM classes WHERE school_id = ? AND school_year = ? ORDER BY id`,
+		c.SchoolID, c.SchoolYear)
+	if err != nil {
+		return 0, 0, "", false, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&id, &name, &enrolment, &teacher, &roster); err != nil {
+			return 0, 0, "", false, err
+		}
+		if strings.EqualFold(name, c.Name) {
+			return id, enrolment, teacher, roster, nil
+		}
+	}
+	return 0, 0, "", false, rows.Err()
 }
 
 const classSelect = `SELECT c.id, c.school_id, c.school_year, c.name, c.enrolment, c.teacher_name, c.has_roster, s.name, a.path

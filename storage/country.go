@@ -347,7 +347,8 @@ func (tx *Tx) EachRoleHolder(ctx context.Context, role, year, areaPath string, f
 	return nil
 }
 
-// roleHoldersSelect is the query of EachRoleHolder and RoleHolders.
+// roleHoldersSelect is the query of EachRoleHolder and RoleHolders. A parent's link to a
+// pupil who has left the roster holds nothing: no reminder names a child who is gone.
 const roleHoldersSelect = `SELECT r.id, r.user_id, u.chat_id, r.role,
     IFNULL(r.area_id, 0), IFNULL(r.school_id, 0), IFNULL(r.class_id, 0), IFNULL(r.student_id, 0),
     IFNULL(a.id, 0), IFNULL(a.path, ''), IFNULL(s.id, 0), IFNULL(s.name, ''),
@@ -360,6 +361,7 @@ LEFT JOIN classes c ON c.id = COALESCE(r.class_id, st.class_id)
 LEFT JOIN schools s ON s.id = COALESCE(r.school_id, c.school_id)
 LEFT JOIN areas a ON a.id = COALESCE(r.area_id, s.area_id)
 WHERE r.role = ? AND u.active = 1
+  AND (st.id IS NULL OR st.retired_at = 0)
   AND (c.id IS NULL OR c.school_year = ?)
   AND (? = '' OR a.path = ? OR a.path LIKE ? || ' / %')
 ORDER BY r.user_id, r.id`

@@ -8,7 +8,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"sync/atomic"
 	"time"
 
@@ -53,6 +55,9 @@ func OpenNoMigrate(ctx context.Context, path string, opts ...Option) (*Store, er
 	for _, o := range opts {
 		o(s)
 	}
+	if err := private(path); err != nil {
+		return nil, fmt.Errorf("storage: open %s: %w", path, err)
+	}
 	dsn := func(extra string) string {
 		q := url.Values{}
 		q.Set("_journal_mode", "WAL")
@@ -83,6 +88,42 @@ func OpenNoMigrate(ctx context.Context, path string, opts ...Option) (*Store, er
 	r.SetMaxOpenConns(4)
 	s.w, s.r = w, r
 	return s, nil
+}
+
+// private makes the database file readable and writable by its owner only, whatever the
+// umask: it holds pupils' names. A new file is created so before SQLite opens it, and
+// SQLite gives its -wal and -shm files the database file's permissions. Group and other
+// permissions are taken off an existing database and its -wal and -shm files (as far as
+// the owner may change them: a file another user owns is left as it is).
+func private(path string) error {
+	if path == "" || path == ":memory:" {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	switch {
+	case err == nil:
+		if err := f.Close(); err != nil {
+			return err
+		}
+		return os.Chmod(path, 0o600)
+	case !errors.Is(err, fs.ErrExist):
+		return err
+	}
+	for _, name := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(name)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if fi.Mode().IsRegular() && fi.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(name, fi.Mode().Perm()&^0o077); err != nil && !errors.Is(err, fs.ErrPermission) {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // Close closes both pools.

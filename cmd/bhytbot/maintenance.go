@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/bhytbot/bhytbot/roster"
 	"github.com/bhytbot/bhytbot/storage"
@@ -70,7 +71,8 @@ func init() {
 					return err
 				}
 				defer st.Close()
-				sum, err := roster.Import(ctx, st, e.cfg.Campaign.SchoolYear, rows)
+				sum, err := roster.Import(ctx, st, e.cfg.Campaign.SchoolYear, rows,
+					roster.RecountWeek(storage.WeekOf(time.Now(), e.cfg.Location())))
 				if err != nil {
 					return err
 				}
