@@ -48,7 +48,7 @@ func TestUsage(t *testing.T) {
 		{[]string{"import", "-h"}, 0, "usage: bhytbot [-config FILE] import", ""},
 		{[]string{"backup"}, 2, "", "needs exactly one FILE"},
 		{[]string{"backup", "copy.db", "-x"}, 2, "", "flag provided but not defined: -x"}, // flags after the FILE are flags
-		{[]string{"backup", "--", "-x"}, 1, "", "database"},                                 // after "--" a FILE may start with "-"
+		{[]string{"backup", "--", "-x"}, 1, "", "database"},                               // after "--" a FILE may start with "-"
 		{[]string{"import", "a.csv", "b.csv"}, 2, "", "needs exactly one FILE"},
 		{[]string{"migrate", "-x"}, 2, "", "flag provided but not defined"},
 		{[]string{"-config", "/nonexistent.yaml", "migrate"}, 2, "", "nonexistent"},
