@@ -16,7 +16,7 @@ import (
 )
 
 func init() {
-	register(subcommand{name: "run-job", args: "NAME",
+	register(subcommand{name: "run-job", args: "NAME [-force [-area PATH]]",
 		summary: "run a weekly job now (" + strings.Join(config.Jobs, "|") + "): write its messages to the outbox for serve to send",
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			force := fs.Bool("force", false, "run even if the job already ran this week (messages already enqueued are not sent again)")
