@@ -43,15 +43,15 @@ func init() {
 				if usesSet && *uses < 1 {
 					return usagef("--uses must be at least 1 (leave it out for the default)")
 				}
-				name, err := botUsername(ctx, e, *botName)
-				if err != nil {
-					return err
-				}
 				st, err := openRoster(ctx, e)
 				if err != nil {
 					return err
 				}
 				defer st.Close()
+				name, err := botUsername(ctx, e, *botName)
+				if err != nil {
+					return err
+				}
 				var (
 					inv   storage.Invite
 					label string
