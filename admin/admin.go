@@ -22,6 +22,7 @@ type Server struct {
 	store    *storage.Store
 	maxPoll  time.Duration // a last poll older than this is unhealthy; 0 = not checked
 	now      func() time.Time
+	started  time.Time // polls are only missed once maxPoll has passed since the start
 	log      *slog.Logger
 	srv      *http.Server
 	listener net.Listener
@@ -31,6 +32,7 @@ type Server struct {
 // /healthz fails (use 0 in webhook mode, where Telegram calls us).
 func New(addr string, store *storage.Store, maxPollAge time.Duration, log *slog.Logger) *Server {
 	s := &Server{store: store, maxPoll: maxPollAge, now: time.Now, log: log}
+	s.started = s.now()
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(metrics.Registry, promhttp.HandlerOpts{}))
@@ -51,8 +53,17 @@ type Health struct {
 // outbox depth.
 func (s *Server) Check(ctx context.Context) Health {
 	h := Health{Status: "ok", Database: "ok", LastPollAgeSeconds: -1}
-	if last := metrics.LastPoll(); !last.IsZero() {
-		h.LastPollAgeSeconds = s.now().Sub(last).Seconds()
+	now := s.now()
+	last := metrics.LastPoll()
+	if !last.IsZero() {
+		h.LastPollAgeSeconds = now.Sub(last).Seconds()
+	}
+	// A bot that has just started has not had the time to poll yet (the first long poll
+	// may last the whole poll timeout): its silence counts from the start, not from a poll
+	// of an earlier run or from never.
+	silence := now.Sub(s.started)
+	if !last.IsZero() && last.After(s.started) {
+		silence = now.Sub(last)
 	}
 	err := s.store.View(ctx, func(tx *storage.Tx) error {
 		n, err := tx.OutboxDepth(ctx)
@@ -62,7 +73,7 @@ func (s *Server) Check(ctx context.Context) Health {
 	switch {
 	case err != nil:
 		h.Status, h.Database, h.Problem = "fail", "error", err.Error()
-	case s.maxPoll > 0 && (h.LastPollAgeSeconds < 0 || h.LastPollAgeSeconds > s.maxPoll.Seconds()):
+	case s.maxPoll > 0 && silence > s.maxPoll:
 		h.Status, h.Problem = "fail", fmt.Sprintf("no successful poll in the last %s", s.maxPoll)
 	}
 	return h
@@ -101,6 +112,7 @@ func (s *Server) Start() error {
 		return fmt.Errorf("admin: listen %s: %w", s.srv.Addr, err)
 	}
 	s.listener = ln
+	s.started = s.now()
 	go func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("admin listener stopped", "err", err)

@@ -50,6 +50,7 @@ func TestHealthz(t *testing.T) {
 	})
 
 	metrics.Polled(time.Time{}.Add(1)) // long ago
+	s.started = time.Now().Add(-2 * time.Minute)
 	code, body := get(t, "http://"+s.Addr()+"/healthz")
 	if code != http.StatusServiceUnavailable || !strings.Contains(body, "no successful poll") {
 		t.Fatalf("stale poll: %d %s", code, body)
@@ -69,6 +70,33 @@ func TestHealthz(t *testing.T) {
 	code, body = get(t, "http://"+s.Addr()+"/healthz")
 	if code != http.StatusServiceUnavailable || !strings.Contains(body, `"database":"error"`) {
 		t.Fatalf("closed db: %d %s", code, body)
+	}
+}
+
+// TestHealthzGraceAfterStart: a bot that has just started and not yet completed its first
+// poll is healthy until the poll age limit has passed since the start; then it is not.
+func TestHealthzGraceAfterStart(t *testing.T) {
+	s, _ := start(t, 3*time.Minute+30*time.Second)
+	clock := s.started
+	s.now = func() time.Time { return clock }
+	metrics.Polled(time.Time{}.Add(1)) // a poll long before this start (or none at all)
+	for _, tt := range []struct {
+		after time.Duration
+		code  int
+	}{
+		{4 * time.Second, http.StatusOK},
+		{3 * time.Minute, http.StatusOK},
+		{4 * time.Minute, http.StatusServiceUnavailable},
+	} {
+		clock = s.started.Add(tt.after)
+		code, body := get(t, "http://"+s.Addr()+"/healthz")
+		if code != tt.code {
+			t.Errorf("%s after start: %d %s", tt.after, code, body)
+		}
+	}
+	metrics.Polled(clock.Add(-10 * time.Second))
+	if code, body := get(t, "http://"+s.Addr()+"/healthz"); code != http.StatusOK {
+		t.Errorf("polled 10s ago: %d %s", code, body)
 	}
 }
 

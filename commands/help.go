@@ -16,11 +16,44 @@ func (e *Engine) cmdHelp(ctx context.Context, t *turn, _ string) error {
 	if t.who.stranger() {
 		return t.reply(ctx, startText, nil)
 	}
-	return t.reply(ctx, e.helpText(t.who), nil)
+	area, err := officerInviteExample(ctx, t.tx, t.who)
+	if err != nil {
+		return err
+	}
+	return t.reply(ctx, e.helpTextWith(t.who, area), nil)
 }
 
-// helpText lists what the caller can do, role by role.
-func (e *Engine) helpText(c *caller) string {
+// officerInviteExample is an area the caller may invite an officer to, so that the
+// `/moi canbo` example of the help works as written: for an admin the first area, for an
+// officer the first area strictly below their own; "" when there is none.
+func officerInviteExample(ctx context.Context, tx *storage.Tx, c *caller) (string, error) {
+	if !c.isAreaManager() {
+		return "", nil
+	}
+	areas, err := tx.Areas(ctx)
+	if err != nil {
+		return "", fmt.Errorf("commands: help: %w", err)
+	}
+	for _, a := range areas {
+		if c.admin {
+			return a.Path, nil
+		}
+		for _, own := range c.areas {
+			if strings.HasPrefix(a.Path, own.Path+storage.PathSep) {
+				return a.Path, nil
+			}
+		}
+	}
+	return "", nil
+}
+
+// helpText lists what the caller can do, role by role, without the `/moi canbo` example
+// (which needs the roster to name an area that works).
+func (e *Engine) helpText(c *caller) string { return e.helpTextWith(c, "") }
+
+// helpTextWith is helpText; officerArea is the area of the `/moi canbo` example ("" leaves
+// that example out).
+func (e *Engine) helpTextWith(c *caller, officerArea string) string {
 	var b strings.Builder
 	b.WriteString("📖 <b>Hướng dẫn</b>\n")
 	if c.isTeacher() {
@@ -54,10 +87,14 @@ func (e *Engine) helpText(c *caller) string {
 			b.WriteString("\n<b>Cán bộ quản lý giáo dục</b>\n")
 		}
 		b.WriteString("• /xephang – bảng xếp hạng các trường tuần này.\n• /xuat – file Excel tổng hợp; /guingay – gửi ngay nhắc nhở, bảng xếp hạng.\n")
-		b.WriteString("• <code>/moi hieutruong Trường THCS Mỹ Tú</code>, <code>/moi canbo Sóc Trăng / Mỹ Tú</code> – mời hiệu trưởng, cán bộ cấp dưới.\n")
+		if officerArea != "" {
+			b.WriteString("• <code>/moi hieutruong Trường THCS Mỹ Tú</code>, <code>/moi canbo " + vntext.EscapeHTML(officerArea) + "</code> – mời hiệu trưởng, cán bộ cấp dưới.\n")
+		} else {
+			b.WriteString("• <code>/moi hieutruong Trường THCS Mỹ Tú</code> – mời hiệu trưởng.\n")
+		}
 	}
 	if c.canInvite() {
-		b.WriteString("• <code>/thuhoi MÃ</code> – thu hồi một mã mời bạn đã tạo.\n")
+		b.WriteString("• <code>/thuhoi MÃ</code> – thu hồi một mã mời đã tạo.\n")
 	}
 	if c.isParent() {
 		b.WriteString("\n<b>Phụ huynh</b>\n")

@@ -34,6 +34,25 @@ func TestHelpTailoredToRole(t *testing.T) {
 	}
 }
 
+// TestHelpOfficerInviteExampleWorks: the `/moi canbo` example of the help names an area the
+// reader may invite an officer to, so copying it works; an officer of the lowest level gets
+// no such example.
+func TestHelpOfficerInviteExampleWorks(t *testing.T) {
+	f := newFixture(t)
+	help := f.say(uAdmin, "/huongdan")
+	i := strings.Index(help, "<code>/moi canbo ")
+	if i < 0 {
+		t.Fatalf("admin help has no /moi canbo example:\n%s", help)
+	}
+	example := help[i+len("<code>") : i+strings.Index(help[i:], "</code>")]
+	if got := f.say(uAdmin, example); !strings.Contains(got, "Link mời <b>cán bộ quản lý giáo dục</b>") {
+		t.Errorf("%q from the help does not work: %s", example, got)
+	}
+	if help := f.say(uOfficer, "/huongdan"); strings.Contains(help, "/moi canbo") {
+		t.Errorf("officer of a commune is shown a /moi canbo example:\n%s", help)
+	}
+}
+
 func TestClassesFigures(t *testing.T) {
 	f := newFixture(t)
 	f.say(uTeacher, "/baocao 6A 42 30 8")

@@ -149,6 +149,9 @@ func Load(path string, env []string) (Config, error) {
 		if err != nil {
 			return cfg, fmt.Errorf("config: %w", err)
 		}
+		if err := unknownKeys(data); err != nil {
+			return cfg, fmt.Errorf("config: %s: %w", path, err)
+		}
 		dec := yaml.NewDecoder(bytes.NewReader(data))
 		dec.KnownFields(true)
 		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
@@ -159,6 +162,45 @@ func Load(path string, env []string) (Config, error) {
 		return cfg, err
 	}
 	return cfg, nil
+}
+
+// unknownKeys names the first key of the file that is not a setting by its full dotted
+// path (telegram.tokn): the YAML decoder alone names only the last part, which does not say
+// in which section the typo is.
+func unknownKeys(data []byte) error {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil || len(doc.Content) == 0 {
+		return nil // the decoder reports syntax errors itself
+	}
+	return checkKeys(doc.Content[0], reflect.TypeOf(Config{}), "")
+}
+
+func checkKeys(n *yaml.Node, t reflect.Type, prefix string) error {
+	if n.Kind != yaml.MappingNode || t.Kind() != reflect.Struct {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		key := k.Value
+		if prefix != "" {
+			key = prefix + "." + k.Value
+		}
+		var field *reflect.StructField
+		for j := 0; j < t.NumField(); j++ {
+			f := t.Field(j)
+			if strings.Split(f.Tag.Get("yaml"), ",")[0] == k.Value {
+				field = &f
+				break
+			}
+		}
+		if field == nil {
+			return fmt.Errorf("line %d: unknown key %s", k.Line, key)
+		}
+		if err := checkKeys(n.Content[i+1], field.Type, key); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // EnvName returns the environment variable that overrides the key at the dotted path,

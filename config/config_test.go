@@ -86,8 +86,9 @@ func TestLoadErrors(t *testing.T) {
 		env        []string
 		want       string
 	}{
-		{"unknown file key", "telegram:\n  tokn: x\n", nil, "tokn"},
-		{"unknown section", "databse:\n  path: x\n", nil, "databse"},
+		{"unknown file key", "telegram:\n  tokn: x\n", nil, "line 2: unknown key telegram.tokn"},
+		{"unknown nested key", "telegram:\n  rate:\n    globl: 3\n", nil, "line 3: unknown key telegram.rate.globl"},
+		{"unknown section", "databse:\n  path: x\n", nil, "line 1: unknown key databse"},
 		{"unknown env key", "", []string{"BHYTBOT_TELEGRAM_TOKN=x"}, "BHYTBOT_TELEGRAM_TOKN: unknown key"},
 		{"env not a number", "", []string{"BHYTBOT_TELEGRAM_RATE_GLOBAL=fast"}, "telegram.rate.global"},
 		{"env bad duration", "", []string{"BHYTBOT_INVITES_TTL=2 weeks"}, "invites.ttl"},

@@ -5,19 +5,26 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/bhytbot/bhytbot/bot/telegramtest"
+	"github.com/bhytbot/bhytbot/storage"
 )
 
 // Chat lets a person of the demo talk to the bot from a terminal: each line of in is sent as
-// their message; a number answers the newest buttons they were shown (buttons are printed
-// as numbered choices). It ends at EOF or /thoat.
+// their message. Buttons are printed as numbered choices; a number presses one only when it
+// answers the buttons of the last message the person received (a prompt that asks for a
+// number, with buttons like "0" or "34 (theo danh sách)", takes typed numbers as text; "[2]"
+// presses button 2 there). Files go to rt.Dir. It ends at EOF or /thoat.
 func Chat(ctx context.Context, rt Runtime, who Person, in io.Reader, out io.Writer) error {
 	rt.Out = out
 	p := &player{rt: rt}
 	p.seen = len(rt.Fake.AllSent())
-	p.week, p.day = "-", "-"
-	fmt.Fprintf(out, "Bạn là %s (%s). Gõ tin nhắn như trong Telegram; gõ số để bấm nút; /thoat để thoát.\n> ", who.Name, who.Label)
+	now := rt.Clock.Now()
+	p.week, p.day = storage.WeekOf(now, now.Location()), now.Format("2006-01-02")
+	fmt.Fprintf(out, "Đang nhắn với tư cách %s (%s). Gõ tin nhắn như trong Telegram; gõ số của nút (1, 2…) để bấm nút của tin nhắn cuối, hoặc [1] khi tin nhắn cuối hỏi một con số; /thoat để thoát.\n> ", who.Name, who.Label)
 	sc := bufio.NewScanner(in)
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
@@ -35,26 +42,44 @@ func Chat(ctx context.Context, rt Runtime, who Person, in io.Reader, out io.Writ
 	return sc.Err()
 }
 
+var (
+	pressForm   = regexp.MustCompile(`^\[(\d+)\]$`)
+	numberLabel = regexp.MustCompile(`^\d+(\s|$)`)
+)
+
+// buttonFor is the button a typed line presses: "[n]", or a plain n when the last message
+// has buttons that are actions rather than numeric answers; ok is false for text.
+func buttonFor(last telegramtest.SentMessage, line string) (b telegramtest.Button, ok bool) {
+	var all []telegramtest.Button
+	numeric := false
+	for _, row := range last.Buttons {
+		for _, btn := range row {
+			all = append(all, btn)
+			numeric = numeric || numberLabel.MatchString(btn.Text)
+		}
+	}
+	n, err := strconv.Atoi(line)
+	if m := pressForm.FindStringSubmatch(line); m != nil {
+		n, err = strconv.Atoi(m[1])
+	} else if numeric {
+		return b, false
+	}
+	if err != nil || n < 1 || n > len(all) {
+		return b, false
+	}
+	return all[n-1], true
+}
+
 func (p *player) chatLine(ctx context.Context, who Person, line string) error {
-	if n, err := strconv.Atoi(line); err == nil && n > 0 {
-		sent := p.rt.Fake.Sent(who.ID)
-		for i := len(sent) - 1; i >= 0; i-- {
-			if len(sent[i].Buttons) == 0 {
-				continue
+	if sent := p.rt.Fake.Sent(who.ID); len(sent) > 0 {
+		last := sent[len(sent)-1]
+		if b, ok := buttonFor(last, line); ok {
+			if b.Data == "" {
+				return p.flushNote(fmt.Sprintf("(nút %q là một đường link: %s)", b.Text, b.URL))
 			}
-			k := 0
-			for _, row := range sent[i].Buttons {
-				for _, b := range row {
-					if k++; k == n {
-						if b.Data == "" {
-							return p.flushNote(fmt.Sprintf("(nút %q là một đường link: %s)", b.Text, b.URL))
-						}
-						p.lastUpd = p.rt.Fake.PressButton(p.user(who), who.ID, sent[i].MessageID, b.Data)
-						return p.settle(ctx)
-					}
-				}
-			}
-			break
+			p.printf("(bấm nút [%s])\n", b.Text)
+			p.lastUpd = p.rt.Fake.PressButton(p.user(who), who.ID, last.MessageID, b.Data)
+			return p.settle(ctx)
 		}
 	}
 	p.lastUpd = p.rt.Fake.SendText(p.user(who), who.ID, line)

@@ -23,7 +23,7 @@ var (
 	PrincipalNK    = Person{ID: 303, Name: "Thầy Phúc", Label: "hiệu trưởng THCS Ninh Kiều", Role: storage.RolePrincipal, Scope: SchoolNinhKieu}
 	PrincipalAnHoa = Person{ID: 304, Name: "Cô Thảo", Label: "hiệu trưởng TH An Hòa", Role: storage.RolePrincipal, Scope: SchoolAnHoa}
 	TeacherLan     = Person{ID: 401, Name: "Cô Lan", Label: "GVCN 6A THCS Mỹ Tú", Role: storage.RoleTeacher, Scope: SchoolMyTu + " / 6A", Key: "teacher"}
-	TeacherHung    = Person{ID: 402, Name: "Thầy Hùng", Label: "GVCN 6B THCS Mỹ Tú", Role: storage.RoleTeacher, Scope: SchoolMyTu + " / 6B"}
+	TeacherHung    = Person{ID: 402, Name: "Thầy Hùng", Label: "GVCN 6B THCS Mỹ Tú", Role: storage.RoleTeacher, Scope: SchoolMyTu + " / 6B", Key: "teacher-counts"}
 	TeacherMai     = Person{ID: 403, Name: "Cô Mai", Label: "GVCN 7A, 8A THCS Mỹ Tú", Role: storage.RoleTeacher, Scope: SchoolMyTu + " / 7A", More: []string{SchoolMyTu + " / 8A"}}
 	TeacherHoa     = Person{ID: 404, Name: "Cô Hoa", Label: "GVCN 1A TH Mỹ Hương", Role: storage.RoleTeacher, Scope: SchoolMyHuong + " / 1A"}
 	TeacherBinh    = Person{ID: 405, Name: "Thầy Bình", Label: "GVCN 2A, 3A TH Mỹ Hương", Role: storage.RoleTeacher, Scope: SchoolMyHuong + " / 2A", More: []string{SchoolMyHuong + " / 3A"}}
@@ -41,7 +41,19 @@ var People = []Person{Admin, OfficerProv, OfficerMyTu, PrincipalMyTu, PrincipalH
 	TeacherLan, TeacherHung, TeacherMai, TeacherHoa, TeacherBinh, TeacherPhat, TeacherQuyen, TeacherSen, TeacherTai,
 	ParentAn, ParentLong, ParentHuong}
 
-// ByKey returns the person `chat --as KEY` speaks as: admin, officer, principal, teacher or parent.
+// Keys lists the names `chat --as` knows, in People order.
+func Keys() []string {
+	var keys []string
+	for _, p := range People {
+		if p.Key != "" {
+			keys = append(keys, p.Key)
+		}
+	}
+	return keys
+}
+
+// ByKey returns the person `chat --as KEY` speaks as: admin, officer, principal, teacher (a
+// class with a pupil roster), teacher-counts (a class that reports counts) or parent.
 func ByKey(key string) (Person, bool) {
 	for _, p := range People {
 		if p.Key != "" && p.Key == key {

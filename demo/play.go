@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -240,16 +241,23 @@ func (p *player) save(who Person, m telegramtest.SentMessage) (string, error) {
 	if data == nil {
 		data = m.Document
 	}
-	name := m.FileName
+	name := vntext.Fold(strings.ToLower(m.FileName))
 	if name == "" {
-		name = "file"
+		name = "tep"
 	}
-	base := unsafe.ReplaceAllString(vntext.Fold(strings.ToLower(p.week+"-"+who.Name+"-"+name)), "-")
+	// The bot's file names carry the week already; a name without it gets it in front.
+	if week := strings.ToLower(p.week); !strings.Contains(name, week) {
+		name = week + "-" + name
+	}
+	base := strings.Trim(unsafe.ReplaceAllString(vntext.Fold(strings.ToLower(who.Name))+"-"+name, "-"), "-")
 	path := filepath.Join(p.rt.Dir, base)
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		return "", fmt.Errorf("demo: %w", err)
 	}
-	p.res.Files = append(p.res.Files, path)
+	// The same person asking again for the same board overwrites its file: list it once.
+	if !slices.Contains(p.res.Files, path) {
+		p.res.Files = append(p.res.Files, path)
+	}
 	return path, nil
 }
 

@@ -16,10 +16,10 @@ import (
 )
 
 func init() {
-	register(subcommand{name: "chat", args: "--as admin|officer|principal|teacher|parent [-out DIR]",
+	register(subcommand{name: "chat", args: "--as " + strings.Join(demo.Keys(), "|") + " [-out DIR]",
 		summary: "after `demo -keep`, talk to the bot in the terminal as a demo person (buttons are numbered choices)",
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
-			as := fs.String("as", "", "who you are: admin, officer, principal, teacher or parent")
+			as := fs.String("as", "", "who you are: "+strings.Join(demo.Keys(), ", ")+" (teacher: a class with a pupil roster; teacher-counts: a class that reports counts)")
 			out := fs.String("out", "demo-out", "the directory that demo -keep wrote")
 			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) != 0 {
@@ -27,18 +27,20 @@ func init() {
 				}
 				who, ok := demo.ByKey(*as)
 				if !ok {
-					return usagef("--as must be admin, officer, principal, teacher or parent")
+					return usagef("--as must be one of %s", strings.Join(demo.Keys(), ", "))
 				}
 				dbPath := filepath.Join(*out, "demo.db")
 				if _, err := os.Stat(dbPath); err != nil {
 					return fmt.Errorf("%s not found: run `bhytbot demo -keep` first", dbPath)
 				}
-				return runChat(ctx, e, dbPath, who)
+				return runChat(ctx, e, *out, who)
 			}
 		}})
 }
 
-func runChat(ctx context.Context, e *env, dbPath string, who demo.Person) error {
+// runChat talks as who to the demo kept in dir; files the bot sends go to dir too.
+func runChat(ctx context.Context, e *env, dir string, who demo.Person) error {
+	dbPath := filepath.Join(dir, "demo.db")
 	st, err := storage.Open(ctx, dbPath)
 	if err != nil {
 		return err
@@ -73,7 +75,7 @@ func runChat(ctx context.Context, e *env, dbPath string, who demo.Person) error 
 		return err
 	}
 	chatErr := demo.Chat(ctx, demo.Runtime{Fake: d.fake, Store: a.store, Reminders: a.reminders, Clock: d.clock,
-		Notify: a.channel.Notify, Year: d.cfg.Campaign.SchoolYear, TTL: d.cfg.Invites.TTL}, who, e.stdin, e.stdout)
+		Notify: a.channel.Notify, Year: d.cfg.Campaign.SchoolYear, TTL: d.cfg.Invites.TTL, Dir: dir}, who, e.stdin, e.stdout)
 	if err := stop(); err != nil && chatErr == nil {
 		chatErr = err
 	}

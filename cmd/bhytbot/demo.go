@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/bhytbot/bhytbot/bot"
@@ -77,6 +79,14 @@ func runDemo(ctx context.Context, e *env, out string, keep bool) error {
 		return err
 	}
 	dbPath := filepath.Join(out, "demo.db")
+	// A database kept by an earlier `demo -keep` no longer matches the files this run
+	// writes next to it: remove it, so that `chat` asks for `demo -keep` instead of talking
+	// to a stale demo.
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(dbPath + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
 	if !keep {
 		tmp, err := os.MkdirTemp("", "bhytbot-demo-")
 		if err != nil {
@@ -85,9 +95,6 @@ func runDemo(ctx context.Context, e *env, out string, keep bool) error {
 		defer os.RemoveAll(tmp)
 		dbPath = filepath.Join(tmp, "demo.db")
 	}
-	for _, suffix := range []string{"", "-wal", "-shm"} {
-		os.Remove(dbPath + suffix)
-	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	d := newDemoSetup(e.cfg, dbPath, demo.Start, 0)
 	defer d.fake.Close()
@@ -95,7 +102,7 @@ func runDemo(ctx context.Context, e *env, out string, keep bool) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "bhytbot demo: bot thật + Bot API giả trên %s, CSDL %s\n", d.fake.URL(), dbPath)
+	fmt.Fprintf(e.stdout, "bhytbot demo: the real bot against a Bot API fake at %s, database %s\n", d.fake.URL(), dbPath)
 	res, playErr := demo.Play(ctx, demo.Runtime{Fake: d.fake, Store: a.store, Reminders: a.reminders, Clock: d.clock,
 		Notify: a.channel.Notify, Year: d.cfg.Campaign.SchoolYear, TTL: d.cfg.Invites.TTL, Out: e.stdout, Dir: out})
 	if err := stop(); err != nil && playErr == nil {
@@ -104,12 +111,14 @@ func runDemo(ctx context.Context, e *env, out string, keep bool) error {
 	if playErr != nil {
 		return playErr
 	}
-	fmt.Fprintf(e.stdout, "\nXong trong %s: %d tin nhắn đã gửi. Tệp (Excel, biểu đồ, bản ghi) trong %s/:\n", time.Since(started).Round(100*time.Millisecond), res.Messages, out)
+	fmt.Fprintf(e.stdout, "\nDone in %s: %d messages sent. Files (Excel, charts, transcript) in %s/:\n", time.Since(started).Round(100*time.Millisecond), res.Messages, out)
 	for _, f := range res.Files {
 		fmt.Fprintf(e.stdout, "  %s\n", f)
 	}
 	if keep {
-		fmt.Fprintf(e.stdout, "CSDL giữ lại ở %s; nói chuyện với bot: bhytbot chat --as teacher|principal|officer|parent|admin\n", dbPath)
+		fmt.Fprintf(e.stdout, "Database kept in %s; talk to the bot: bhytbot chat -out %s --as %s\n", dbPath, out, strings.Join(demo.Keys(), "|"))
+	} else {
+		fmt.Fprintf(e.stdout, "No database kept; for bhytbot chat run bhytbot demo -keep\n")
 	}
 	return nil
 }

@@ -63,6 +63,23 @@ func TestDemoThenChat(t *testing.T) {
 		t.Fatalf("demo-out holds %d xlsx and %d png; stdout does not say where: %v", xlsx, png, !strings.Contains(stdout, out))
 	}
 
+	// The file list names each file once, in the output folder, with the week once in its name.
+	listed := map[string]bool{}
+	for _, line := range strings.Split(stdout, "\n") {
+		f := strings.TrimSpace(line)
+		if !strings.HasPrefix(line, "  ") || !strings.HasPrefix(f, out+string(filepath.Separator)) {
+			continue
+		}
+		base := filepath.Base(f)
+		if listed[f] || strings.HasPrefix(base, "-") || strings.Count(base, "2025-w") > 1 {
+			t.Errorf("file list: %q repeated, or a name starting with '-' or repeating the week", f)
+		}
+		listed[f] = true
+	}
+	if !listed[filepath.Join(out, "chi-hanh-bieu-do-can-tho-2025-w40.png")] || !listed[filepath.Join(out, "transcript.txt")] {
+		t.Errorf("file list lacks the officer's chart or the transcript: %v", listed)
+	}
+
 	code, stdout, stderr = c.run("/lop\n/dadong 6A 12\n/chuadong 6A\n/thoat\n", "chat", "-out", out, "--as", "teacher")
 	if code != 0 {
 		t.Fatalf("chat exited %d: %s", code, stderr)
@@ -76,10 +93,45 @@ func TestDemoThenChat(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "Thầy Dũng") {
 		t.Fatalf("principal chat: %d\n%s", code, stdout)
 	}
+
+	// A teacher whose class reports counts goes through the guided report: numbers typed at
+	// a prompt that asks for a number are answers, a number at the confirmation presses.
+	code, stdout, stderr = c.run("/baocao\n40\n2\n1\n1\n", "chat", "-out", out, "--as", "teacher-counts")
+	if code != 0 || !strings.Contains(stdout, demo.TeacherHung.Name) || !strings.Contains(stdout, "Sĩ số 40 · qua trường 2 · đối tượng khác 1") ||
+		!strings.Contains(stdout, "Đã ghi báo cáo lớp 6B") {
+		t.Errorf("teacher-counts guided report: %d %s\n%s", code, stderr, stdout)
+	}
+
+	// Files the bot sends in chat go to the demo's folder under plain names.
+	code, stdout, _ = c.run("/xephang\n/huongdan\n", "chat", "-out", out, "--as", "officer")
+	chart := filepath.Join(out, "chi-hanh-bieu-do-can-tho-2025-w40.png")
+	if _, err := os.Stat(chart); code != 0 || err != nil || !strings.Contains(stdout, "🖼 biểu đồ "+chart) {
+		t.Errorf("officer chat chart not in %s: %d %v\n%s", out, code, err, stdout)
+	}
+	// The help's /moi canbo example works as written.
+	i := strings.Index(stdout, "/moi canbo ")
+	if i < 0 {
+		t.Fatalf("officer help has no /moi canbo example:\n%s", stdout)
+	}
+	example := stdout[i : i+strings.Index(stdout[i:], " – ")]
+	if code, stdout, _ := c.run(example+"\n", "chat", "-out", out, "--as", "officer"); code != 0 || !strings.Contains(stdout, "Link mời cán bộ quản lý giáo dục") {
+		t.Errorf("%q from the help: %d\n%s", example, code, stdout)
+	}
 	if code, _, stderr := c.run("", "chat", "-out", filepath.Join(c.dir, "none"), "--as", "teacher"); code != 1 || !strings.Contains(stderr, "demo -keep") {
 		t.Fatalf("chat without demo: %d %s", code, stderr)
 	}
 	if code, _, _ := c.run("", "chat", "--as", "mayor"); code != 2 {
 		t.Fatalf("chat --as mayor: %d", code)
+	}
+
+	// A plain demo into the same folder leaves no stale database behind for chat.
+	if code, _, stderr := c.run("", "demo", "-out", out); code != 0 {
+		t.Fatalf("plain demo: %d %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "demo.db")); err == nil {
+		t.Error("a plain demo left demo.db in its folder")
+	}
+	if code, _, stderr := c.run("", "chat", "-out", out, "--as", "teacher"); code != 1 || !strings.Contains(stderr, "run `bhytbot demo -keep` first") {
+		t.Errorf("chat after a plain demo: %d %s", code, stderr)
 	}
 }

@@ -12,7 +12,7 @@ import (
 )
 
 func init() {
-	register(subcommand{name: "gen", args: "[-scale national|province|small] [-seed N] [-week YYYY-Www]",
+	register(subcommand{name: "gen", args: "[-scale national|province|small] [-seed N] [-week YYYY-Www] [-weeks N]",
 		summary: "generate a synthetic country into an empty database (for benchmarks)",
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			scale := fs.String("scale", "national", "national (50,000 schools, 500,000 classes), province (one province) or small")

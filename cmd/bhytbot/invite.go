@@ -38,18 +38,20 @@ func init() {
 				if strings.TrimSpace(*scope) == "" {
 					return usagef("--scope is required")
 				}
-				if *uses < 0 {
-					return usagef("--uses must be positive")
+				usesSet := false
+				fs.Visit(func(f *flag.Flag) { usesSet = usesSet || f.Name == "uses" })
+				if usesSet && *uses < 1 {
+					return usagef("--uses must be at least 1 (leave it out for the default)")
 				}
-				name, err := botUsername(ctx, e, *botName)
-				if err != nil {
-					return err
-				}
-				st, err := storage.Open(ctx, e.cfg.Database.Path)
+				st, err := openRoster(ctx, e)
 				if err != nil {
 					return err
 				}
 				defer st.Close()
+				name, err := botUsername(ctx, e, *botName)
+				if err != nil {
+					return err
+				}
 				var (
 					inv   storage.Invite
 					label string
@@ -57,7 +59,7 @@ func init() {
 				err = st.Update(ctx, func(tx *storage.Tx) error {
 					res, err := commands.ResolveScope(ctx, tx, *role, *scope, e.cfg.Campaign.SchoolYear)
 					if err != nil {
-						return err
+						return scopeError("--scope", *scope, err)
 					}
 					n := *uses
 					if n == 0 {

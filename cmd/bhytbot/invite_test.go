@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -68,9 +69,11 @@ func TestInvite(t *testing.T) {
 		{"parent class link", []string{"--role", "parent", "--scope", "Trường THCS Mỹ Tú / 6A", "--bot", "b_bot"}, 0, "b_bot", "phụ huynh cả lớp 6A", "uses: 60"},
 		{"parent class link uses", []string{"--role", "parent", "--scope", "Trường THCS Mỹ Tú / 6A", "--bot", "b_bot", "--uses", "5"}, 0, "b_bot", "phụ huynh cả lớp 6A", "uses: 5"},
 		{"fallback bot name", []string{"--role", "teacher", "--scope", "Trường THCS Mỹ Tú / 6A"}, 0, fallbackBotUsername, "lớp 6A", ""},
-		{"ambiguous school", []string{"--role", "principal", "--scope", "Trường Tiểu học Long Hưng", "--bot", "b"}, 1, "", "Sóc Trăng / Mỹ Tú / Trường Tiểu học Long Hưng; Sóc Trăng / Mỹ Xuyên / Trường Tiểu học Long Hưng", ""},
-		{"unknown area", []string{"--role", "officer", "--scope", "Cần Thơ", "--bot", "b"}, 1, "", "Không có khu vực “Cần Thơ”", ""},
-		{"unknown pupil", []string{"--role", "parent", "--scope", "Trường THCS Mỹ Tú / 6A / 99", "--bot", "b"}, 1, "", "không có học sinh số 99", ""},
+		{"ambiguous school", []string{"--role", "principal", "--scope", "Trường Tiểu học Long Hưng", "--bot", "b"}, 1, "", `--scope "Trường Tiểu học Long Hưng" matches several: Sóc Trăng / Mỹ Tú / Trường Tiểu học Long Hưng; Sóc Trăng / Mỹ Xuyên / Trường Tiểu học Long Hưng`, ""},
+		{"unknown area", []string{"--role", "officer", "--scope", "Cần Thơ", "--bot", "b"}, 1, "", `--scope "Cần Thơ": not found in the roster`, ""},
+		{"unknown pupil", []string{"--role", "parent", "--scope", "Trường THCS Mỹ Tú / 6A / 99", "--bot", "b"}, 1, "", `--scope "Trường THCS Mỹ Tú / 6A / 99": not found in the roster`, ""},
+		{"zero uses", []string{"--role", "teacher", "--scope", "Trường THCS Mỹ Tú / 6A", "--bot", "b", "--uses", "0"}, 2, "", "--uses must be at least 1", ""},
+		{"negative uses", []string{"--role", "teacher", "--scope", "Trường THCS Mỹ Tú / 6A", "--bot", "b", "--uses", "-3"}, 2, "", "--uses must be at least 1", ""},
 		{"bad role", []string{"--role", "admin", "--scope", "x"}, 2, "", "--role must be one of", ""},
 		{"no scope", []string{"--role", "teacher"}, 2, "", "--scope is required", ""},
 		{"stray argument", []string{"--role", "teacher", "--scope", "Trường", "6A"}, 2, "", "takes no arguments", ""},
@@ -115,6 +118,37 @@ func TestInvite(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// TestRosterSubcommandsRefuseEmptyDatabase: invite, run-job and export on a mistyped
+// database path, or on a database without a roster, say to import first and create nothing.
+func TestRosterSubcommandsRefuseEmptyDatabase(t *testing.T) {
+	c := newCLI(t)
+	db := filepath.Join(c.dir, "bot.db")
+	cmds := [][]string{
+		{"invite", "--role", "teacher", "--scope", "Trường THCS Mỹ Tú / 6A", "--bot", "b"},
+		{"run-job", "teacher-reminder"},
+		{"run-job", "officer-leaderboard", "-force"},
+		{"export", "-week", "2026-W48", "-out", filepath.Join(c.dir, "w.xlsx")},
+	}
+	for _, args := range cmds {
+		code, _, errs := c.run("", args...)
+		if code != 1 || !strings.Contains(errs, "no database at "+db+": run `bhytbot import ROSTER.csv` first") {
+			t.Errorf("%v on no database: %d %q", args, code, errs)
+		}
+		if _, err := os.Stat(db); err == nil {
+			t.Fatalf("%v created %s", args, db)
+		}
+	}
+	if code, _, errs := c.run("", "migrate"); code != 0 {
+		t.Fatalf("migrate: %s", errs)
+	}
+	for _, args := range cmds {
+		code, _, errs := c.run("", args...)
+		if code != 1 || !strings.Contains(errs, "holds no roster: run `bhytbot import ROSTER.csv` first") {
+			t.Errorf("%v on an empty database: %d %q", args, code, errs)
+		}
 	}
 }
 

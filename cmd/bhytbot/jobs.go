@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -16,11 +17,11 @@ import (
 )
 
 func init() {
-	register(subcommand{name: "run-job", args: "NAME",
+	register(subcommand{name: "run-job", args: "NAME [-force [-area PATH]]",
 		summary: "run a weekly job now (" + strings.Join(config.Jobs, "|") + "): write its messages to the outbox for serve to send",
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			force := fs.Bool("force", false, "run even if the job already ran this week (messages already enqueued are not sent again)")
-			area := fs.String("area", "", "with -force: only recipients at or below this area path")
+			area := fs.String("area", "", "with -force: only recipients at or below this area (path or its last levels, diacritics optional)")
 			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) != 1 {
 					return usagef("needs exactly one job NAME: %s", strings.Join(config.Jobs, ", "))
@@ -32,7 +33,7 @@ func init() {
 				if *area != "" && !*force {
 					return usagef("-area needs -force")
 				}
-				st, err := storage.Open(ctx, e.cfg.Database.Path)
+				st, err := openRoster(ctx, e)
 				if err != nil {
 					return err
 				}
@@ -41,7 +42,11 @@ func init() {
 				var res reminders.Result
 				if *force {
 					err = st.Update(ctx, func(tx *storage.Tx) error {
-						res, err = svc.RunScoped(ctx, tx, job, *area, reminders.TriggerCLI)
+						path, err := resolveAreaPath(ctx, tx, *area, e.cfg.Campaign.SchoolYear)
+						if err != nil {
+							return err
+						}
+						res, err = svc.RunScoped(ctx, tx, job, path, reminders.TriggerCLI)
 						return err
 					})
 				} else {
@@ -67,7 +72,7 @@ func init() {
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			week := fs.String("week", "", "ISO week, e.g. 2026-W48 (required)")
 			out := fs.String("out", "", "output .xlsx file (required)")
-			area := fs.String("area", "", `area path, e.g. "Sóc Trăng / Mỹ Tú" (default: the whole roster)`)
+			area := fs.String("area", "", `area path or its last levels, diacritics optional, e.g. "Sóc Trăng / Mỹ Tú" or "My Tu" (default: the whole roster)`)
 			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) != 0 {
 					return usagef("takes no arguments, only -week, -out and -area")
@@ -78,7 +83,10 @@ func init() {
 				if _, err := storage.WeekStart(*week, e.cfg.Location()); err != nil {
 					return usagef("bad -week %q: want an ISO week like 2026-W48", *week)
 				}
-				st, err := storage.Open(ctx, e.cfg.Database.Path)
+				if !strings.EqualFold(filepath.Ext(*out), ".xlsx") {
+					return usagef("-out %q: the file is an Excel workbook, name it FILE.xlsx", *out)
+				}
+				st, err := openRoster(ctx, e)
 				if err != nil {
 					return err
 				}
@@ -89,8 +97,11 @@ func init() {
 					data  []byte
 				)
 				err = st.View(ctx, func(tx *storage.Tx) error {
-					var err error
-					if board, err = svc.AreaBoard(ctx, tx, *area, *week); err != nil {
+					path, err := resolveAreaPath(ctx, tx, *area, e.cfg.Campaign.SchoolYear)
+					if err != nil {
+						return err
+					}
+					if board, err = svc.AreaBoard(ctx, tx, path, *week); err != nil {
 						return err
 					}
 					data, err = leaderboard.AreaWorkbook(board)

@@ -73,6 +73,14 @@ func TestRunJob(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "enqueued 0 messages for 1 recipients") {
 		t.Errorf("forced run-job: %d %q", code, out)
 	}
+	code, out, errs = c.run("", "run-job", config.JobPrincipalLeaderboard, "-force")
+	if code != 0 || !strings.Contains(out, "enqueued 0 messages for 1 recipients") {
+		t.Errorf("run-job NAME -force (flag after the name): %d %q %q", code, out, errs)
+	}
+	code, out, errs = c.run("", "run-job", config.JobOfficerLeaderboard, "-force", "-area", "soc trang / my tu")
+	if code != 0 || !strings.Contains(out, config.JobOfficerLeaderboard) {
+		t.Errorf("run-job -area without diacritics: %d %q %q", code, out, errs)
+	}
 	code, out, _ = c.run("", "run-job", config.JobTeacherReminder)
 	if code != 0 || !strings.Contains(out, "enqueued 0 messages for 0 recipients") {
 		t.Errorf("teacher-reminder with no teacher: %d %q", code, out)
@@ -145,6 +153,25 @@ func TestExport(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "1 schools") {
 		t.Errorf("export one area: %d %q %q", code, out, errs)
 	}
+	// The bot takes area names without diacritics and by their last level; so does export.
+	for _, area := range []string{"soc trang / long hung", "Long Hung", "LONG HƯNG"} {
+		code, out, errs = c.run("", "export", "-week", "2026-W48", "-out", file, "-area", area)
+		if code != 0 || !strings.Contains(out, "Long Hưng") || !strings.Contains(out, "1 schools") {
+			t.Errorf("export -area %q: %d %q %q", area, code, out, errs)
+		}
+	}
+	st, err := storage.Open(context.Background(), filepath.Join(c.dir, "bot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.Update(context.Background(), func(tx *storage.Tx) error {
+		_, _, err := tx.EnsureArea(context.Background(), []string{"Bạc Liêu", "Mỹ Tú"})
+		return err
+	})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range []struct {
 		args []string
 		code int
@@ -154,7 +181,10 @@ func TestExport(t *testing.T) {
 		{[]string{"export", "-week", "2026-W54", "-out", file}, 2, "bad -week"},
 		{[]string{"export", "-week", "2026-W48"}, 2, "needs -week YYYY-Www and -out FILE.xlsx"},
 		{[]string{"export", "-week", "2026-W48", "-out", file, "extra"}, 2, "takes no arguments"},
-		{[]string{"export", "-week", "2026-W48", "-out", file, "-area", "Nowhere"}, 1, "Nowhere"},
+		{[]string{"export", "-week", "2026-W48", "-out", file, "-area", "Nowhere"}, 1, `-area "Nowhere": not found in the roster`},
+		{[]string{"export", "-week", "2026-W48", "-out", file, "-area", "my tu"}, 1, `-area "my tu" matches several: Bạc Liêu / Mỹ Tú; Sóc Trăng / Mỹ Tú`},
+		{[]string{"export", "-week", "2026-W48", "-out", filepath.Join(c.dir, "x.csv")}, 2, `-out "` + filepath.Join(c.dir, "x.csv") + `": the file is an Excel workbook, name it FILE.xlsx`},
+		{[]string{"export", "-week", "2026-W48", "-out", filepath.Join(c.dir, "x")}, 2, "name it FILE.xlsx"},
 	} {
 		code, _, errs := c.run("", tt.args...)
 		if code != tt.code || !strings.Contains(errs, tt.err) {

@@ -96,7 +96,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	sfs := flag.NewFlagSet(name, flag.ContinueOnError)
 	sfs.SetOutput(io.Discard)
 	exec := sc.flags(sfs)
-	if err := sfs.Parse(fs.Args()[1:]); err != nil {
+	pos, err := parseInterspersed(sfs, fs.Args()[1:])
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintf(stdout, "usage: bhytbot [-config FILE] %s %s\n\n%s\n", name, sc.args, sc.summary)
 			sfs.SetOutput(stdout)
@@ -116,7 +117,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	e := &env{cfg: cfg, cfgPath: *cfgPath, stdin: stdin, stdout: stdout, stderr: stderr,
 		log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))}
-	if err := exec(ctx, e, sfs.Args()); err != nil {
+	if err := exec(ctx, e, pos); err != nil {
 		var ue usageError
 		if errors.As(err, &ue) {
 			fmt.Fprintf(stderr, "bhytbot %s: %s\n", name, ue.msg)

@@ -76,7 +76,13 @@ func init() {
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(e.stdout, "Đã nhập %s (%d dòng, năm học %s):\n%s", args[0], len(rows), e.cfg.Campaign.SchoolYear, sum)
+				fmt.Fprintf(e.stdout, "imported %s (%d rows, school year %s):\n", args[0], len(rows), e.cfg.Campaign.SchoolYear)
+				for _, l := range []struct {
+					name string
+					c    roster.Counts
+				}{{"areas", sum.Areas}, {"schools", sum.Schools}, {"classes", sum.Classes}, {"pupils", sum.Pupils}} {
+					fmt.Fprintf(e.stdout, "  %-8s added %d, updated %d, unchanged %d\n", l.name, l.c.Added, l.c.Updated, l.c.Unchanged)
+				}
 				return nil
 			}
 		}})
