@@ -41,40 +41,40 @@ type PupilChange struct {
 	Parents   []storage.User
 }
 
-// String is the change in one Vietnamese line.
+// String is the change in one line for the operator who ran the import.
 func (c PupilChange) String() string {
 	var b strings.Builder
 	b.WriteString(c.Class)
 	b.WriteString(": ")
 	switch c.Kind {
 	case Retired:
-		fmt.Fprintf(&b, "em %s (số %d) không còn trong danh sách, không còn được tính", c.Name, c.Number)
+		fmt.Fprintf(&b, "%s (no. %d) is no longer on the list and no longer counted", c.Name, c.Number)
 	case Restored:
-		fmt.Fprintf(&b, "em %s có lại trong danh sách, số %d", c.Name, c.Number)
+		fmt.Fprintf(&b, "%s is back on the list as no. %d", c.Name, c.Number)
 		if c.OldName != c.Name {
-			fmt.Fprintf(&b, " (trước ghi là %s)", c.OldName)
+			fmt.Fprintf(&b, " (formerly spelt %s)", c.OldName)
 		}
 	case Renamed:
-		fmt.Fprintf(&b, "em số %d đổi cách ghi tên: %s → %s", c.OldNumber, c.OldName, c.Name)
+		fmt.Fprintf(&b, "no. %d respelt: %s → %s", c.OldNumber, c.OldName, c.Name)
 		if c.Number != c.OldNumber {
-			fmt.Fprintf(&b, ", số %d → %d", c.OldNumber, c.Number)
+			fmt.Fprintf(&b, ", no. %d → %d", c.OldNumber, c.Number)
 		}
 	case Renumbered:
-		fmt.Fprintf(&b, "em %s đổi số thứ tự %d → %d", c.Name, c.OldNumber, c.Number)
+		fmt.Fprintf(&b, "%s renumbered %d → %d", c.Name, c.OldNumber, c.Number)
 	}
 	if len(c.Parents) > 0 {
 		names := make([]string, len(c.Parents))
 		for i, u := range c.Parents {
 			names[i] = parentLabel(u)
 		}
-		fmt.Fprintf(&b, "; phụ huynh liên kết: %s", strings.Join(names, ", "))
+		fmt.Fprintf(&b, "; linked parents: %s", strings.Join(names, ", "))
 		switch c.Kind {
 		case Retired:
-			b.WriteString(" (không còn nhận tin về em)")
+			b.WriteString(" (no longer messaged about this pupil)")
 		case Restored:
-			b.WriteString(" (lại nhận tin về em)")
+			b.WriteString(" (messaged about this pupil again)")
 		default:
-			b.WriteString(" (vẫn theo dõi đúng em này)")
+			b.WriteString(" (still follow this same pupil)")
 		}
 	}
 	return b.String()
@@ -110,22 +110,22 @@ type options struct{ week string }
 // the teacher's next mark. A class with no report that week is left unreported.
 func RecountWeek(week string) Option { return func(o *options) { o.week = week } }
 
-// String is the summary printed by `bhytbot import`, in Vietnamese.
+// String is the summary printed by `bhytbot import` (the operator's CLI speaks English).
 func (s Summary) String() string {
-	line := func(name string, c Counts) string {
-		return fmt.Sprintf("%-10s thêm %d, cập nhật %d, không đổi %d", name, c.Added, c.Updated, c.Unchanged)
-	}
 	var b strings.Builder
-	for _, l := range []string{line("Khu vực:", s.Areas), line("Trường:", s.Schools), line("Lớp:", s.Classes)} {
-		b.WriteString(l + "\n")
+	for _, l := range []struct {
+		name string
+		c    Counts
+	}{{"areas", s.Areas}, {"schools", s.Schools}, {"classes", s.Classes}} {
+		fmt.Fprintf(&b, "  %-8s added %d, updated %d, unchanged %d\n", l.name, l.c.Added, l.c.Updated, l.c.Unchanged)
 	}
-	b.WriteString(line("Học sinh:", s.Pupils))
-	fmt.Fprintf(&b, ", rời danh sách %d, trở lại %d\n", s.Pupils.Retired, s.Pupils.Restored)
+	fmt.Fprintf(&b, "  %-8s added %d, updated %d, unchanged %d, retired %d, back %d\n", "pupils",
+		s.Pupils.Added, s.Pupils.Updated, s.Pupils.Unchanged, s.Pupils.Retired, s.Pupils.Restored)
 	if s.Recounted > 0 {
-		fmt.Fprintf(&b, "Số liệu tuần này được tính lại theo danh sách mới cho %d lớp.\n", s.Recounted)
+		fmt.Fprintf(&b, "This week's figure was recounted from the new list for %d class(es).\n", s.Recounted)
 	}
 	if len(s.Changes) > 0 {
-		b.WriteString("Thay đổi của học sinh đã có:\n")
+		b.WriteString("Changes to known pupils:\n")
 		for _, c := range s.Changes {
 			b.WriteString("- " + c.String() + "\n")
 		}

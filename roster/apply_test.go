@@ -189,9 +189,9 @@ func TestReimportDropFirstPupilAndRenumber(t *testing.T) {
 	}
 	text := sum.String()
 	for _, s := range []string{
-		"Trường THCS Mỹ Tú / 6A: em Trần Văn An (số 1) không còn trong danh sách, không còn được tính; phụ huynh liên kết: Mẹ An (id 101) (không còn nhận tin về em)",
-		"em Lê Thị Bình đổi số thứ tự 2 → 1; phụ huynh liên kết: Bố Bình (id 102) (vẫn theo dõi đúng em này)",
-		"rời danh sách 1, trở lại 0",
+		"Trường THCS Mỹ Tú / 6A: Trần Văn An (no. 1) is no longer on the list and no longer counted; linked parents: Mẹ An (id 101) (no longer messaged about this pupil)",
+		"Lê Thị Bình renumbered 2 → 1; linked parents: Bố Bình (id 102) (still follow this same pupil)",
+		"retired 1, back 0",
 	} {
 		if !strings.Contains(text, s) {
 			t.Errorf("summary lacks %q:\n%s", s, text)
@@ -265,7 +265,7 @@ func TestReimportRetypedNameIsSamePupil(t *testing.T) {
 	if want := (Counts{Updated: 2}); sum.Pupils != want {
 		t.Errorf("pupils %+v, want %+v", sum.Pupils, want)
 	}
-	if text := sum.String(); !strings.Contains(text, "em số 1 đổi cách ghi tên: Trần Văn An → Trần Văn Ân, số 1 → 2; phụ huynh liên kết: Mẹ An (id 101)") {
+	if text := sum.String(); !strings.Contains(text, "no. 1 respelt: Trần Văn An → Trần Văn Ân, no. 1 → 2; linked parents: Mẹ An (id 101)") {
 		t.Errorf("summary:\n%s", text)
 	}
 	if again := f.mustImport(classCSV("LE THI BINH", "Trần  Văn Ân")); again.Pupils != (Counts{Unchanged: 2}) {
@@ -291,7 +291,7 @@ func TestReimportRetiredPupilReappears(t *testing.T) {
 	if want := (Counts{Unchanged: 1, Restored: 1}); sum.Pupils != want {
 		t.Errorf("pupils %+v, want %+v", sum.Pupils, want)
 	}
-	if !strings.Contains(sum.String(), "em Trần Văn An có lại trong danh sách, số 2; phụ huynh liên kết: Mẹ An (id 101) (lại nhận tin về em)") {
+	if !strings.Contains(sum.String(), "Trần Văn An is back on the list as no. 2; linked parents: Mẹ An (id 101) (messaged about this pupil again)") {
 		t.Errorf("summary:\n%s", sum)
 	}
 	if total, _, other := f.counts(); total != 2 || other != 1 {
@@ -388,7 +388,7 @@ func TestReimportRecountsTheWeek(t *testing.T) {
 	if r := latest(); sum.Recounted != 1 || r.Enrolment != 2 || r.ThroughSchool != 0 || r.Other != 1 || r.Source != storage.SourceRoster {
 		t.Errorf("recounted %d, latest report %+v, want 2 pupils, 0 through school, 1 other", sum.Recounted, r)
 	}
-	if !strings.Contains(sum.String(), "được tính lại theo danh sách mới cho 1 lớp") {
+	if !strings.Contains(sum.String(), "recounted from the new list for 1 class") {
 		t.Errorf("summary:\n%s", sum)
 	}
 	if again := importWeek(classCSV("Lê Thị Bình", "Phạm Minh Châu"), week); again.Recounted != 0 {

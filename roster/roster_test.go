@@ -79,7 +79,7 @@ func TestImportGoodCSVTwice(t *testing.T) {
 	if a, c, p := counts(t, st); a != 3 || c != 3 || p != 3 {
 		t.Fatalf("rows: areas %d classes %d pupils %d", a, c, p)
 	}
-	if !strings.Contains(sum.String(), "không đổi 3") {
+	if !strings.Contains(sum.String(), "unchanged 3") {
 		t.Fatalf("summary: %s", sum)
 	}
 }

@@ -68,9 +68,9 @@ func TestImportRetiresAndRecountsThisWeek(t *testing.T) {
 		t.Fatalf("import: %d %q %q", code, out, errs)
 	}
 	for _, want := range []string{
-		"rời danh sách 1",
-		"em Trần Văn An (số 1) không còn trong danh sách, không còn được tính; phụ huynh liên kết: Chị Hoa (id 501)",
-		"được tính lại theo danh sách mới cho 1 lớp",
+		"retired 1",
+		"Trần Văn An (no. 1) is no longer on the list and no longer counted; linked parents: Chị Hoa (id 501)",
+		"recounted from the new list for 1 class",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("import output lacks %q:\n%s", want, out)

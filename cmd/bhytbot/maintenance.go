@@ -77,12 +77,7 @@ func init() {
 					return err
 				}
 				fmt.Fprintf(e.stdout, "imported %s (%d rows, school year %s):\n", args[0], len(rows), e.cfg.Campaign.SchoolYear)
-				for _, l := range []struct {
-					name string
-					c    roster.Counts
-				}{{"areas", sum.Areas}, {"schools", sum.Schools}, {"classes", sum.Classes}, {"pupils", sum.Pupils}} {
-					fmt.Fprintf(e.stdout, "  %-8s added %d, updated %d, unchanged %d\n", l.name, l.c.Added, l.c.Updated, l.c.Unchanged)
-				}
+				fmt.Fprint(e.stdout, sum)
 				return nil
 			}
 		}})
