@@ -194,6 +194,16 @@ func (tx *Tx) OutboxDepth(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// PendingReplies is the number of replies to a chat not sent yet (broadcasts not counted).
+func (tx *Tx) PendingReplies(ctx context.Context, chatID int64) (int, error) {
+	var n int
+	err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND priority >= ? AND chat_id = ?`, PriorityReply, chatID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("storage: pending replies: %w", err)
+	}
+	return n, nil
+}
+
 // OutboxByKey returns a message by dedupe key with its status and last error.
 func (tx *Tx) OutboxByKey(ctx context.Context, key string) (status, lastError string, err error) {
 	err = tx.tx.QueryRowContext(ctx, `SELECT status, last_error FROM outbox WHERE dedupe_key = ?`, key).Scan(&status, &lastError)
