@@ -61,8 +61,8 @@ func (o SenderOptions) withDefaults() SenderOptions {
 // SenderStats counts what the sender did since it was made.
 type SenderStats struct {
 	Sent, Retried, Dead, Dropped, Pauses int
-	Listed int // outbox rows read to schedule (ids and chats only)
-	Loaded int // messages read in full (text, file or spec) to be sent
+	Listed                               int // outbox rows read to schedule (ids and chats only)
+	Loaded                               int // messages read in full (text, file or spec) to be sent
 }
 
 // Sender is the one sender of all traffic: it reads the outbox, keeps within the rate
