@@ -306,6 +306,17 @@ func (tx *Tx) PendingReplies(ctx context.Context, chatID int64) (int, error) {
 	return n, nil
 }
 
+// OutboxSize is the number of outbox rows with an id above afterID, whatever their status,
+// the bytes their text, buttons, files and specs take, and the highest id.
+func (tx *Tx) OutboxSize(ctx context.Context, afterID int64) (rows int, size, maxID int64, err error) {
+	err = tx.tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(length(text) + length(buttons) + COALESCE(length(file_data), 0) + length(render)), 0), COALESCE(MAX(id), 0)
+FROM outbox WHERE id > ?`, afterID).Scan(&rows, &size, &maxID)
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("storage: outbox size: %w", err)
+	}
+	return rows, size, maxID, nil
+}
+
 // OutboxByKey returns a message by dedupe key with its status and last error.
 func (tx *Tx) OutboxByKey(ctx context.Context, key string) (status, lastError string, err error) {
 	err = tx.tx.QueryRowContext(ctx, `SELECT status, last_error FROM outbox WHERE dedupe_key = ?`, key).Scan(&status, &lastError)
