@@ -61,8 +61,9 @@ func (o SenderOptions) withDefaults() SenderOptions {
 // SenderStats counts what the sender did since it was made.
 type SenderStats struct {
 	Sent, Retried, Dead, Dropped, Pauses int
-	Listed                               int // outbox rows read to schedule (ids and chats only)
-	Loaded                               int // messages read in full (text, file or spec) to be sent
+	// Listed counts the outbox rows read to schedule (ids and chats only), Loaded the
+	// messages read in full (text, buttons, file or spec) just before being sent.
+	Listed, Loaded int
 }
 
 // Sender is the one sender of all traffic: it reads the outbox, keeps within the rate
@@ -179,7 +180,7 @@ type state struct {
 	nextPoll   time.Time
 	lastFull   bool
 	lastRefill time.Time
-	// high is, per priority, the highest id listed: a refill lists only rows above it. Rows
+	// highID is, per priority, the highest id listed: a refill lists only rows above it. Rows
 	// at or below it that become due later (quiet hours, a retry) are listed by the held
 	// sweep every Poll; anything else (an id reused after the newest rows were pruned) by the
 	// full sweep every Sweep.
