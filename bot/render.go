@@ -10,7 +10,7 @@ import (
 
 // Renderer draws a photo or document from the spec a message carries instead of its bytes
 // (storage.Message.Render), at send time, and names the file ("" keeps the message's
-// FileName). reminders.RenderAttachment is bhytbot's.
+// FileName). leaderboard.RenderAttachment is bhytbot's.
 type Renderer func(ctx context.Context, spec string) (name string, data []byte, err error)
 
 // WithRenderer gives the sender the renderer of attachments drawn at send time. Without one,

@@ -17,6 +17,7 @@ import (
 type SenderOptions struct {
 	Workers     int              // concurrent sends, one per chat at a time (8)
 	Poll        time.Duration    // how often the outbox is read without a Notify (1s)
+	Sweep       time.Duration    // how often every due message is listed again, not only new ones (30s)
 	Batch       int              // messages read from the outbox at a time (256)
 	MaxAttempts int              // transient failures before a message is dead (8)
 	RetryBase   time.Duration    // first retry delay, doubled per attempt (2s)
@@ -32,6 +33,9 @@ func (o SenderOptions) withDefaults() SenderOptions {
 	}
 	if o.Poll <= 0 {
 		o.Poll = time.Second
+	}
+	if o.Sweep <= 0 {
+		o.Sweep = 30 * time.Second
 	}
 	if o.Batch <= 0 {
 		o.Batch = 256
@@ -57,6 +61,9 @@ func (o SenderOptions) withDefaults() SenderOptions {
 // SenderStats counts what the sender did since it was made.
 type SenderStats struct {
 	Sent, Retried, Dead, Dropped, Pauses int
+	// Listed counts the outbox rows read to schedule (ids and chats only), Loaded the
+	// messages read in full (text, buttons, file or spec) just before being sent.
+	Listed, Loaded int
 }
 
 // Sender is the one sender of all traffic: it reads the outbox, keeps within the rate
@@ -138,8 +145,9 @@ const (
 )
 
 type job struct {
-	msg  storage.Message
-	done int // parts already sent
+	msg    storage.Message // as listed (no text, file or spec) until loaded
+	loaded bool
+	done   int // parts already sent
 }
 
 type result struct {
@@ -172,6 +180,13 @@ type state struct {
 	nextPoll   time.Time
 	lastFull   bool
 	lastRefill time.Time
+	// highID is, per priority, the highest id listed: a refill lists only rows above it. Rows
+	// at or below it that become due later (quiet hours, a retry) are listed by the held
+	// sweep every Poll; anything else (an id reused after the newest rows were pruned) by the
+	// full sweep every Sweep.
+	highID    map[int]int64
+	nextHeld  time.Time
+	nextSweep time.Time
 }
 
 // commitLinger is how long outcomes gather before they are written in one transaction.
@@ -207,7 +222,7 @@ func (s *Sender) Run(ctx context.Context) error {
 	commitDone := make(chan struct{})
 	go s.commitLoop(commitStop, commitDone)
 
-	st := &state{known: map[int64]bool{}, busy: map[int64]bool{}, dropping: map[int64]bool{}, free: s.opt.Workers}
+	st := &state{known: map[int64]bool{}, busy: map[int64]bool{}, dropping: map[int64]bool{}, free: s.opt.Workers, highID: map[int]int64{}}
 	s.log.Info("sender started", "workers", s.opt.Workers, "rate_global", s.lim.global.rate)
 	timer := time.NewTimer(0)
 	defer timer.Stop()
@@ -225,7 +240,7 @@ func (s *Sender) Run(ctx context.Context) error {
 			s.mu.Lock()
 			s.notified = true
 			s.mu.Unlock()
-		} else if notified || !now.Before(st.nextPoll) || (st.lastFull && len(st.high)+len(st.low) < s.opt.Batch/2) {
+		} else if notified || !now.Before(st.nextPoll) || st.lastFull {
 			s.refill(ctx, st)
 		}
 		if d := s.dispatch(st, jobs); wait < 0 || d < wait {
@@ -354,22 +369,44 @@ func (s *Sender) count(f func(*SenderStats)) {
 	s.mu.Unlock()
 }
 
-// refill reads due messages that are not known yet; messages to inactive chats are
-// dropped without a send.
+// refill lists due messages that are not known yet, by id and chat only: the new ones
+// (above the highest id listed, per priority) every time, those held until a time every Poll,
+// all every Sweep. Messages to inactive chats are dropped without a send.
 func (s *Sender) refill(ctx context.Context, st *state) {
 	now := s.opt.Now()
 	st.nextPoll = now.Add(s.opt.Poll)
 	st.lastRefill = now
-	limit := len(st.known) + s.opt.Batch
+	sweepAll := !now.Before(st.nextSweep)
+	sweepHeld := sweepAll || !now.Before(st.nextHeld)
 	var (
 		msgs     []storage.Message
+		full     bool
+		high     = map[int]int64{}
 		inactive = map[int64]bool{}
 	)
 	err := s.store.View(ctx, func(tx *storage.Tx) error {
-		var err error
-		msgs, err = tx.PendingMessages(ctx, now, limit)
-		if err != nil {
-			return err
+		for _, p := range []int{storage.PriorityReply, storage.PriorityBroadcast} {
+			ms, err := tx.PendingAfter(ctx, now, p, st.highID[p], s.opt.Batch)
+			if err != nil {
+				return err
+			}
+			if len(ms) > 0 {
+				high[p] = ms[len(ms)-1].ID
+			}
+			full = full || len(ms) == s.opt.Batch
+			msgs = append(msgs, ms...)
+		}
+		if sweepHeld {
+			limit := len(st.known) + len(msgs) + s.opt.Batch
+			ms, err := tx.PendingDue(ctx, now, !sweepAll, limit)
+			if err != nil {
+				return err
+			}
+			if len(ms) == limit {
+				full = true
+				sweepHeld = false // list again soon: more are due than were read
+			}
+			msgs = append(msgs, ms...)
 		}
 		checked := map[int64]bool{}
 		for _, m := range msgs {
@@ -393,7 +430,17 @@ func (s *Sender) refill(ctx context.Context, st *state) {
 		}
 		return
 	}
-	st.lastFull = len(msgs) == limit
+	for p, id := range high {
+		st.highID[p] = id
+	}
+	if sweepHeld {
+		st.nextHeld = now.Add(s.opt.Poll)
+	}
+	if sweepAll && sweepHeld {
+		st.nextSweep = now.Add(s.opt.Sweep)
+	}
+	st.lastFull = full
+	s.count(func(c *SenderStats) { c.Listed += len(msgs) })
 	s.mu.Lock()
 	progress := s.progress
 	s.mu.Unlock()
@@ -510,9 +557,12 @@ func plan(m storage.Message) []part {
 
 // deliver sends a message's remaining parts; the first one's budget was taken by dispatch.
 func (s *Sender) deliver(ctx context.Context, j *job) result {
+	r := result{job: j, done: j.done}
+	if !s.load(ctx, j, &r) {
+		return r
+	}
 	m := j.msg
 	parts := plan(m)
-	r := result{job: j, done: j.done}
 	if m.Kind() == "text" && strings.TrimSpace(m.Text) == "" {
 		r.out, r.reason = outDead, "empty text"
 		return r
@@ -567,6 +617,37 @@ func (s *Sender) deliver(ctx context.Context, j *job) result {
 	}
 	r.out = outSent
 	return r
+}
+
+// load reads a listed message in full (its text, buttons, file or spec) just before it is
+// sent. It returns false with r's outcome set when it is not to be sent: no longer pending
+// (forgotten), or unreadable (retried later).
+func (s *Sender) load(ctx context.Context, j *job, r *result) bool {
+	if j.loaded {
+		return true
+	}
+	var (
+		m  storage.Message
+		ok bool
+	)
+	err := s.store.View(ctx, func(tx *storage.Tx) (err error) {
+		m, ok, err = tx.OutboxBody(ctx, j.msg.ID)
+		return err
+	})
+	switch {
+	case err != nil && ctx.Err() != nil:
+		r.out, r.reason = outCanceled, "stopped"
+		return false
+	case err != nil:
+		r.out, r.reason = outRetry, err.Error()
+		return false
+	case !ok:
+		r.out, r.reason = outCanceled, "no longer pending"
+		return false
+	}
+	s.count(func(c *SenderStats) { c.Loaded++ })
+	j.msg, j.loaded = m, true
+	return true
 }
 
 func (s *Sender) queueCommit(it commitItem) {

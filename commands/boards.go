@@ -55,7 +55,28 @@ func (e *Engine) cmdBoard(ctx context.Context, t *turn, args string) error {
 	return e.enqueueBoards(ctx, t, week, "board")
 }
 
+// msgBacklogged answers a board or export asked for while the chat still has
+// limits.pending_replies_per_chat replies unsent: each board is several messages, so asking
+// again and again would only lengthen the queue of everyone.
+const msgBacklogged = "⏳ Các tin nhắn trả lời trước vẫn đang được gửi. Vui lòng chờ nhận hết rồi yêu cầu lại."
+
+// backlogged answers msgBacklogged and reports true when the chat has too many replies unsent.
+func (e *Engine) backlogged(ctx context.Context, t *turn, kind string) (bool, error) {
+	n, err := t.tx.PendingReplies(ctx, t.u.ChatID)
+	if err != nil {
+		return false, fmt.Errorf("commands: %s: %w", kind, err)
+	}
+	if limit := e.cfg.Limits.PendingRepliesPerChat; limit <= 0 || n < limit {
+		return false, nil
+	}
+	e.log.Info("on-demand reply dropped: chat has too many replies unsent", "kind", kind, "chat_id", t.u.ChatID, "pending", n)
+	return true, t.reply(ctx, msgBacklogged, nil)
+}
+
 func (e *Engine) enqueueBoards(ctx context.Context, t *turn, week, kind string) error {
+	if busy, err := e.backlogged(ctx, t, kind); busy || err != nil {
+		return err
+	}
 	n := 0
 	for i, sc := range boardScopes(t.who) {
 		prefix := fmt.Sprintf("reply/%d/%s/%d", t.u.ID, kind, i)
@@ -89,6 +110,9 @@ func (e *Engine) cmdExport(ctx context.Context, t *turn, args string) error {
 	if !ok {
 		return t.reply(ctx, "⚠️ Tuần “"+vntext.EscapeHTML(clip(args))+"” không đúng dạng. Ví dụ đúng: <code>/xuat</code> (tuần này) hoặc <code>/xuat "+t.week()+"</code>.", nil)
 	}
+	if busy, err := e.backlogged(ctx, t, "export"); busy || err != nil {
+		return err
+	}
 	var paths []string
 	if t.who.admin {
 		tops, err := t.tx.TopAreas(ctx)
@@ -104,12 +128,12 @@ func (e *Engine) cmdExport(ctx context.Context, t *turn, args string) error {
 		}
 	}
 	for i, p := range paths {
-		name, data, err := e.boards.Workbook(ctx, t.tx, p, week)
+		m, err := e.boards.WorkbookMessage(ctx, t.tx, p, week)
 		if err != nil {
 			return fmt.Errorf("commands: export: %w", err)
 		}
-		m := storage.Message{DedupeKey: fmt.Sprintf("reply/%d/xlsx/%d", t.u.ID, i), ChatID: t.u.ChatID, Priority: storage.PriorityReply,
-			Text: "📎 Báo cáo BHYT học sinh – " + vntext.EscapeHTML(p) + " – " + weekLabel(week), Document: data, FileName: name}
+		m.DedupeKey, m.ChatID = fmt.Sprintf("reply/%d/xlsx/%d", t.u.ID, i), t.u.ChatID
+		m.Text = "📎 Báo cáo BHYT học sinh – " + vntext.EscapeHTML(p) + " – " + weekLabel(week)
 		if _, err := t.tx.Enqueue(ctx, m); err != nil {
 			return fmt.Errorf("commands: export: %w", err)
 		}

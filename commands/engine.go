@@ -23,6 +23,7 @@ type Engine struct {
 	bot    string
 	log    *slog.Logger
 	boards *reminders.Service
+	limit  *inboundLimit
 }
 
 var _ Handler = (*Engine)(nil)
@@ -49,7 +50,8 @@ func New(cfg config.Config, clock func() time.Time, opts ...Option) *Engine {
 	if clock == nil {
 		clock = time.Now
 	}
-	e := &Engine{cfg: cfg, clock: clock, loc: cfg.Location(), log: slog.Default()}
+	e := &Engine{cfg: cfg, clock: clock, loc: cfg.Location(), log: slog.Default(),
+		limit: newInboundLimit(cfg.Limits.MessagesPerMinute, cfg.Limits.Burst)}
 	for _, o := range opts {
 		o(e)
 	}
@@ -131,6 +133,12 @@ func (e *Engine) Handle(ctx context.Context, tx *storage.Tx, u Update) error {
 		return nil
 	}
 	t := &turn{e: e, tx: tx, u: u}
+	if v := e.limit.take(u.UserID, u.ID, e.clock()); !v.allow {
+		if v.notice {
+			return t.reply(ctx, floodNotice(v.wait), nil)
+		}
+		return nil
+	}
 	if t.private() {
 		if err := tx.TouchUser(ctx, storage.User{ID: u.UserID, ChatID: u.ChatID, Name: u.Name, Username: u.Username}); err != nil {
 			return fmt.Errorf("commands: %w", err)

@@ -38,6 +38,7 @@ type Config struct {
 	Admins     []int64    `yaml:"admins"`
 	Invites    Invites    `yaml:"invites"`
 	AdminHTTP  AdminHTTP  `yaml:"admin_http"`
+	Limits     Limits     `yaml:"limits"`
 }
 
 // Telegram configures the channel.
@@ -102,6 +103,15 @@ type Invites struct {
 	ClassLinkUses int           `yaml:"class_link_uses"`
 }
 
+// Limits keep one account from slowing everyone: its incoming messages (typed or button
+// presses) are limited to MessagesPerMinute with bursts of Burst, and a chat with
+// PendingRepliesPerChat replies still unsent gets no further board or export.
+type Limits struct {
+	MessagesPerMinute     float64 `yaml:"messages_per_minute"`
+	Burst                 int     `yaml:"burst"`
+	PendingRepliesPerChat int     `yaml:"pending_replies_per_chat"`
+}
+
 // AdminHTTP configures the optional health and metrics listener.
 type AdminHTTP struct {
 	Listen string `yaml:"listen"`
@@ -137,6 +147,7 @@ func Default() Config {
 		},
 		QuietHours: QuietHours{Start: "21:00", End: "07:00"},
 		Invites:    Invites{TTL: 14 * 24 * time.Hour, ClassLinkUses: 60},
+		Limits:     Limits{MessagesPerMinute: 30, Burst: 20, PendingRepliesPerChat: 20},
 	}
 }
 

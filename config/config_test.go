@@ -141,6 +141,9 @@ func TestValidate(t *testing.T) {
 		{"payment months", func(c *Config) { c.Campaign.PaymentMonths = []int{3, 18} }, "campaign.payment_months"},
 		{"empty db path", func(c *Config) { c.Database.Path = "" }, "database.path"},
 		{"invite ttl", func(c *Config) { c.Invites.TTL = 0 }, "invites.ttl"},
+		{"message rate", func(c *Config) { c.Limits.MessagesPerMinute = 0 }, "limits.messages_per_minute"},
+		{"burst", func(c *Config) { c.Limits.Burst = 0 }, "limits.burst"},
+		{"pending replies", func(c *Config) { c.Limits.PendingRepliesPerChat = -1 }, "limits.pending_replies_per_chat"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -99,6 +99,15 @@ func (c Config) Validate() error {
 	if c.Invites.ClassLinkUses < 1 {
 		return bad("invites.class_link_uses", "must be ≥ 1")
 	}
+	if c.Limits.MessagesPerMinute <= 0 {
+		return bad("limits.messages_per_minute", "must be > 0, not %v", c.Limits.MessagesPerMinute)
+	}
+	if c.Limits.Burst < 1 {
+		return bad("limits.burst", "must be ≥ 1, not %d", c.Limits.Burst)
+	}
+	if c.Limits.PendingRepliesPerChat < 1 {
+		return bad("limits.pending_replies_per_chat", "must be ≥ 1, not %d", c.Limits.PendingRepliesPerChat)
+	}
 	return nil
 }
 

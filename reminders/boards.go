@@ -87,7 +87,8 @@ func WorkbookFileName(areaPath, week string) string {
 
 // BoardMessages returns the messages that show a board to chatID, for on-demand use (/xephang,
 // /xuat): the text (split into parts of at most TelegramMessageLimit), the chart, and for an
-// area the Excel workbook, drawn now. The scope chooses the board: a school, the school of a
+// area the Excel workbook. The chart and workbook are specs drawn at send time, as a weekly
+// job's are: drawing them here would hold the writer's transaction and store their bytes. The scope chooses the board: a school, the school of a
 // class, an area, or (no id set, an admin) each top-level area in turn. The messages have
 // PriorityReply and dedupe keys keyPrefix + "/1", "/2"… for the text parts, "/chart" and
 // "/xlsx" (with "/a<area id>" inserted after keyPrefix for an admin's several areas).
@@ -132,7 +133,7 @@ func (s *Service) BoardMessages(ctx context.Context, tx *storage.Tx, sc storage.
 	if err != nil {
 		return nil, err
 	}
-	return drawAttachments(ctx, ms)
+	return ms, nil
 }
 
 func (s *Service) areaBoardMessagesNow(ctx context.Context, tx *storage.Tx, areaPath, week string, chatID int64, prefix string) ([]storage.Message, error) {
@@ -144,7 +145,22 @@ func (s *Service) areaBoardMessagesNow(ctx context.Context, tx *storage.Tx, area
 	if err != nil {
 		return nil, err
 	}
-	return drawAttachments(ctx, ms)
+	return ms, nil
+}
+
+// WorkbookMessage is an area's workbook for an ISO week (the path "" exports the whole
+// roster) as a document drawn at send time; the caller sets the key, chat and caption.
+func (s *Service) WorkbookMessage(ctx context.Context, tx *storage.Tx, areaPath string, week string) (storage.Message, error) {
+	b, err := s.AreaBoard(ctx, tx, areaPath, week)
+	if err != nil {
+		return storage.Message{}, err
+	}
+	name := WorkbookFileName(b.Title, week)
+	spec, err := leaderboard.WorkbookSpec(b, name)
+	if err != nil {
+		return storage.Message{}, err
+	}
+	return storage.Message{Priority: storage.PriorityReply, Document: []byte{}, FileName: name, Render: spec}, nil
 }
 
 func (s *Service) checkWeek(week string) error {
@@ -258,27 +274,6 @@ func (s *Service) chartMessage(b leaderboard.Board, chatID int64, prefix string,
 		m.Photo = []byte{}
 	}
 	return m, true, nil
-}
-
-// drawAttachments draws now the photos and documents of messages that carry a Render spec.
-func drawAttachments(ctx context.Context, ms []storage.Message) ([]storage.Message, error) {
-	for i := range ms {
-		m := &ms[i]
-		if m.Render == "" {
-			continue
-		}
-		_, data, err := leaderboard.RenderAttachment(ctx, m.Render)
-		if err != nil {
-			return nil, err
-		}
-		if m.Photo != nil {
-			m.Photo = data
-		} else {
-			m.Document = data
-		}
-		m.Render = ""
-	}
-	return ms, nil
 }
 
 func textMessages(text string, chatID int64, prefix string, prio int) []storage.Message {

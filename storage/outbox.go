@@ -2,8 +2,11 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -115,9 +118,108 @@ FROM outbox WHERE status = 'pending' AND not_before <= ? ORDER BY priority DESC,
 	return out, rows.Err()
 }
 
+// headColumns are the columns of a pending message the sender schedules by: never its text,
+// buttons, file or spec, which it reads with OutboxBody just before sending it, so that
+// thousands of pending messages cost it little memory and reading.
+const headColumns = `id, chat_id, priority, kind, not_before, attempts, parts_sent, created_at`
+
+func scanHeads(rows *sql.Rows) ([]Message, error) {
+	defer rows.Close()
+	var out []Message
+	for rows.Next() {
+		var (
+			m                  Message
+			kind               string
+			notBefore, created int64
+		)
+		if err := rows.Scan(&m.ID, &m.ChatID, &m.Priority, &kind, &notBefore, &m.Attempts, &m.PartsSent, &created); err != nil {
+			return nil, err
+		}
+		switch kind {
+		case "photo":
+			m.Photo = []byte{}
+		case "document":
+			m.Document = []byte{}
+		}
+		m.NotBefore, m.CreatedAt = fromUnix(notBefore), fromUnix(created)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// PendingAfter returns up to limit pending messages of one priority due at `now` whose id is
+// above afterID, by id, without their text, buttons, file or spec (see OutboxBody); Photo or
+// Document is empty but not nil to tell the kind.
+func (tx *Tx) PendingAfter(ctx context.Context, now time.Time, priority int, afterID int64, limit int) ([]Message, error) {
+	rows, err := tx.tx.QueryContext(ctx, `SELECT `+headColumns+` FROM outbox
+WHERE status = 'pending' AND priority = ? AND id > ? AND not_before <= ? ORDER BY id LIMIT ?`, priority, afterID, unix(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("storage: pending after: %w", err)
+	}
+	out, err := scanHeads(rows)
+	if err != nil {
+		return nil, fmt.Errorf("storage: pending after: %w", err)
+	}
+	return out, nil
+}
+
+// PendingDue returns, like PendingAfter, up to limit pending messages due at `now` whatever
+// their id, replies first, then by id; heldOnly keeps those that were held until a time
+// (quiet hours, a retry).
+func (tx *Tx) PendingDue(ctx context.Context, now time.Time, heldOnly bool, limit int) ([]Message, error) {
+	from := int64(math.MinInt64)
+	if heldOnly {
+		from = 1
+	}
+	rows, err := tx.tx.QueryContext(ctx, `SELECT `+headColumns+` FROM outbox
+WHERE status = 'pending' AND not_before >= ? AND not_before <= ? ORDER BY priority DESC, id LIMIT ?`, from, unix(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("storage: pending due: %w", err)
+	}
+	out, err := scanHeads(rows)
+	if err != nil {
+		return nil, fmt.Errorf("storage: pending due: %w", err)
+	}
+	return out, nil
+}
+
+// OutboxBody returns a pending message in full, with its file or spec; ok is false when it
+// is no longer pending.
+func (tx *Tx) OutboxBody(ctx context.Context, id int64) (m Message, ok bool, err error) {
+	var (
+		kind, buttons      string
+		data               []byte
+		notBefore, created int64
+	)
+	err = tx.tx.QueryRowContext(ctx, `SELECT id, dedupe_key, chat_id, priority, kind, text, buttons, file_name, file_data, render, not_before, attempts, parts_sent, created_at
+FROM outbox WHERE id = ? AND status = 'pending'`, id).Scan(&m.ID, &m.DedupeKey, &m.ChatID, &m.Priority, &kind, &m.Text, &buttons, &m.FileName, &data, &m.Render, &notBefore, &m.Attempts, &m.PartsSent, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Message{}, false, nil
+	}
+	if err != nil {
+		return Message{}, false, fmt.Errorf("storage: outbox body %d: %w", id, err)
+	}
+	if buttons != "" {
+		if err := json.Unmarshal([]byte(buttons), &m.Buttons); err != nil {
+			return Message{}, false, fmt.Errorf("storage: message %d buttons: %w", m.ID, err)
+		}
+	}
+	if data == nil && kind != "text" {
+		data = []byte{}
+	}
+	switch kind {
+	case "photo":
+		m.Photo = data
+	case "document":
+		m.Document = data
+	}
+	m.NotBefore, m.CreatedAt = fromUnix(notBefore), fromUnix(created)
+	return m, true, nil
+}
+
 // MarkSent records Telegram's ok for a message.
 func (tx *Tx) MarkSent(ctx context.Context, id int64, messageID int) error {
-	_, err := tx.tx.ExecContext(ctx, `UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, attempts = attempts + 1, file_data = NULL WHERE id = ?`,
+	_, err := tx.tx.ExecContext(ctx, `UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, attempts = attempts + 1, file_data = NULL, render = '' WHERE id = ?`,
 		unix(tx.now), messageID, id)
 	if err != nil {
 		return fmt.Errorf("storage: mark sent: %w", err)
@@ -147,7 +249,7 @@ func (tx *Tx) MarkPartsSent(ctx context.Context, id int64, parts int) error {
 
 // MarkFailed ends a message with status dead or dropped and the reason.
 func (tx *Tx) MarkFailed(ctx context.Context, id int64, status, reason string) error {
-	_, err := tx.tx.ExecContext(ctx, `UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, file_data = NULL WHERE id = ?`,
+	_, err := tx.tx.ExecContext(ctx, `UPDATE outbox SET status = ?, attempts = attempts + 1, last_error = ?, file_data = NULL, render = '' WHERE id = ?`,
 		status, reason, id)
 	if err != nil {
 		return fmt.Errorf("storage: mark failed: %w", err)
@@ -157,7 +259,7 @@ func (tx *Tx) MarkFailed(ctx context.Context, id int64, status, reason string) e
 
 // DropPendingForChat drops every pending message to a chat that cannot receive.
 func (tx *Tx) DropPendingForChat(ctx context.Context, chatID int64, reason string) (int64, error) {
-	res, err := tx.tx.ExecContext(ctx, `UPDATE outbox SET status = 'dropped', last_error = ?, file_data = NULL WHERE chat_id = ? AND status = 'pending'`, reason, chatID)
+	res, err := tx.tx.ExecContext(ctx, `UPDATE outbox SET status = 'dropped', last_error = ?, file_data = NULL, render = '' WHERE chat_id = ? AND status = 'pending'`, reason, chatID)
 	if err != nil {
 		return 0, fmt.Errorf("storage: drop pending: %w", err)
 	}
@@ -192,6 +294,27 @@ func (tx *Tx) OutboxDepth(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("storage: outbox depth: %w", err)
 	}
 	return n, nil
+}
+
+// PendingReplies is the number of replies to a chat not sent yet (broadcasts not counted).
+func (tx *Tx) PendingReplies(ctx context.Context, chatID int64) (int, error) {
+	var n int
+	err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND priority >= ? AND chat_id = ?`, PriorityReply, chatID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("storage: pending replies: %w", err)
+	}
+	return n, nil
+}
+
+// OutboxSize is the number of outbox rows with an id above afterID, whatever their status,
+// the bytes their text, buttons, files and specs take, and the highest id.
+func (tx *Tx) OutboxSize(ctx context.Context, afterID int64) (rows int, size, maxID int64, err error) {
+	err = tx.tx.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(length(text) + length(buttons) + COALESCE(length(file_data), 0) + length(render)), 0), COALESCE(MAX(id), 0)
+FROM outbox WHERE id > ?`, afterID).Scan(&rows, &size, &maxID)
+	if err != nil {
+		return 0, 0, 0, fmt.Errorf("storage: outbox size: %w", err)
+	}
+	return rows, size, maxID, nil
 }
 
 // OutboxByKey returns a message by dedupe key with its status and last error.
