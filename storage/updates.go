@@ -11,11 +11,12 @@ import (
 
 // The memory of processed updates is bounded: an update is remembered for
 // UpdatesKeptFor after it was applied, and never more than the newest UpdatesKept of them
-// (about 15 MB). Telegram keeps an unconfirmed update for at most 24 hours and a webhook
-// retries it within that time, so a week covers every re-delivery with room to spare; the
-// row cap bounds the table under a flood (200,000 updates is days of a national campaign).
+// (about 120 bytes each with the indexes: 12 MB at most). Telegram keeps an unconfirmed
+// update for at most 24 hours and a webhook retries it within that time, so a week covers
+// every re-delivery with room to spare; the row cap bounds the table under a flood (100,000
+// updates in under a day is more than one a second, day and night).
 const (
-	UpdatesKept    = 200_000
+	UpdatesKept    = 100_000
 	UpdatesKeptFor = 7 * 24 * time.Hour
 )
 

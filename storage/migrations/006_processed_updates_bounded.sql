@@ -3,7 +3,7 @@
 -- are new updates, not duplicates. seq numbers the updates in the order they were applied and
 -- is never reused (AUTOINCREMENT): pruning keeps the newest rows and the last days only, and
 -- an update whose id was reused gets seq as its local id. Rows from before this migration
--- have no fingerprint (''): they stand for any update with their id. Only the newest 200,000
+-- have no fingerprint (''): they stand for any update with their id. Only the newest 100,000
 -- are carried over (the bound kept from now on).
 CREATE TABLE processed_updates_bounded (
     seq          INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -14,7 +14,7 @@ CREATE TABLE processed_updates_bounded (
 INSERT INTO processed_updates_bounded (update_id, fingerprint, processed_at)
 SELECT update_id, '', processed_at FROM (
     SELECT update_id, processed_at FROM processed_updates
-    ORDER BY processed_at DESC, update_id DESC LIMIT 200000
+    ORDER BY processed_at DESC, update_id DESC LIMIT 100000
 ) ORDER BY processed_at, update_id;
 DROP TABLE processed_updates;
 ALTER TABLE processed_updates_bounded RENAME TO processed_updates;
