@@ -54,31 +54,27 @@ func (tx *Tx) MarkUpdate(ctx context.Context, updateID int64) (bool, error) {
 // another fingerprint is a new update from a server that restarted its ids (Telegram picks
 // new ids after a quiet week; a replaced Bot API server starts again): it is applied.
 func (tx *Tx) MarkIncoming(ctx context.Context, updateID int64, fingerprint string) (IncomingMark, error) {
-	var m IncomingMark
-	rows, err := tx.tx.QueryContext(ctx, `SELECT fingerprint FROM processed_updates WHERE update_id = ?`, updateID)
+	var (
+		m           IncomingMark
+		seen, match int
+	)
+	err := tx.tx.QueryRowContext(ctx, `SELECT count(*), coalesce(max(fingerprint = ?1 OR fingerprint = '' OR ?1 = ''), 0) FROM processed_updates WHERE update_id = ?2`,
+		fingerprint, updateID).Scan(&seen, &match)
 	if err != nil {
 		return m, fmt.Errorf("storage: mark update: %w", err)
 	}
-	for rows.Next() {
-		var fp string
-		if err := rows.Scan(&fp); err != nil {
-			rows.Close()
-			return m, fmt.Errorf("storage: mark update: %w", err)
-		}
-		if fp == fingerprint || fp == "" || fingerprint == "" {
-			rows.Close()
-			return IncomingMark{}, nil
-		}
-		m.Reused = true
+	if match != 0 {
+		return m, nil
 	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return IncomingMark{}, fmt.Errorf("storage: mark update: %w", err)
-	}
-	err = tx.tx.QueryRowContext(ctx, `INSERT INTO processed_updates (update_id, fingerprint, processed_at) VALUES (?, ?, ?) RETURNING seq`,
-		updateID, fingerprint, unix(tx.now)).Scan(&m.Seq)
+	res, err := tx.tx.ExecContext(ctx, `INSERT INTO processed_updates (update_id, fingerprint, processed_at) VALUES (?, ?, ?)`,
+		updateID, fingerprint, unix(tx.now))
 	if err != nil {
-		return IncomingMark{}, fmt.Errorf("storage: mark update: %w", err)
+		return m, fmt.Errorf("storage: mark update: %w", err)
 	}
+	if m.Seq, err = res.LastInsertId(); err != nil {
+		return m, fmt.Errorf("storage: mark update: %w", err)
+	}
+	m.Reused = seen > 0
 	m.Fresh = true
 	return m, nil
 }
