@@ -139,6 +139,7 @@ func (in *intake) ingest(ctx context.Context, ups []tgbotapi.Update) (int, error
 		in.log.Error("update failed: transaction error, apologising", "update_id", p.id, "chat_id", p.u.ChatID, "error", err)
 		fresh, ferr := in.fail(ctx, p)
 		if ferr == nil {
+			p.state = upDuplicate
 			if fresh {
 				p.state = upFailed
 			}

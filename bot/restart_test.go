@@ -42,12 +42,13 @@ func peek(t *testing.T, c *Client) []tgbotapi.Update {
 	return ups
 }
 
-// The server restarts its update ids twice while the bot runs: higher (Telegram after a
-// quiet week), then low again, onto ids the bot applied before (a replaced server). Every
-// message is answered exactly once, and every update delivered again around the restarts
-// (old ids and reused ids alike) is recognised as applied. Against a server like
-// Telegram's (an offset ahead of every id is ignored) and one that answers only ids at or
-// above the offset (the bot must stop asking with its old offset).
+// The server restarts its update ids three times: higher while the bot runs (Telegram
+// after a quiet week); low again while the bot is stopped, onto ids the bot applied before
+// (a replaced server); lower again while the bot runs. Every message and button press is
+// answered exactly once, and every update delivered again (old ids and reused ids alike)
+// is recognised as applied. Against a server like Telegram's (an offset ahead of every id
+// is ignored) and one that answers only ids at or above the offset (the bot must stop
+// asking with its old offset).
 func TestPollerFollowsRestartedUpdateIDs(t *testing.T) {
 	for _, strict := range []bool{false, true} {
 		name := "telegram"
@@ -58,7 +59,14 @@ func TestPollerFollowsRestartedUpdateIDs(t *testing.T) {
 			srv := telegramtest.New(telegramtest.Options{StrictOffsets: strict})
 			defer srv.Close()
 			st := openStore(t)
-			svc, err := New(testConfig(srv), st, echoHandler{}, quietLog())
+			start := func() (stop func()) {
+				svc, err := New(testConfig(srv), st, echoHandler{}, quietLog())
+				if err != nil {
+					t.Fatal(err)
+				}
+				return runService(t, svc)
+			}
+			client, err := NewClient(srv.Token(), srv.Endpoint(), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -67,53 +75,66 @@ func TestPollerFollowsRestartedUpdateIDs(t *testing.T) {
 
 			srv.SendText(lan, lan.ID, "một")
 			srv.SendText(minh, minh.ID, "hai")
-			copies = append(copies, peek(t, svc.client)...)
-			runService(t, svc)
+			copies = append(copies, peek(t, client)...)
+			stop := start()
 			replies(t, srv, lan.ID, 1)
 			replies(t, srv, minh.ID, 1)
+			if id := srv.PressButton(lan, lan.ID, srv.Sent(lan.ID)[0].MessageID, "lop:6A"); id != 10_003 {
+				t.Fatalf("press id %d", id)
+			}
+			replies(t, srv, lan.ID, 2)
 
 			srv.RestartIDs(900_000)
 			if id := srv.SendText(lan, lan.ID, "ba"); id != 900_000 {
 				t.Fatalf("id %d", id)
 			}
-			replies(t, srv, lan.ID, 2)
-
-			// Ids 10001 and 10002 again, for other messages.
-			srv.RestartIDs(10_001)
-			reused := []int{srv.SendText(minh, minh.ID, "bốn"), srv.SendText(lan, lan.ID, "năm")}
-			if reused[0] != 10_001 || reused[1] != 10_002 {
-				t.Fatalf("ids after the second restart %v", reused)
-			}
-			got := replies(t, srv, lan.ID, 3)
-			if want := []string{"Bạn viết: một", "Bạn viết: ba", "Bạn viết: năm"}; !slices.Equal(got, want) {
-				t.Fatalf("Lan got %q, want %q", got, want)
-			}
-			if got, want := replies(t, srv, minh.ID, 2), []string{"Bạn viết: hai", "Bạn viết: bốn"}; !slices.Equal(got, want) {
-				t.Fatalf("Minh got %q, want %q", got, want)
-			}
-			if err := srv.WaitConfirmed(t.Context(), reused[1]); err != nil {
+			replies(t, srv, lan.ID, 3)
+			if err := srv.WaitConfirmed(t.Context(), 900_000); err != nil {
 				t.Fatal(err)
 			}
-			if off := storedOffset(t, st); off != int64(reused[1])+1 {
-				t.Fatalf("stored offset %d, want %d (following the new ids)", off, reused[1]+1)
+			stop()
+
+			// Ids 10001 to 10003 again, for other messages and another press.
+			srv.RestartIDs(10_001)
+			reused := []int{srv.SendText(minh, minh.ID, "bốn"), srv.SendText(lan, lan.ID, "năm")}
+			reused = append(reused, srv.PressButton(lan, lan.ID, srv.Sent(lan.ID)[0].MessageID, "lop:6B"))
+			if !slices.Equal(reused, []int{10_001, 10_002, 10_003}) {
+				t.Fatalf("ids after the second restart %v", reused)
+			}
+			copies = append(copies, peek(t, client)...)
+			if len(copies) != 5 {
+				t.Fatalf("%d copies", len(copies))
+			}
+			start()
+			replies(t, srv, lan.ID, 5)
+			if err := srv.WaitConfirmed(t.Context(), reused[2]); err != nil {
+				t.Fatal(err)
+			}
+			if off := storedOffset(t, st); off != int64(reused[2])+1 {
+				t.Fatalf("stored offset %d, want %d (following the new ids)", off, reused[2]+1)
+			}
+
+			srv.RestartIDs(50)
+			srv.SendText(minh, minh.ID, "sáu")
+			got := replies(t, srv, lan.ID, 5)
+			if want := []string{"Bạn viết: một", "Bạn bấm: lop:6A", "Bạn viết: ba", "Bạn viết: năm", "Bạn bấm: lop:6B"}; !slices.Equal(got, want) {
+				t.Fatalf("Lan got %q, want %q", got, want)
+			}
+			if got, want := replies(t, srv, minh.ID, 3), []string{"Bạn viết: hai", "Bạn viết: bốn", "Bạn viết: sáu"}; !slices.Equal(got, want) {
+				t.Fatalf("Minh got %q, want %q", got, want)
 			}
 
 			// Every update delivered again, old and new sequence, changes nothing.
-			srv.SendText(minh, minh.ID, "sáu")
-			copies = append(copies, peek(t, svc.client)...)
-			got = replies(t, srv, minh.ID, 3)
-			fresh, err := svc.intake.ingest(t.Context(), copies)
+			in := &intake{store: st, handler: echoHandler{}, log: quietLog(), busy: backoff{base: time.Millisecond, max: time.Second}}
+			fresh, err := in.ingest(t.Context(), copies)
 			if err != nil || fresh != 0 {
 				t.Fatalf("re-delivered updates: %d applied again, %v", fresh, err)
 			}
-			if c := outboxCounts(t, st); c[storage.OutboxSent]+c[storage.OutboxPending] != 6 {
-				t.Fatalf("outbox %v, want the 6 answers", c)
+			if c := outboxCounts(t, st); c[storage.OutboxSent]+c[storage.OutboxPending] != 8 {
+				t.Fatalf("outbox %v, want the 8 answers", c)
 			}
-			if applied(t, st, 10_001) != 1 || applied(t, st, 900_000) != 1 {
-				t.Fatalf("applied: 10001 %d times, 900000 %d times", applied(t, st, 10_001), applied(t, st, 900_000))
-			}
-			if got[2] != "Bạn viết: sáu" {
-				t.Fatalf("Minh got %q", got)
+			if applied(t, st, 10_001) != 1 || applied(t, st, 900_000) != 1 || applied(t, st, 50) != 1 {
+				t.Fatalf("applied: 10001 %d times, 900000 %d, 50 %d", applied(t, st, 10_001), applied(t, st, 900_000), applied(t, st, 50))
 			}
 		})
 	}

@@ -133,6 +133,7 @@ type Server struct {
 
 	// updates
 	nextUpdateID int
+	idRestarts   int  // RestartIDs calls
 	strict       bool // Options.StrictOffsets
 	noLongPoll   bool // Options.NoLongPoll
 	queue        []queuedUpdate

@@ -110,6 +110,10 @@ func (s *Server) PressButton(from User, chatID int64, messageID int, data string
 		msg = message{MessageID: messageID, From: s.botFrom(), Chat: s.chatLocked(chatID), Date: time.Now().Unix()}
 	}
 	qid := strconv.FormatInt(int64(s.nextUpdateID)*1000003+int64(from.ID%1000), 10)
+	if s.idRestarts > 0 {
+		// Query ids stay unique when update ids start again, as Telegram's are.
+		qid = strconv.Itoa(s.idRestarts) + qid
+	}
 	s.queries[qid] = s.nextUpdateID
 	return s.injectLocked("callback_query", callbackQuery{
 		ID: qid, From: from, Message: &msg, ChatInstance: strconv.FormatInt(chatID*7919, 10), Data: data,
@@ -134,6 +138,7 @@ func (s *Server) RestartIDs(first int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.nextUpdateID = max(first, 1)
+	s.idRestarts++
 	s.queue = nil
 	s.confirmedID = s.nextUpdateID - 1
 	s.signalLocked()
