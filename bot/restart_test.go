@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
@@ -228,5 +229,60 @@ func TestPollerPausesAfterQuickEmptyAnswers(t *testing.T) {
 	}
 	if slices.Max(pauses) > 4*time.Second || slices.Max(pauses) < time.Second {
 		t.Fatalf("pauses %v: want growing to at most 4s", pauses)
+	}
+}
+
+// The memory of processed updates is pruned by the batches themselves: an update applied
+// more than a week before the current batch is forgotten.
+func TestIntakePrunesProcessedUpdates(t *testing.T) {
+	srv := telegramtest.New(telegramtest.Options{})
+	defer srv.Close()
+	var (
+		mu  sync.Mutex
+		now = time.Date(2026, 8, 1, 9, 0, 0, 0, time.UTC)
+	)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	st, err := storage.Open(t.Context(), filepath.Join(t.TempDir(), "bot.db"), storage.WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc, err := New(testConfig(srv), st, echoHandler{}, quietLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	remembered := func() int {
+		var n int
+		if err := st.View(t.Context(), func(tx *storage.Tx) error {
+			var err error
+			n, err = tx.ProcessedUpdates(t.Context())
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for day, text := range []string{"thứ hai", "thứ ba"} {
+		srv.SendText(telegramtest.User{ID: 8}, 8, text)
+		ups := peek(t, svc.client)
+		if _, err := svc.client.GetUpdates(t.Context(), int64(ups[len(ups)-1].UpdateID)+1, 0); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := svc.intake.ingest(t.Context(), ups); n != 1 || err != nil {
+			t.Fatalf("day %d: %d applied, %v", day, n, err)
+		}
+		if remembered() != day+1 {
+			t.Fatalf("day %d: %d remembered", day, remembered())
+		}
+	}
+	mu.Lock()
+	now = now.Add(storage.UpdatesKeptFor + time.Hour)
+	mu.Unlock()
+	srv.SendText(telegramtest.User{ID: 8}, 8, "tuần sau")
+	if n, err := svc.intake.ingest(t.Context(), peek(t, svc.client)); n != 1 || err != nil {
+		t.Fatalf("a week later: %d applied, %v", n, err)
+	}
+	if n := remembered(); n != 1 {
+		t.Fatalf("%d updates remembered a week later, want only the new one", n)
 	}
 }
