@@ -14,10 +14,12 @@ import (
 // retry_after when told to, and hands what each getUpdates returned (up to 100 updates)
 // to the intake as one batch, which stores the next offset in the batch's transaction.
 //
-// The offset only confirms: it is sent once, with the first getUpdates after a batch's
-// commit (and at start, to confirm what the last run committed). Once that poll has
-// answered, nothing is left to confirm, and the next polls ask without an offset, which
-// every Bot API server answers with its earliest unconfirmed updates, whatever their ids.
+// The offset only confirms: it is sent with the first getUpdates after a batch's commit
+// (again if that call fails), and at start, to confirm what the last run committed. Once
+// such a poll has answered, nothing is left to confirm, and the next polls ask without an
+// offset, which every Bot API server answers with its earliest unconfirmed updates,
+// whatever their ids. (A server that never forgets confirmed updates would answer those
+// polls with old updates: they are skipped as applied before, and confirmed again.)
 // Updates are never dropped for having an id below the offset: the intake recognises
 // those applied before (by id and fingerprint), and an answer below the offset means the
 // server restarted its ids, which the offset then follows. So the bot is not deafened by:

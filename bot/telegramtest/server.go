@@ -3,7 +3,8 @@
 // protocol at /bot<token>/<method> (JSON, form-urlencoded and multipart
 // bodies, query strings), answers with real Bot API JSON, enforces
 // Telegram's rate limits with token buckets, and can inject faults (5xx,
-// blocked users, missing chats, latency, arbitrary errors).
+// blocked users, missing chats, latency, arbitrary errors), restart its update
+// ids lower (RestartIDs) and answer getUpdates without long polling.
 //
 // Point a client at it with
 //
