@@ -2,6 +2,9 @@ package bot
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -30,6 +33,13 @@ const Apology = "Xin lỗi, đã có lỗi khi xử lý tin nhắn của bạn. 
 // effects, its processed mark and the offset past it become durable together, so an
 // update is applied at most once however often Telegram delivers it, also across
 // restarts and retries of the batch.
+//
+// "Applied before" means: an update with the same id and the same fingerprint (what the
+// update is: a message's chat, id and date, a button press's query id) is remembered in
+// processed_updates. It never means "an id lower than one seen before": Telegram picks new,
+// possibly lower, ids after a week without updates, and a restarted or replaced Bot API
+// server may start again low or hand out ids it used before. The memory is bounded (see
+// storage.UpdatesKept): each batch that applied something prunes it in its transaction.
 type intake struct {
 	store   *storage.Store
 	handler commands.Handler
@@ -52,7 +62,9 @@ const (
 
 // pending is one update of a batch.
 type pending struct {
-	u      commands.Update
+	u      commands.Update // u.ID is the update id, or the local id of a reused one once marked
+	id     int64           // the update id as the server sent it
+	key    string          // its fingerprint
 	handle bool
 	state  updateState
 	err    error // the handler's error when upFailed
@@ -75,12 +87,20 @@ func (in *intake) apply(ctx context.Context, up tgbotapi.Update) error {
 // Any other failure outside a handler (the transaction itself is broken: a savepoint
 // SQLite already rolled back) falls back to applying the updates one by one.
 func (in *intake) applyBatch(ctx context.Context, ups []tgbotapi.Update) error {
+	_, err := in.ingest(ctx, ups)
+	return err
+}
+
+// ingest is applyBatch that also returns how many of the updates were new (applied or
+// apologised for now, not skipped as applied before).
+func (in *intake) ingest(ctx context.Context, ups []tgbotapi.Update) (int, error) {
 	if len(ups) == 0 {
-		return nil
+		return 0, nil
 	}
 	batch := make([]pending, len(ups))
 	for i, up := range ups {
 		batch[i].u, batch[i].handle = convert(up)
+		batch[i].id, batch[i].key = batch[i].u.ID, fingerprint(up)
 	}
 	bo := in.busy
 	for {
@@ -90,48 +110,50 @@ func (in *intake) applyBatch(ctx context.Context, ups []tgbotapi.Update) error {
 		})
 		switch {
 		case err == nil:
-			in.log.Debug("updates committed", "first_update_id", batch[0].u.ID, "count", len(batch), "took", time.Since(start))
-			in.committed(ctx, batch)
-			return nil
+			in.log.Debug("updates committed", "first_update_id", batch[0].id, "count", len(batch), "took", time.Since(start))
+			return in.committed(ctx, batch), nil
 		case ctx.Err() != nil:
-			return fmt.Errorf("bot: apply updates %d..%d: %w", batch[0].u.ID, batch[len(batch)-1].u.ID, ctx.Err())
+			return 0, fmt.Errorf("bot: apply updates %d..%d: %w", batch[0].id, batch[len(batch)-1].id, ctx.Err())
 		case retryLater(err):
 			wait := bo.next()
-			in.log.Warn("updates retry: database busy or full", "first_update_id", batch[0].u.ID, "count", len(batch), "retry_in", wait, "error", err)
+			in.log.Warn("updates retry: database busy or full", "first_update_id", batch[0].id, "count", len(batch), "retry_in", wait, "error", err)
 			if !sleep(ctx, wait) {
-				return fmt.Errorf("bot: apply updates %d..%d: %w", batch[0].u.ID, batch[len(batch)-1].u.ID, ctx.Err())
+				return 0, fmt.Errorf("bot: apply updates %d..%d: %w", batch[0].id, batch[len(batch)-1].id, ctx.Err())
 			}
 			continue
 		}
 		if len(ups) > 1 {
-			in.log.Warn("batch not recorded, applying its updates one by one", "first_update_id", batch[0].u.ID, "count", len(batch), "error", err)
+			in.log.Warn("batch not recorded, applying its updates one by one", "first_update_id", batch[0].id, "count", len(batch), "error", err)
+			fresh := 0
 			for _, up := range ups {
-				if err := in.applyBatch(ctx, []tgbotapi.Update{up}); err != nil {
-					return err
+				n, err := in.ingest(ctx, []tgbotapi.Update{up})
+				if err != nil {
+					return fresh, err
 				}
+				fresh += n
 			}
-			return nil
+			return fresh, nil
 		}
 		// One update whose transaction broke: record it as failed in a fresh one.
-		u := batch[0].u
-		in.log.Error("update failed: transaction error, apologising", "update_id", u.ID, "chat_id", u.ChatID, "error", err)
-		fresh, ferr := in.fail(ctx, u)
+		p := &batch[0]
+		in.log.Error("update failed: transaction error, apologising", "update_id", p.id, "chat_id", p.u.ChatID, "error", err)
+		fresh, ferr := in.fail(ctx, p)
 		if ferr == nil {
+			p.state = upDuplicate
 			if fresh {
-				batch[0].state = upFailed
+				p.state = upFailed
 			}
-			in.committed(ctx, batch)
-			return nil
+			return in.committed(ctx, batch), nil
 		}
 		if retryLater(ferr) && ctx.Err() == nil {
 			wait := bo.next()
-			in.log.Warn("update retry: database busy", "update_id", u.ID, "retry_in", wait)
+			in.log.Warn("update retry: database busy", "update_id", p.id, "retry_in", wait)
 			if !sleep(ctx, wait) {
-				return fmt.Errorf("bot: apply update %d: %w", u.ID, ctx.Err())
+				return 0, fmt.Errorf("bot: apply update %d: %w", p.id, ctx.Err())
 			}
 			continue
 		}
-		return fmt.Errorf("bot: record failed update %d: %w", u.ID, ferr)
+		return 0, fmt.Errorf("bot: record failed update %d: %w", p.id, ferr)
 	}
 }
 
@@ -146,17 +168,21 @@ func (in *intake) applyTx(ctx context.Context, tx *storage.Tx, batch []pending) 
 	var next int64
 	for i := range batch {
 		p := &batch[i]
-		p.state, p.err = upDuplicate, nil
+		p.state, p.err, p.u.ID = upDuplicate, nil, p.id
 		if err := tx.Savepoint(ctx, updateSavepoint); err != nil {
 			return err
 		}
-		fresh, err := tx.MarkUpdate(ctx, p.u.ID)
+		m, err := tx.MarkIncoming(ctx, p.id, p.key)
 		if err != nil {
 			return err
 		}
-		if fresh {
+		if m.Fresh {
 			p.state = upApplied
-			next = max(next, p.u.ID+1)
+			p.u.ID = m.LocalID(p.id)
+			if m.Reused {
+				in.log.Info("update id used before by another update: the server restarted its ids", "update_id", p.id, "local_id", p.u.ID)
+			}
+			next = max(next, p.id+1)
 			if err := in.effects(ctx, tx, p); err != nil {
 				if retryLater(err) || ctx.Err() != nil {
 					return err
@@ -165,7 +191,7 @@ func (in *intake) applyTx(ctx context.Context, tx *storage.Tx, batch []pending) 
 				if err := tx.RollbackTo(ctx, updateSavepoint); err != nil {
 					return err
 				}
-				if err := in.recordFailed(ctx, tx, p.u); err != nil {
+				if err := in.recordFailed(ctx, tx, p); err != nil {
 					return err
 				}
 				p.state, p.err = upFailed, err
@@ -178,7 +204,41 @@ func (in *intake) applyTx(ctx context.Context, tx *storage.Tx, batch []pending) 
 	if next == 0 {
 		return nil // every update applied before: nothing to write
 	}
+	if _, err := tx.PruneUpdates(ctx, tx.Now().Add(-storage.UpdatesKeptFor), storage.UpdatesKept); err != nil {
+		return err
+	}
 	return in.setOffset(ctx, tx, next)
+}
+
+// fingerprint says what an update is, apart from its id: a message by its chat, id and
+// date, a button press by its query id, anything else by a hash of its content. A server
+// delivers the same update with the same fingerprint; an update id reused after a restart
+// comes with another.
+func fingerprint(up tgbotapi.Update) string {
+	msg := func(kind string, m *tgbotapi.Message, date int) string {
+		var chat int64
+		if m.Chat != nil {
+			chat = m.Chat.ID
+		}
+		return kind + ":" + strconv.FormatInt(chat, 10) + ":" + strconv.Itoa(m.MessageID) + ":" + strconv.Itoa(date)
+	}
+	switch {
+	case up.Message != nil:
+		return msg("m", up.Message, up.Message.Date)
+	case up.EditedMessage != nil:
+		return msg("e", up.EditedMessage, up.EditedMessage.EditDate)
+	case up.ChannelPost != nil:
+		return msg("p", up.ChannelPost, up.ChannelPost.Date)
+	case up.CallbackQuery != nil:
+		return "c:" + up.CallbackQuery.ID
+	}
+	up.UpdateID = 0
+	raw, err := json.Marshal(up)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(raw)
+	return "h:" + hex.EncodeToString(sum[:12])
 }
 
 // effects are what applying an update writes besides its processed mark.
@@ -214,13 +274,22 @@ func (in *intake) handle(ctx context.Context, tx *storage.Tx, u commands.Update)
 	return in.handler.Handle(ctx, tx, u)
 }
 
+// idRestartGap is how far below the stored offset an update id must be to show that the
+// server restarted its ids rather than delivered out of order (a webhook has at most 100
+// deliveries in flight).
+const idRestartGap = 10_000
+
+// setOffset stores the offset past a batch. The poller's batches come in order, so the
+// offset simply follows them, also down to a restarted sequence. Webhook calls run
+// concurrently: the largest offset is kept, unless next is so far below it that the ids
+// restarted, and then it follows them.
 func (in *intake) setOffset(ctx context.Context, tx *storage.Tx, next int64) error {
 	if in.webhook {
 		cur, err := tx.Offset(ctx)
 		if err != nil {
 			return err
 		}
-		if cur >= next {
+		if cur >= next && cur-next < idRestartGap {
 			return nil
 		}
 	}
@@ -228,12 +297,14 @@ func (in *intake) setOffset(ctx context.Context, tx *storage.Tx, next int64) err
 }
 
 // recordFailed records an update the handler could not apply as processed, with an
-// apology queued to its chat.
-func (in *intake) recordFailed(ctx context.Context, tx *storage.Tx, u commands.Update) error {
-	if _, err := tx.MarkUpdate(ctx, u.ID); err != nil {
+// apology queued to its chat (its savepoint, mark included, was rolled back).
+func (in *intake) recordFailed(ctx context.Context, tx *storage.Tx, p *pending) error {
+	m, err := tx.MarkIncoming(ctx, p.id, p.key)
+	if err != nil {
 		return err
 	}
-	return apologise(ctx, tx, u)
+	p.u.ID = m.LocalID(p.id)
+	return apologise(ctx, tx, p.u)
 }
 
 // apologise queues the apology for an update the bot could not apply.
@@ -252,17 +323,18 @@ func apologise(ctx context.Context, tx *storage.Tx, u commands.Update) error {
 
 // fail records an update whose transaction broke as processed, offset advanced, and
 // an apology queued, in a fresh transaction, so the loop moves on.
-func (in *intake) fail(ctx context.Context, u commands.Update) (fresh bool, err error) {
+func (in *intake) fail(ctx context.Context, p *pending) (fresh bool, err error) {
 	err = in.store.Update(ctx, func(tx *storage.Tx) error {
-		var err error
-		fresh, err = tx.MarkUpdate(ctx, u.ID)
+		m, err := tx.MarkIncoming(ctx, p.id, p.key)
+		fresh = m.Fresh
 		if err != nil || !fresh {
 			return err
 		}
-		if err := apologise(ctx, tx, u); err != nil {
+		p.u.ID = m.LocalID(p.id)
+		if err := apologise(ctx, tx, p.u); err != nil {
 			return err
 		}
-		return in.setOffset(ctx, tx, u.ID+1)
+		return in.setOffset(ctx, tx, p.id+1)
 	})
 	return fresh, err
 }
@@ -272,8 +344,8 @@ const callbackAnswers = 8
 
 // committed runs what follows a batch's commit: count and log the updates, wake the
 // sender, acknowledge button presses, queue checks of the chats' menus. Failures here
-// are logged: the updates themselves are done.
-func (in *intake) committed(ctx context.Context, batch []pending) {
+// are logged: the updates themselves are done. It returns how many updates were new.
+func (in *intake) committed(ctx context.Context, batch []pending) (fresh int) {
 	var (
 		wake    bool
 		answers []commands.Update
@@ -283,13 +355,13 @@ func (in *intake) committed(ctx context.Context, batch []pending) {
 		switch p.state {
 		case upDuplicate:
 			metrics.UpdatesReceived.WithLabelValues("duplicate").Inc()
-			in.log.Debug("update skipped: applied before", "update_id", u.ID)
+			in.log.Debug("update skipped: applied before", "update_id", p.id)
 			continue
 		case upApplied:
-			in.log.Info("update applied", "update_id", u.ID, "chat_id", u.ChatID, "callback", u.IsCallback())
+			in.log.Info("update applied", "update_id", p.id, "chat_id", u.ChatID, "callback", u.IsCallback())
 		case upFailed:
 			if p.err != nil {
-				in.log.Error("update failed: handler error, apologised", "update_id", u.ID, "chat_id", u.ChatID, "error", p.err)
+				in.log.Error("update failed: handler error, apologised", "update_id", p.id, "chat_id", u.ChatID, "error", p.err)
 			}
 		}
 		kind := "message"
@@ -297,6 +369,7 @@ func (in *intake) committed(ctx context.Context, batch []pending) {
 			kind = "callback"
 		}
 		metrics.UpdatesReceived.WithLabelValues(kind).Inc()
+		fresh++
 		wake = true
 		if u.CallbackID != "" && in.client != nil {
 			answers = append(answers, u)
@@ -309,6 +382,7 @@ func (in *intake) committed(ctx context.Context, batch []pending) {
 		in.notify()
 	}
 	in.answerCallbacks(ctx, answers)
+	return fresh
 }
 
 // answerCallbacks acknowledges button presses, a few at a time.

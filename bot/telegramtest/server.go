@@ -3,7 +3,8 @@
 // protocol at /bot<token>/<method> (JSON, form-urlencoded and multipart
 // bodies, query strings), answers with real Bot API JSON, enforces
 // Telegram's rate limits with token buckets, and can inject faults (5xx,
-// blocked users, missing chats, latency, arbitrary errors).
+// blocked users, missing chats, latency, arbitrary errors), restart its update
+// ids lower (RestartIDs) and answer getUpdates without long polling.
 //
 // Point a client at it with
 //
@@ -76,6 +77,16 @@ type Options struct {
 	WebhookBackoff time.Duration
 	// Logger receives debug logs of requests (never the token); default discards.
 	Logger *slog.Logger
+	// StrictOffsets changes what getUpdates does with an offset more than 10 above the
+	// next update id (after RestartIDs, the offset a bot kept from before). By default
+	// the offset is ignored, as Telegram's Bot API server does ("from_id is in the
+	// future"): nothing is confirmed and updates come from the oldest pending one. With
+	// StrictOffsets only updates with an id at or above the offset are answered, so the
+	// poll stays empty (and confirms nothing), as a simpler server would behave.
+	StrictOffsets bool
+	// NoLongPoll makes getUpdates answer at once, ignoring its timeout, as a server
+	// that does not long-poll.
+	NoLongPoll bool
 }
 
 // Server is a fake Telegram Bot API server. Create it with New and stop it
@@ -123,6 +134,9 @@ type Server struct {
 
 	// updates
 	nextUpdateID int
+	idRestarts   int  // RestartIDs calls
+	strict       bool // Options.StrictOffsets
+	noLongPoll   bool // Options.NoLongPoll
 	queue        []queuedUpdate
 	allowed      []string // getUpdates allowed_updates; nil = default
 	confirmedID  int      // highest update id confirmed or delivered
@@ -162,6 +176,8 @@ func New(opts Options) *Server {
 		sent:         map[int64][]SentMessage{},
 		files:        map[string]storedFile{},
 		nextUpdateID: opts.FirstUpdateID,
+		strict:       opts.StrictOffsets,
+		noLongPoll:   opts.NoLongPoll,
 		queries:      map[string]int{},
 		commands:     map[string][]BotCommand{},
 		whTries:      opts.WebhookAttempts,

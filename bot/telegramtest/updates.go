@@ -110,6 +110,10 @@ func (s *Server) PressButton(from User, chatID int64, messageID int, data string
 		msg = message{MessageID: messageID, From: s.botFrom(), Chat: s.chatLocked(chatID), Date: time.Now().Unix()}
 	}
 	qid := strconv.FormatInt(int64(s.nextUpdateID)*1000003+int64(from.ID%1000), 10)
+	if s.idRestarts > 0 {
+		// Query ids stay unique when update ids start again, as Telegram's are.
+		qid = strconv.Itoa(s.idRestarts) + qid
+	}
 	s.queries[qid] = s.nextUpdateID
 	return s.injectLocked("callback_query", callbackQuery{
 		ID: qid, From: from, Message: &msg, ChatInstance: strconv.FormatInt(chatID*7919, 10), Data: data,
@@ -122,6 +126,28 @@ func (s *Server) InjectUpdate(kind string, payload any) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.injectLocked(kind, payload)
+}
+
+// RestartIDs makes the next update ids start at first, as a Bot API server that was
+// restarted without its state or replaced, or Telegram choosing new ids after a week
+// without updates: updates not yet confirmed or delivered are forgotten (a server that
+// lost its state lost them too) and WaitConfirmed counts from the new sequence. Offsets
+// behave afterwards as before: one at most 10 above the next id confirms every update
+// below it; one further above is in the future (see Options.StrictOffsets).
+func (s *Server) RestartIDs(first int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextUpdateID = max(first, 1)
+	s.idRestarts++
+	s.queue = nil
+	s.confirmedID = s.nextUpdateID - 1
+	s.signalLocked()
+}
+
+// futureOffsetLocked reports whether a getUpdates offset is ahead of every update id, by the
+// margin Telegram's Bot API server allows; s.mu must be held.
+func (s *Server) futureOffsetLocked(offset int) bool {
+	return offset > s.nextUpdateID+10
 }
 
 // Pending returns how many updates are neither confirmed nor delivered.
@@ -273,11 +299,17 @@ func (s *Server) getUpdates(ctx context.Context, req *request) (any, *APIError) 
 			s.mu.Unlock()
 			return nil, errWebhookActive
 		}
-		s.confirmLocked(offset)
-		ups := s.collectLocked(limit)
-		ch := s.changed
+		ups := make([]json.RawMessage, 0)
+		switch {
+		case !s.futureOffsetLocked(offset):
+			s.confirmLocked(offset)
+			ups = s.collectLocked(limit)
+		case !s.strict:
+			ups = s.collectLocked(limit) // the offset is ignored
+		}
+		ch, noLongPoll := s.changed, s.noLongPoll
 		s.mu.Unlock()
-		if len(ups) > 0 || timeout <= 0 {
+		if len(ups) > 0 || timeout <= 0 || noLongPoll {
 			return ups, nil
 		}
 		select {
