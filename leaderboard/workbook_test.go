@@ -276,7 +276,9 @@ func TestWorkbookFormulas(t *testing.T) {
 			t.Errorf("2499/2500 shows %v", r.Percent)
 		}
 	}
-	rng := func(col string) string { return fmt.Sprintf("%[1]s%[2]d:%[1]s%[3]d", col, WorkbookFirstDataRow, last-1) }
+	rng := func(col string) string {
+		return fmt.Sprintf("%[1]s%[2]d:%[1]s%[3]d", col, WorkbookFirstDataRow, last-1)
+	}
 	check(cellName(3, last), want{"SUM(" + rng("C") + ")", strconv.Itoa(tot.Enrolment)})
 	check(cellName(4, last), want{"SUM(" + rng("D") + ")", strconv.Itoa(tot.ThroughSchool)})
 	check(cellName(5, last), want{"SUM(" + rng("E") + ")", strconv.Itoa(tot.Other)})
