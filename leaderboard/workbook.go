@@ -243,10 +243,11 @@ func setupPrinting(f *excelize.File, sheet string, b Board) error {
 // workbook was made. An ampersand is doubled, since a single one starts a footer code.
 func workbookFooterLeft(b Board) string {
 	s := b.Title + " · " + FormatWeek(b.Week)
-	if !b.Now.IsZero() {
-		s += " · lập ngày " + b.Now.Format("02/01/2006")
+	s = strings.ReplaceAll(s, "&", "&&")
+	if b.Now.IsZero() {
+		return s + " · in ngày &D" // the date of printing, when the board has none
 	}
-	return strings.ReplaceAll(s, "&", "&&")
+	return s + " · lập ngày " + b.Now.Format("02/01/2006")
 }
 
 func completeness(reported, classes int) string {

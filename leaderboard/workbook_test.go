@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -296,5 +297,14 @@ func TestWorkbookFormulas(t *testing.T) {
 	}
 	if got, _ := f.CalcCellValue(sheet, cellName(7, last), excelize.Options{RawCellValue: true}); got != num(Percent(tot.Insured-10, tot.Enrolment)) {
 		t.Errorf("total rate after a correction %q, want %v", got, Percent(tot.Insured-10, tot.Enrolment))
+	}
+}
+
+func TestWorkbookFooterWithoutDate(t *testing.T) {
+	b := areaBoard()
+	b.Now = time.Time{}
+	f, sheet := openWorkbook(t, b)
+	if hf, _ := f.GetHeaderFooter(sheet); !strings.Contains(hf.OddFooter, "in ngày &D") {
+		t.Errorf("footer %q has no date", hf.OddFooter)
 	}
 }
