@@ -573,7 +573,7 @@ func closing(rs []Ranked, t totals, b Board, noun, whole string) closingText {
 		asks = append(asks, strconv.Itoa(unreported)+" "+noun+" chưa báo cáo gửi số liệu tuần này")
 	}
 	if missingClasses > 0 {
-		asks = append(asks, "các trường còn "+strconv.Itoa(missingClasses)+" lớp chưa báo cáo gửi số liệu tuần này")
+		asks = append(asks, "các trường nhắc "+strconv.Itoa(missingClasses)+" lớp chưa báo cáo gửi số liệu tuần này")
 	}
 	if below > 0 {
 		a := strconv.Itoa(below) + " " + noun + " chưa đạt " + FormatThreshold(b.TargetPercent)

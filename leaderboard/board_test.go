@@ -419,7 +419,7 @@ func TestClosingLines(t *testing.T) {
 			[]string{"🎉 Chúc mừng toàn khu vực đã đạt 100%!"}, []string{"Đề nghị", "⏰"}},
 		{"area schools reported, classes missing", true, false,
 			[]Unit{school("Trường A", 100, 100, 3, 2), school("Trường B", 50, 50, 2, 2)},
-			[]string{"🎉 Chúc mừng Trường A, Trường B đã đạt 100%.", "Đề nghị các trường còn 1 lớp chưa báo cáo gửi số liệu tuần này."},
+			[]string{"🎉 Chúc mừng Trường A, Trường B đã đạt 100%.", "Đề nghị các trường nhắc 1 lớp chưa báo cáo gửi số liệu tuần này."},
 			[]string{"toàn khu vực đã đạt", "chưa đạt"}},
 		{"area one school silent, one under", true, false,
 			[]Unit{school("Trường A", 100, 60, 3, 3), school("Trường B", 50, 50, 2, 0)},
