@@ -318,7 +318,7 @@ func RenderSchoolBoard(b Board) string {
 	sb.WriteByte('\n')
 	n := writeRankedList(&sb, rs, b, false)
 	writeUnreported(&sb, rs[n:], b.Final)
-	writeFooter(&sb, b, "Đề nghị thầy cô nhắc các lớp chưa báo cáo và các lớp 🔴 hoàn thành sớm.")
+	writeFooter(&sb, b, closing(rs, t, b, "lớp", "toàn trường"))
 	return sb.String()
 }
 
@@ -385,7 +385,7 @@ func RenderAreaBoard(b Board) string {
 		}
 		sb.WriteByte('\n')
 	}
-	writeFooter(&sb, b, "Đề nghị các trường 🔴 và các trường chưa báo cáo khẩn trương hoàn thành.")
+	writeFooter(&sb, b, closing(rs, t, b, "trường", "toàn khu vực"))
 	return sb.String()
 }
 
@@ -514,14 +514,103 @@ func writeUnreported(sb *strings.Builder, rs []Ranked, final bool) {
 	sb.WriteByte('\n')
 }
 
-func writeFooter(sb *strings.Builder, b Board, ask string) {
+// closingText is a board's closing line, decided by its figures: whom to remind (units that
+// have not reported, classes still missing in reported schools, units under the target) and
+// whom to congratulate (units that reached the target). A board where everyone reported and
+// reached the target congratulates the whole and reminds nobody.
+type closingText struct {
+	remind  string // "" when nobody needs reminding
+	praise  string // "" when no unit reached the target
+	allDone bool
+}
+
+// closingMaxNames is how many units a congratulation names before it counts them instead.
+const closingMaxNames = 5
+
+func closing(rs []Ranked, t totals, b Board, noun, whole string) closingText {
+	var done []string
+	below, red := 0, 0
+	for i := range rs {
+		r := &rs[i]
+		if !r.Reported {
+			continue
+		}
+		switch r.Light(b.TargetPercent, b.WarnBelowPercent) {
+		case LightGreen:
+			done = append(done, escape(r.Name))
+		case LightRed:
+			red++
+			below++
+		default:
+			below++
+		}
+	}
+	unreported := t.Units - t.UnitsReported
+	missingClasses := 0
+	if t.Classes > 0 && unreported == 0 {
+		missingClasses = t.Classes - t.ClassesReported
+	}
+	var c closingText
+	if unreported == 0 && missingClasses == 0 && below == 0 && len(rs) > 0 {
+		c.allDone = true
+		c.praise = "🎉 Chúc mừng " + whole + " đã đạt " + FormatThreshold(b.TargetPercent) + "!"
+		return c
+	}
+	switch {
+	case len(done) == 0:
+	case len(done) <= closingMaxNames:
+		named := strings.Join(done, ", ")
+		if noun == "lớp" {
+			// A class is named "6A"; a school's name already starts with "Trường".
+			named = "lớp " + named
+		}
+		c.praise = "🎉 Chúc mừng " + named + " đã đạt " + FormatThreshold(b.TargetPercent) + "."
+	default:
+		c.praise = "🎉 Chúc mừng " + strconv.Itoa(len(done)) + " " + noun + " đã đạt " + FormatThreshold(b.TargetPercent) + "."
+	}
+	var asks []string
+	if unreported > 0 {
+		asks = append(asks, strconv.Itoa(unreported)+" "+noun+" chưa báo cáo gửi số liệu tuần này")
+	}
+	if missingClasses > 0 {
+		asks = append(asks, "các trường nhắc "+strconv.Itoa(missingClasses)+" lớp chưa báo cáo gửi số liệu tuần này")
+	}
+	if below > 0 {
+		a := strconv.Itoa(below) + " " + noun + " chưa đạt " + FormatThreshold(b.TargetPercent)
+		if red > 0 && red < below {
+			a += " (" + strconv.Itoa(red) + " " + noun + " 🔴 dưới " + FormatThreshold(b.WarnBelowPercent) + ")"
+		}
+		asks = append(asks, a+" khẩn trương hoàn thành")
+	}
+	if len(asks) > 0 {
+		if noun == "lớp" {
+			c.remind = "Đề nghị thầy cô nhắc " + strings.Join(asks, " và ") + "."
+		} else {
+			c.remind = "Đề nghị " + strings.Join(asks, " và ") + "."
+		}
+	}
+	return c
+}
+
+func writeFooter(sb *strings.Builder, b Board, c closingText) {
 	if b.Final {
+		if c.allDone {
+			sb.WriteString("\n")
+			sb.WriteString(c.praise)
+		}
 		sb.WriteString("\n🏁 Chiến dịch đã kết thúc")
 		if !b.Deadline.IsZero() {
 			sb.WriteString(" ngày ")
 			sb.WriteString(b.Deadline.Format("02/01/2006"))
 		}
 		sb.WriteString(". Đây là kết quả cuối cùng. Cảm ơn thầy cô đã đồng hành!")
+		return
+	}
+	if c.praise != "" {
+		sb.WriteString("\n")
+		sb.WriteString(c.praise)
+	}
+	if c.allDone {
 		return
 	}
 	sb.WriteString("\n⏰ ")
@@ -537,9 +626,12 @@ func writeFooter(sb *strings.Builder, b Board, ask string) {
 			sb.WriteString("Đã quá hạn ")
 		}
 		sb.WriteString(b.Deadline.Format("02/01/2006"))
-		sb.WriteString(". ")
+		sb.WriteString(".")
 	}
-	sb.WriteString(ask)
+	if c.remind != "" {
+		sb.WriteString(" ")
+		sb.WriteString(c.remind)
+	}
 }
 
 // DaysBetween counts calendar days from now to deadline in deadline's location: the
@@ -595,21 +687,15 @@ func formatPP(d float64) string {
 	return "="
 }
 
-// FormatPercent formats a percentage the Vietnamese way with always one
-// decimal: 95.2 → "95,2%", 100 → "100,0%" (vntext.FormatPercent drops a ",0",
-// which would make board columns ragged, so it is kept).
-func FormatPercent(p float64) string {
-	return formatDecimal(p) + "%"
-}
+// FormatPercent is the one percentage format of every board, chart, workbook title and reply
+// (vntext.FormatPercent, which the bot's replies use): one decimal with a comma, none when it
+// is ",0", so a complete class and the target read alike: 95.2 → "95,2%", 100 → "100%",
+// 50 → "50%", 0 → "0%".
+func FormatPercent(p float64) string { return vntext.FormatPercent(p) }
 
-// FormatThreshold formats a configured threshold without a useless decimal:
-// 50 → "50%", 97.5 → "97,5%".
-func FormatThreshold(p float64) string {
-	if p == math.Trunc(p) {
-		return formatInt(int(p)) + "%"
-	}
-	return FormatPercent(p)
-}
+// FormatThreshold formats a configured threshold (target, warning level): the same format
+// as FormatPercent, 50 → "50%", 97.5 → "97,5%".
+func FormatThreshold(p float64) string { return FormatPercent(p) }
 
 func formatDecimal(v float64) string {
 	s := strconv.FormatFloat(math.Round(v*10)/10, 'f', 1, 64)

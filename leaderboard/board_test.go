@@ -109,9 +109,9 @@ func TestRenderContents(t *testing.T) {
 		"<b>📊 Trường THCS Mỹ Tú</b>",
 		"tuần 47/2026",
 		"9C &lt;CLC&gt;",
-		"2. 🟡 6B — 95,0% (38/40) =",
-		"2. 🟡 7B — 95,0% (19/20) mới",
-		"🔴 8A — 0,0% (0/35) =",
+		"2. 🟡 6B — 95% (38/40) =",
+		"2. 🟡 7B — 95% (19/20) mới",
+		"🔴 8A — 0% (0/35) =",
 		"Chưa báo cáo (2): 9A (tuần 45/2026: 56,1%), 9B (chưa có số liệu)",
 		"Xếp hạng trong khu vực: <b>3</b>/12",
 		"Còn 42 ngày đến hạn 31/12/2026",
@@ -129,11 +129,11 @@ func TestRenderContents(t *testing.T) {
 	}
 	a := RenderAreaBoard(areaBoard())
 	for _, want := range []string{
-		"Dưới 50% (2): Trường TH Mỹ Tú B (40,0%), Trường TH Hưng Phú (19,6%)",
+		"Dưới 50% (2): Trường TH Mỹ Tú B (40%), Trường TH Hưng Phú (19,6%)",
 		"Tiến bộ nhất: Trường TH Mỹ Tú B (▲ 20,0), Trường THCS Mỹ Tú (▲ 10,0), Trường TH Mỹ Tú A (▲ 6,0)\n",
 		"Trường TH &amp; THCS Mỹ Thuận (0/6 lớp; chưa có số liệu)",
 		"Đã báo cáo: 55/82 lớp (67,1%), 6/8 trường",
-		"4. 🟡 Trường THCS Long Hưng — 50,0% (160/320) ▲ 3,1 · 10/11 lớp",
+		"4. 🟡 Trường THCS Long Hưng — 50% (160/320) ▲ 3,1 · 10/11 lớp",
 		"Chưa tham gia: <b>900</b> học sinh",
 	} {
 		if !strings.Contains(a, want) {
@@ -230,7 +230,7 @@ func TestFormat(t *testing.T) {
 	for _, tc := range []struct{ got, want string }{
 		{formatInt(0), "0"}, {formatInt(999), "999"}, {formatInt(1000), "1.000"},
 		{formatInt(631800), "631.800"}, {formatInt(-1234567), "-1.234.567"},
-		{FormatPercent(95.2), "95,2%"}, {FormatPercent(100), "100,0%"}, {FormatPercent(0), "0,0%"},
+		{FormatPercent(95.2), "95,2%"}, {FormatPercent(100), "100%"}, {FormatPercent(0), "0%"}, {FormatPercent(95), "95%"},
 		{FormatThreshold(50), "50%"}, {FormatThreshold(97.5), "97,5%"},
 		{formatPP(3.5), "▲ 3,5"}, {formatPP(-1), "▼ 1,0"}, {formatPP(0), "="},
 		{FormatWeek("2026-W07"), "tuần 7/2026"}, {FormatWeek("bad"), "bad"},
@@ -371,5 +371,88 @@ func TestRankOfAgreesWithRank(t *testing.T) {
 	}
 	if RankOf(nil, 0) != 0 || RankOf([]Unit{{Reported: true}}, -1) != 0 {
 		t.Error("RankOf out of range is not 0")
+	}
+}
+
+// TestClosingLines: a board's closing line follows its figures: it reminds only those who
+// have not reported or are under the target, and congratulates those who reached it.
+func TestClosingLines(t *testing.T) {
+	class := func(name string, e, ins int, reported bool) Unit {
+		u := Unit{Name: name, Enrolment: e, ThroughSchool: ins, Reported: reported}
+		if !reported {
+			u.LastWeek = "2026-W46"
+		}
+		return u
+	}
+	school := func(name string, e, ins, classes, reported int) Unit {
+		return Unit{Name: name, Enrolment: e, ThroughSchool: ins, Reported: reported > 0, Classes: classes,
+			ClassesReported: reported, LastWeek: "2026-W46"}
+	}
+	for _, tc := range []struct {
+		name        string
+		area, final bool
+		units       []Unit
+		want, not   []string
+	}{
+		{"school all reported and complete", false, false,
+			[]Unit{class("6A", 42, 42, true), class("6B", 40, 40, true)},
+			[]string{"\n🎉 Chúc mừng toàn trường đã đạt 100%!"},
+			[]string{"nhắc", "chưa báo cáo", "⏰", "chưa đạt"}},
+		{"school complete but one class did not report", false, false,
+			[]Unit{class("6A", 42, 42, true), class("6B", 40, 40, true), class("6C", 40, 40, false)},
+			[]string{"🎉 Chúc mừng lớp 6A, 6B đã đạt 100%.", "Đề nghị thầy cô nhắc 1 lớp chưa báo cáo gửi số liệu tuần này."},
+			[]string{"chưa đạt", "toàn trường đã đạt"}},
+		{"school all reported, one under target", false, false,
+			[]Unit{class("6A", 42, 42, true), class("6B", 40, 39, true)},
+			[]string{"🎉 Chúc mừng lớp 6A đã đạt 100%.", "Đề nghị thầy cô nhắc 1 lớp chưa đạt 100% khẩn trương hoàn thành."},
+			[]string{"chưa báo cáo", "🔴 dưới"}},
+		{"school nobody done", false, false,
+			[]Unit{class("6A", 42, 10, true), class("6B", 40, 30, true), class("6C", 40, 0, false)},
+			[]string{"Đề nghị thầy cô nhắc 1 lớp chưa báo cáo gửi số liệu tuần này và 2 lớp chưa đạt 100% (1 lớp 🔴 dưới 50%) khẩn trương hoàn thành."},
+			[]string{"Chúc mừng"}},
+		{"many done are counted", false, false,
+			[]Unit{class("6A", 1, 1, true), class("6B", 1, 1, true), class("6C", 1, 1, true), class("6D", 1, 1, true),
+				class("6E", 1, 1, true), class("6G", 1, 1, true), class("6H", 2, 1, true)},
+			[]string{"🎉 Chúc mừng 6 lớp đã đạt 100%."}, []string{"Chúc mừng lớp"}},
+		{"area all done", true, false,
+			[]Unit{school("Trường A", 100, 100, 3, 3), school("Trường B", 50, 50, 2, 2)},
+			[]string{"🎉 Chúc mừng toàn khu vực đã đạt 100%!"}, []string{"Đề nghị", "⏰"}},
+		{"area schools reported, classes missing", true, false,
+			[]Unit{school("Trường A", 100, 100, 3, 2), school("Trường B", 50, 50, 2, 2)},
+			[]string{"🎉 Chúc mừng Trường A, Trường B đã đạt 100%.", "Đề nghị các trường nhắc 1 lớp chưa báo cáo gửi số liệu tuần này."},
+			[]string{"toàn khu vực đã đạt", "chưa đạt"}},
+		{"area one school silent, one under", true, false,
+			[]Unit{school("Trường A", 100, 60, 3, 3), school("Trường B", 50, 50, 2, 0)},
+			[]string{"Đề nghị 1 trường chưa báo cáo gửi số liệu tuần này và 1 trường chưa đạt 100% khẩn trương hoàn thành."},
+			[]string{"Chúc mừng"}},
+		{"final all done", false, true,
+			[]Unit{class("6A", 42, 42, true)},
+			[]string{"🎉 Chúc mừng toàn trường đã đạt 100%!\n🏁 Chiến dịch đã kết thúc"}, []string{"nhắc"}},
+		{"final not done", false, true,
+			[]Unit{class("6A", 42, 40, true)},
+			[]string{"🏁 Chiến dịch đã kết thúc"}, []string{"nhắc", "Chúc mừng"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := schoolBoard()
+			b.Units = tc.units
+			if tc.final {
+				b = final(b)
+			}
+			render := RenderSchoolBoard
+			if tc.area {
+				render = RenderAreaBoard
+			}
+			s := render(b)
+			for _, w := range tc.want {
+				if !strings.Contains(s, w) {
+					t.Errorf("lacks %q:\n%s", w, s)
+				}
+			}
+			for _, n := range tc.not {
+				if strings.Contains(s, n) {
+					t.Errorf("says %q:\n%s", n, s)
+				}
+			}
+		})
 	}
 }

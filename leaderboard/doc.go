@@ -12,7 +12,8 @@
 //     tie rule, and RankOf reads one unit's rank without sorting. storage.Tx.ClassRank ranks a
 //     teacher's class in SQL by the same rule (a test in storage checks they agree).
 //   - The text boards (Telegram HTML) are RenderSchoolBoard and RenderAreaBoard in board.go;
-//     the bar chart PNG is ChartPNG in chart.go (DejaVu fonts embedded from fonts/); the
+//     the bar chart PNG is ChartPNG in chart.go, which draws ChartData's
+//     rows, legend and reference lines (DejaVu fonts embedded from fonts/); the
 //     official template's workbook is AreaWorkbook in workbook.go.
 //   - render.go turns a board into a spec (ChartSpec, WorkbookSpec) stored with an outbox
 //     message, and RenderAttachment draws the picture or workbook from it at send time.

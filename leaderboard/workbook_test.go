@@ -2,9 +2,12 @@ package leaderboard
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -111,5 +114,197 @@ func BenchmarkAreaWorkbook(b *testing.B) {
 		if _, err := AreaWorkbook(board); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func openWorkbook(t *testing.T, b Board) (*excelize.File, string) {
+	t.Helper()
+	data, err := AreaWorkbook(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f, f.GetSheetList()[0]
+}
+
+// TestWorkbookPrints: the sheet prints on A4 landscape, one page wide, with the header row
+// repeated, margins, and the date and page number in the footer; the title row is tall.
+func TestWorkbookPrints(t *testing.T) {
+	f, sheet := openWorkbook(t, areaBoard())
+	pl, err := f.GetPageLayout(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pl.Size == nil || *pl.Size != 9 || pl.Orientation == nil || *pl.Orientation != "landscape" ||
+		pl.FitToWidth == nil || *pl.FitToWidth != 1 || pl.FitToHeight == nil || *pl.FitToHeight != 0 {
+		t.Errorf("page layout: size %v orientation %v fit %v×%v", deref(pl.Size), deref(pl.Orientation), deref(pl.FitToWidth), deref(pl.FitToHeight))
+	}
+	props, err := f.GetSheetProps(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if props.FitToPage == nil || !*props.FitToPage {
+		t.Error("fit to page is off, so FitToWidth is ignored")
+	}
+	m, err := f.GetPageMargins(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Left == nil || *m.Left != 0.5 || m.Top == nil || *m.Top != 0.6 || m.Footer == nil || *m.Footer != 0.3 {
+		t.Errorf("margins left %v top %v footer %v", deref(m.Left), deref(m.Top), deref(m.Footer))
+	}
+	hf, err := f.GetHeaderFooter(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Trang &P/&N", "lập ngày 19/11/2026", "Xã Mỹ Tú · tuần 47/2026", WorkbookFont} {
+		if !strings.Contains(hf.OddFooter, want) {
+			t.Errorf("footer %q lacks %q", hf.OddFooter, want)
+		}
+	}
+	var titles string
+	names := f.GetDefinedName()
+	for _, n := range names {
+		if n.Name == "_xlnm.Print_Titles" && n.Scope == sheet {
+			titles = n.RefersTo
+		}
+	}
+	if titles != "'"+sheet+"'!$5:$5" {
+		t.Errorf("print titles %q in %+v", titles, names)
+	}
+	if h, err := f.GetRowHeight(sheet, 1); err != nil || h < 24 {
+		t.Errorf("title row height %v (%v)", h, err)
+	}
+	// An ampersand in a name is not read as a footer code.
+	b := areaBoard()
+	b.Title = "Xã A & B"
+	f2, sheet2 := openWorkbook(t, b)
+	if hf, _ := f2.GetHeaderFooter(sheet2); !strings.Contains(hf.OddFooter, "Xã A && B") {
+		t.Errorf("footer %q", hf.OddFooter)
+	}
+}
+
+func deref[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// TestWorkbookFonts: every cell written has a style whose font is Times New Roman.
+func TestWorkbookFonts(t *testing.T) {
+	f, sheet := openWorkbook(t, areaBoard())
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for r := range rows {
+		for c := range rows[r] {
+			cell := cellName(c+1, r+1)
+			id, err := f.GetCellStyle(sheet, cell)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rows[r][c] == "" && id == 0 {
+				continue
+			}
+			st, err := f.GetStyle(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Font == nil || st.Font.Family != WorkbookFont {
+				t.Errorf("%s (%q): font %+v", cell, rows[r][c], st.Font)
+			}
+			checked++
+		}
+	}
+	if checked < 100 {
+		t.Errorf("only %d cells checked", checked)
+	}
+	if name, err := f.GetDefaultFont(); err != nil || name != WorkbookFont {
+		t.Errorf("default font %q (%v)", name, err)
+	}
+}
+
+// TestWorkbookFormulas: "Tổng tham gia", "Tỷ lệ %", "Chưa tham gia" and the total row are
+// formulas; their cached values are the figures the board shows, and recomputing each
+// formula gives that same figure, so a spreadsheet that recalculates shows what the bot said.
+func TestWorkbookFormulas(t *testing.T) {
+	b := areaBoard()
+	// Rounding edges: 2499/2500 shows 99,9 (never 100 while a pupil is missing); 1/16 is
+	// 6,25 → 6,3; 38/42 is 90,476 → 90,5.
+	b.Units = append(b.Units,
+		Unit{Name: "Trường Gần đủ", Enrolment: 2500, ThroughSchool: 2499, Reported: true, Classes: 50, ClassesReported: 50},
+		Unit{Name: "Trường Nửa", Enrolment: 16, Other: 1, Reported: true, Classes: 1, ClassesReported: 1},
+		Unit{Name: "Trường Lẻ", Enrolment: 42, ThroughSchool: 30, Other: 8, Reported: true, Classes: 1, ClassesReported: 1},
+		Unit{Name: "Trường Trống", Reported: true, Classes: 1, ClassesReported: 1},
+	)
+	f, sheet := openWorkbook(t, b)
+	rs := Rank(b.Units)
+	tot := sumUnits(rs, b.TargetPercent, b.WarnBelowPercent)
+	last := WorkbookFirstDataRow + len(rs)
+	type want struct {
+		formula string
+		value   string
+	}
+	check := func(cell string, w want) {
+		t.Helper()
+		got, err := f.GetCellFormula(sheet, cell)
+		if err != nil || got != w.formula {
+			t.Errorf("%s formula %q (%v), want %q", cell, got, err, w.formula)
+		}
+		cached, err := f.GetCellValue(sheet, cell, excelize.Options{RawCellValue: true})
+		if err != nil || cached != w.value {
+			t.Errorf("%s cached %q (%v), want %q", cell, cached, err, w.value)
+		}
+		calc, err := f.CalcCellValue(sheet, cell, excelize.Options{RawCellValue: true})
+		if err != nil || calc != w.value {
+			t.Errorf("%s recomputed %q (%v), want %q", cell, calc, err, w.value)
+		}
+	}
+	num := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	for i, r := range rs {
+		row := WorkbookFirstDataRow + i
+		check(cellName(6, row), want{fmt.Sprintf("D%[1]d+E%[1]d", row), strconv.Itoa(r.Insured())})
+		check(cellName(7, row), want{WorkbookRateFormula(row), num(r.Percent)})
+		check(cellName(8, row), want{fmt.Sprintf("MAX(C%[1]d-F%[1]d,0)", row), strconv.Itoa(max(r.Enrolment-r.Insured(), 0))})
+		if r.Name == "Trường Gần đủ" && r.Percent != 99.9 {
+			t.Errorf("2499/2500 shows %v", r.Percent)
+		}
+	}
+	rng := func(col string) string {
+		return fmt.Sprintf("%[1]s%[2]d:%[1]s%[3]d", col, WorkbookFirstDataRow, last-1)
+	}
+	check(cellName(3, last), want{"SUM(" + rng("C") + ")", strconv.Itoa(tot.Enrolment)})
+	check(cellName(4, last), want{"SUM(" + rng("D") + ")", strconv.Itoa(tot.ThroughSchool)})
+	check(cellName(5, last), want{"SUM(" + rng("E") + ")", strconv.Itoa(tot.Other)})
+	check(cellName(6, last), want{"SUM(" + rng("F") + ")", strconv.Itoa(tot.Insured)})
+	check(cellName(7, last), want{WorkbookRateFormula(last), num(tot.Percent)})
+	check(cellName(8, last), want{fmt.Sprintf("MAX(C%[1]d-F%[1]d,0)", last), strconv.Itoa(tot.Enrolment - tot.Insured)})
+
+	// An officer corrects a school's count: the totals and the rate follow.
+	row := WorkbookFirstDataRow
+	if err := f.SetCellValue(sheet, cellName(4, row), rs[0].ThroughSchool-10); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := f.CalcCellValue(sheet, cellName(6, last), excelize.Options{RawCellValue: true}); got != strconv.Itoa(tot.Insured-10) {
+		t.Errorf("total insured after a correction %q, want %d", got, tot.Insured-10)
+	}
+	if got, _ := f.CalcCellValue(sheet, cellName(7, last), excelize.Options{RawCellValue: true}); got != num(Percent(tot.Insured-10, tot.Enrolment)) {
+		t.Errorf("total rate after a correction %q, want %v", got, Percent(tot.Insured-10, tot.Enrolment))
+	}
+}
+
+func TestWorkbookFooterWithoutDate(t *testing.T) {
+	b := areaBoard()
+	b.Now = time.Time{}
+	f, sheet := openWorkbook(t, b)
+	if hf, _ := f.GetHeaderFooter(sheet); !strings.Contains(hf.OddFooter, "in ngày &D") {
+		t.Errorf("footer %q has no date", hf.OddFooter)
 	}
 }

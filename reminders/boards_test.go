@@ -67,7 +67,7 @@ func TestBoardsFromStorage(t *testing.T) {
 			t.Errorf("school board %+v", sb)
 		}
 		text = leaderboard.RenderSchoolBoard(sb)
-		for _, want := range []string{"1. ✅ 6B — 100,0% (40/40) ▲ 50,0", "Chưa báo cáo (2): 6A (tuần 46/2026: 90,5%), 7A (chưa có số liệu)", "Xếp hạng trong khu vực: <b>1</b>/2"} {
+		for _, want := range []string{"1. ✅ 6B — 100% (40/40) ▲ 50,0", "Chưa báo cáo (2): 6A (tuần 46/2026: 90,5%), 7A (chưa có số liệu)", "Xếp hạng trong khu vực: <b>1</b>/2"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("school board lacks %q:\n%s", want, text)
 			}

@@ -189,7 +189,7 @@ func TestAfterDeadline(t *testing.T) {
 	}
 	box = w.outbox()
 	f := box["teacher-reminder/final-2025-2026/u30"].Text
-	for _, want := range []string{"Kết quả cuối cùng", "🟡 <b>6A</b>: 90,5% (38/42)", "✅ <b>6B</b>: 100,0% (40/40)", "đã kết thúc ngày 25/11/2026"} {
+	for _, want := range []string{"Kết quả cuối cùng", "🟡 <b>6A</b>: 90,5% (38/42)", "✅ <b>6B</b>: 100% (40/40)", "đã kết thúc ngày 25/11/2026"} {
 		if !strings.Contains(f, want) {
 			t.Errorf("teacher's final message lacks %q:\n%s", want, f)
 		}
