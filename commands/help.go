@@ -56,7 +56,8 @@ func (e *Engine) helpText(c *caller) string {
 		b.WriteString("• <code>/moi hieutruong Trường THCS Mỹ Tú</code>, <code>/moi canbo Sóc Trăng / Mỹ Tú</code> – mời hiệu trưởng, cán bộ cấp dưới.\n")
 	}
 	if c.canInvite() {
-		b.WriteString("• <code>/thuhoi MÃ</code> – thu hồi một mã mời bạn đã tạo.\n")
+		b.WriteString("• <code>/thuhoi MÃ</code> – thu hồi một mã mời bạn đã tạo (người đã dùng mã mất quyền).\n")
+		b.WriteString("• /xoaquyen – gỡ quyền của người ở cấp dưới (chọn trong danh sách), hoặc <code>/xoaquyen MÃ_NGƯỜI_DÙNG</code>.\n")
 	}
 	if c.isParent() {
 		b.WriteString("\n<b>Phụ huynh</b>\n")

@@ -243,8 +243,18 @@ func TestJourneys(t *testing.T) {
 	// Parent A by the class link: types the child's name without diacritics.
 	expect(t, w.say(parentA, "/start "+codes[3]), "họ và tên đầy đủ")
 	expect(t, w.say(parentA, "Nguyen Van"), "Chưa tìm thấy đúng một học sinh")
-	expect(t, w.say(parentA, "tran thi binh"), "Đã liên kết bạn với học sinh <b>Trần Thị Bình</b>")
 	before := len(w.srv.Sent(teacher6B))
+	got = w.say(parentA, "tran thi binh")
+	expect(t, got, "Đã gửi yêu cầu liên kết")
+	if strings.Contains(texts(got), "Bình") {
+		t.Errorf("the class link revealed the pupil before the teacher agreed: %s", texts(got))
+	}
+	ask := w.srv.Sent(teacher6B)[before:]
+	expect(t, ask, "muốn liên kết với em <b>Trần Thị Bình</b> (số 2")
+	msg, data = buttonWith(t, ask, "lk:y:")
+	expect(t, w.press(teacher6B, msg, data), "Đã liên kết")
+	expect(t, w.srv.Sent(parentA), "xác nhận anh/chị là phụ huynh của em <b>Trần Thị Bình</b>")
+	before = len(w.srv.Sent(teacher6B))
 	expect(t, w.say(parentA, "Con tôi đã có thẻ"), "Đã gửi cho giáo viên chủ nhiệm")
 	claim := w.srv.Sent(teacher6B)[before:]
 	expect(t, claim, "Phụ huynh của em <b>Trần Thị Bình</b>")
