@@ -253,3 +253,73 @@ func firstWith(t *testing.T, data []string, prefix string) string {
 	t.Fatalf("no button %q* among %q", prefix, data)
 	return ""
 }
+
+// TestClassLinkWaitsForTeacher: a stranger with the class link who names a pupil (one who
+// already has a parent) learns nothing and gets no role until the class teacher agrees;
+// the teacher is told about the other parent; a refusal binds nothing; only the class
+// teacher's press decides.
+func TestClassLinkWaitsForTeacher(t *testing.T) {
+	f := newFixture(t)
+	code := f.invite(storage.RoleParent, storage.Scope{ClassID: f.classB.ID}, uTeacher, f.now.Add(time.Hour), 30)
+	f.say(uNewcomer, "/start "+code)
+	pupil := f.pupils[0] // already has uParent
+	msgs := f.send(uNewcomer, "1")
+	got := f.replyTo(uNewcomer, msgs)
+	if strings.Contains(got, pupil.Name) || strings.Contains(got, "chưa ghi nhận") || strings.Contains(got, "đã ghi nhận") || !strings.Contains(got, "Đã gửi yêu cầu") {
+		t.Errorf("parent's reply before the teacher agreed: %s", got)
+	}
+	ask := f.replyTo(uTeacher, msgs)
+	if !strings.Contains(ask, "muốn liên kết với em <b>"+pupil.Name+"</b> (số 1") || !strings.Contains(ask, "đã có 1 phụ huynh") {
+		t.Errorf("teacher's question: %s", ask)
+	}
+	no, yes := firstWith(t, buttonData(msgs), "lk:n:"), firstWith(t, buttonData(msgs), "lk:y:")
+	if got := f.say(uNewcomer, "/con"); strings.Contains(got, pupil.Name) || !strings.Contains(got, "chờ") {
+		t.Errorf("/con while waiting: %s", got)
+	}
+	// Forged presses: the waiting parent, another class's teacher, the principal.
+	for _, u := range []int64{uNewcomer, uTeacherOut, uPrincipal} {
+		f.press(u, yes)
+	}
+	f.view(func(tx *storage.Tx) error {
+		roles, err := tx.RolesOfUser(f.ctx, uNewcomer)
+		if err != nil {
+			return err
+		}
+		if len(roles) != 1 || roles[0].ClassID != f.classB.ID {
+			t.Errorf("bound without the teacher: %+v", roles)
+		}
+		return nil
+	})
+	msgs = f.press(uTeacher, no)
+	if got := f.replyTo(uNewcomer, msgs); !strings.Contains(got, "chưa đồng ý") || strings.Contains(got, pupil.Name) {
+		t.Errorf("parent after a refusal: %s", got)
+	}
+	if got := f.replyTo(uTeacher, f.press(uTeacher, yes)); !strings.Contains(got, "đã được xử lý") {
+		t.Errorf("agree after refusing: %s", got)
+	}
+	// The real second parent asks again and the teacher agrees: the teacher is told the
+	// pupil now has two parents.
+	f.say(uNewcomer, "/con")
+	msgs = f.send(uNewcomer, "1")
+	msgs = f.press(uTeacher, firstWith(t, buttonData(msgs), "lk:y:"))
+	if got := f.replyTo(uTeacher, msgs); !strings.Contains(got, "giờ có 2 phụ huynh") {
+		t.Errorf("teacher not told of the second parent: %s", got)
+	}
+	if got := f.replyTo(uNewcomer, msgs); !strings.Contains(got, pupil.Name) {
+		t.Errorf("parent not told after the agreement: %s", got)
+	}
+}
+
+// TestPerPupilLinkTellsTeacherOfSecondParent: a per-pupil link binds at once, and the
+// class teacher hears when the pupil already had a parent.
+func TestPerPupilLinkTellsTeacherOfSecondParent(t *testing.T) {
+	f := newFixture(t)
+	code := f.invite(storage.RoleParent, storage.Scope{StudentID: f.pupils[0].ID}, uTeacher, f.now.Add(time.Hour), 1)
+	msgs := f.send(uNewcomer, "/start "+code)
+	if got := f.replyTo(uNewcomer, msgs); !strings.Contains(got, f.pupils[0].Name) {
+		t.Errorf("per-pupil link not direct: %s", got)
+	}
+	if got := f.replyTo(uTeacher, msgs); !strings.Contains(got, "giờ có 2 phụ huynh") {
+		t.Errorf("teacher: %s", got)
+	}
+}
