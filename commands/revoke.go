@@ -296,8 +296,14 @@ func (e *Engine) removeAndReport(ctx context.Context, t *turn, roles []storage.R
 
 // notifyRemoved tells each person who lost a role which one.
 func (e *Engine) notifyRemoved(ctx context.Context, t *turn, removed []Removed) error {
+	return NotifyRemoved(ctx, t.tx, fmt.Sprintf("revoke/%d", t.u.ID), removed)
+}
+
+// NotifyRemoved enqueues, for each person who lost a role, a message saying which one;
+// key makes the messages' dedupe keys (one per role under it).
+func NotifyRemoved(ctx context.Context, tx *storage.Tx, key string, removed []Removed) error {
 	for _, r := range removed {
-		u, err := t.tx.UserByID(ctx, r.Role.UserID)
+		u, err := tx.UserByID(ctx, r.Role.UserID)
 		if isNotFound(err) || (err == nil && u.ChatID == 0) {
 			continue
 		}
@@ -305,8 +311,9 @@ func (e *Engine) notifyRemoved(ctx context.Context, t *turn, removed []Removed) 
 			return fmt.Errorf("commands: remove role: %w", err)
 		}
 		text := "Quyền " + vntext.EscapeHTML(r.Label) + " đã được gỡ khỏi tài khoản này. Nếu có nhầm lẫn, xin liên hệ người đã gửi lời mời."
-		if err := t.send(ctx, fmt.Sprintf("revoke/%d/%d", t.u.ID, r.Role.ID), u.ChatID, text, nil); err != nil {
-			return err
+		m := storage.Message{DedupeKey: key + "/" + strconv.FormatInt(r.Role.ID, 10), ChatID: u.ChatID, Priority: storage.PriorityReply, Text: text}
+		if _, err := tx.Enqueue(ctx, m); err != nil {
+			return fmt.Errorf("commands: remove role: %w", err)
 		}
 	}
 	return nil
