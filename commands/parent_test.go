@@ -308,6 +308,13 @@ func TestClassLinkWaitsForTeacher(t *testing.T) {
 	if got := f.replyTo(uNewcomer, msgs); !strings.Contains(got, pupil.Name) {
 		t.Errorf("parent not told after the agreement: %s", got)
 	}
+	// Taking the class link back takes back the pupil it led to.
+	if got := f.say(uTeacher, "/thuhoi "+code); !strings.Contains(got, "phụ huynh: học sinh "+pupil.Name) {
+		t.Errorf("revoking the class link: %s", got)
+	}
+	if got := f.say(uNewcomer, "/con"); strings.Contains(got, pupil.Name) {
+		t.Errorf("still the pupil's parent after the class link was revoked: %s", got)
+	}
 }
 
 // TestPerPupilLinkTellsTeacherOfSecondParent: a per-pupil link binds at once, and the
