@@ -27,6 +27,11 @@ CREATE TABLE link_attempts (
     updated_at INTEGER NOT NULL,
     PRIMARY KEY (user_id, class_id)
 );
+-- Wrong answers counted so far by conversations in progress carry over.
+INSERT INTO link_attempts (user_id, class_id, tries, updated_at)
+SELECT user_id, json_extract(state, '$.class'), json_extract(state, '$.tries'), updated_at
+FROM conversations
+WHERE kind = 'phuhuynh' AND json_valid(state) AND json_extract(state, '$.class') > 0 AND json_extract(state, '$.tries') > 0;
 
 -- A counter of role changes by any process (the CLI's revoke included), so a running bot
 -- can tell that cached menus are stale.
