@@ -29,7 +29,7 @@ type menuSync struct {
 	mu      sync.Mutex
 	cache   map[int64]string // chat → hash of the menu set
 	pending map[int64]int64  // chat → user, to check
-	current map[int64]int64  // chat → storage.RolesVersion when its menu was last found current
+	current map[int64]int64  // chat → roles version (Tx.StoredRolesVersion) when its menu was last found current
 }
 
 // menuChange is a chat whose menu must be set.
@@ -37,7 +37,7 @@ type menuChange struct {
 	chatID  int64
 	items   []commands.MenuItem
 	hash    string
-	version int64 // storage.RolesVersion the change was computed at
+	version int64 // roles version (Tx.StoredRolesVersion) the change was computed at
 }
 
 func newMenuSync(client *Client, store *storage.Store, admins []int64, log *slog.Logger) *menuSync {
@@ -96,23 +96,25 @@ func (m *menuSync) run(ctx context.Context) {
 }
 
 // checkAll compares, for each queued chat, the menu of the user's roles with the one last
-// set in the chat, in one read transaction. A chat whose menu was found current since the
-// last role change is skipped without a read: a teacher's report does not read their roles.
+// set in the chat, in one read transaction. A chat whose menu was found current at the
+// same roles version is skipped without reading its roles: a teacher's report does not
+// read their roles. The version is the database's counter of role changes, so a role
+// taken away by another process (the CLI's revoke) is noticed too.
 func (m *menuSync) checkAll(ctx context.Context, pending map[int64]int64) []*menuChange {
-	version := m.store.RolesVersion()
-	m.mu.Lock()
-	for chat := range pending {
-		if seen, ok := m.current[chat]; ok && seen == version {
-			delete(pending, chat)
-		}
-	}
-	m.mu.Unlock()
-	if len(pending) == 0 {
-		return nil
-	}
 	var changes []*menuChange
 	err := m.store.View(ctx, func(tx *storage.Tx) error {
 		changes = changes[:0]
+		version, err := tx.StoredRolesVersion(ctx)
+		if err != nil {
+			return err
+		}
+		m.mu.Lock()
+		for chat := range pending {
+			if seen, ok := m.current[chat]; ok && seen == version {
+				delete(pending, chat)
+			}
+		}
+		m.mu.Unlock()
 		for chat, user := range pending {
 			c, err := m.check(ctx, tx, chat, user, version)
 			if err != nil {

@@ -1,10 +1,13 @@
 package bot
 
 import (
+	"context"
+	"path/filepath"
 	"testing"
 
 	"github.com/bhytbot/bhytbot/bot/telegramtest"
 	"github.com/bhytbot/bhytbot/commands"
+	"github.com/bhytbot/bhytbot/storage"
 )
 
 func commandNames(cs []telegramtest.BotCommand) []string {
@@ -75,4 +78,51 @@ func TestMenusFollowRoles(t *testing.T) {
 	if srv.Stats().Calls["setMyCommands"] != before {
 		t.Fatal("menu re-sent after restart without a change")
 	}
+}
+
+// TestMenuFollowsRevocationByAnotherProcess: a role taken away by the CLI (another Store
+// on the same file, whose commits this process's counters never see) shrinks the chat's
+// menu on the person's next message.
+func TestMenuFollowsRevocationByAnotherProcess(t *testing.T) {
+	srv := telegramtest.New(telegramtest.Options{})
+	defer srv.Close()
+	path := filepath.Join(t.TempDir(), "bot.db")
+	st, err := storage.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc, err := New(testConfig(srv), st, echoHandler{}, quietLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := runService(t, svc)
+	defer stop()
+	key := telegramtest.ScopeKey("chat", 500, 0, "")
+	plain := telegramtest.User{ID: 500}
+	srv.SendText(plain, 500, "/lamgv")
+	waitFor(t, "teacher menu", func() bool { return len(srv.Commands()[key]) == len(commands.Menu([]string{"teacher"})) })
+
+	cli, err := storage.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = cli.Update(context.Background(), func(tx *storage.Tx) error {
+		roles, err := tx.RolesOfUser(context.Background(), 500)
+		if err != nil {
+			return err
+		}
+		for _, r := range roles {
+			if err := tx.RevokeRole(context.Background(), r.ID); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	cli.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.SendText(plain, 500, "còn quyền không?")
+	waitFor(t, "menu without the teacher's commands", func() bool { return len(srv.Commands()[key]) == len(commands.Menu(nil)) })
 }

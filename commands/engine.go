@@ -186,36 +186,100 @@ func parseCommand(text string) (command, bool) {
 // commandFunc handles one slash command.
 type commandFunc func(ctx context.Context, t *turn, args string) error
 
-// commandSpec is a command, who may use it, and whether it must be used in a private chat.
-type commandSpec struct {
-	run     commandFunc
-	allow   func(c *caller) bool
-	private bool
-	denied  string // why a caller without the role may not use it
+// where is the kind of chat a command may be used in.
+type where int
+
+const (
+	anyChat     where = iota // a private chat or a group
+	privateOnly              // it names pupils, hands out links or grants: never in a group
+)
+
+// rule is who may use a command and where.
+type rule struct {
+	allow  func(c *caller) bool
+	where  where
+	denied string // why a caller without the role may not use it
 }
 
-func (e *Engine) commands() map[string]commandSpec {
-	anyone := func(*caller) bool { return true }
-	known := func(c *caller) bool { return !c.stranger() }
-	return map[string]commandSpec{
-		"start":    {run: e.cmdStart, allow: anyone, private: true},
-		"huongdan": {run: e.cmdHelp, allow: anyone},
-		"help":     {run: e.cmdHelp, allow: anyone},
-		"toi":      {run: e.cmdWhoAmI, allow: anyone},
-		"huy":      {run: e.cmdCancel, allow: anyone},
-		"lop":      {run: e.cmdClasses, allow: known},
-		"baocao":   {run: e.cmdReport, allow: (*caller).isTeacher, denied: deniedTeacher},
-		"chuadong": {run: e.cmdUninsured, allow: (*caller).isTeacher, private: true, denied: deniedTeacher},
-		"dadong":   {run: e.markCmd(storage.StatusSchool), allow: (*caller).isTeacher, denied: deniedTeacher},
-		"khac":     {run: e.markCmd(storage.StatusOther), allow: (*caller).isTeacher, denied: deniedTeacher},
-		"xoadong":  {run: e.markCmd(storage.StatusUninsured), allow: (*caller).isTeacher, denied: deniedTeacher},
-		"moi":      {run: e.cmdInvite, allow: (*caller).canInvite, private: true, denied: deniedInvite},
-		"thuhoi":   {run: e.cmdRevoke, allow: (*caller).canInvite, private: true, denied: deniedInvite},
-		"cothe":    {run: e.cmdHasCard, allow: (*caller).isParent, private: true, denied: deniedParent},
-		"con":      {run: e.cmdChild, allow: (*caller).isParent, private: true, denied: deniedParent},
-		"xephang":  {run: e.cmdBoard, allow: (*caller).isManager, denied: deniedManager},
-		"xuat":     {run: e.cmdExport, allow: (*caller).isAreaManager, private: true, denied: deniedAreaManager},
-		"guingay":  {run: e.cmdSendNow, allow: (*caller).isAreaManager, private: true, denied: deniedAreaManager},
+func anyone(*caller) bool  { return true }
+func known(c *caller) bool { return !c.stranger() }
+
+// rules decides, for every command, which callers may use it in which chats. Typed
+// commands and button presses are checked by the same entry: a press is checked as the
+// command its button belongs to (buttonCommand), so data typed by hand gets no further
+// than the command would.
+var rules = map[string]rule{
+	"start":    {allow: anyone, where: privateOnly},
+	"huongdan": {allow: anyone, where: anyChat},
+	"help":     {allow: anyone, where: anyChat},
+	"toi":      {allow: anyone, where: privateOnly},
+	"huy":      {allow: anyone, where: anyChat},
+	"lop":      {allow: known, where: anyChat},
+	"baocao":   {allow: (*caller).isTeacher, where: anyChat, denied: deniedTeacher},
+	"chuadong": {allow: (*caller).isTeacher, where: privateOnly, denied: deniedTeacher},
+	"dadong":   {allow: (*caller).isTeacher, where: privateOnly, denied: deniedTeacher},
+	"khac":     {allow: (*caller).isTeacher, where: privateOnly, denied: deniedTeacher},
+	"xoadong":  {allow: (*caller).isTeacher, where: privateOnly, denied: deniedTeacher},
+	"moi":      {allow: (*caller).canInvite, where: privateOnly, denied: deniedInvite},
+	"thuhoi":   {allow: (*caller).canInvite, where: privateOnly, denied: deniedInvite},
+	"xoaquyen": {allow: (*caller).canInvite, where: privateOnly, denied: deniedInvite},
+	"cothe":    {allow: (*caller).isParent, where: privateOnly, denied: deniedParent},
+	"con":      {allow: (*caller).isParent, where: privateOnly, denied: deniedParent},
+	"xephang":  {allow: (*caller).isManager, where: anyChat, denied: deniedManager},
+	"xuat":     {allow: (*caller).isAreaManager, where: privateOnly, denied: deniedAreaManager},
+	"guingay":  {allow: (*caller).isAreaManager, where: privateOnly, denied: deniedAreaManager},
+}
+
+// buttonCommand maps a button's callback prefix to the command it belongs to.
+var buttonCommand = map[string]string{
+	cbReport: "baocao",   // the guided report
+	cbClaim:  "dadong",   // a teacher marks a pupil insured on a parent's claim
+	cbInvite: "moi",      // class choices of /moi
+	cbLink:   "moi",      // a teacher admits a class-link parent to a pupil
+	cbRevoke: "xoaquyen", // choices and confirmation of /xoaquyen
+	cbCard:   "cothe",    // a parent's "my child has a card"
+}
+
+// permit checks the rule of a command for the turn's caller and chat; when it refuses, it
+// answers why and returns false.
+func (t *turn) permit(ctx context.Context, name string) (bool, error) {
+	r, ok := rules[name]
+	switch {
+	case !ok:
+		return false, t.reply(ctx, "Nút này không còn dùng được. Gõ /huongdan để xem các lệnh.", nil)
+	case r.where == privateOnly && !t.private():
+		return false, t.reply(ctx, "Lệnh này chỉ dùng trong tin nhắn riêng với bot, để không lộ thông tin trong nhóm.", nil)
+	case !r.allow(t.who):
+		if t.who.stranger() {
+			return false, t.reply(ctx, strangerText, nil)
+		}
+		return false, t.reply(ctx, r.denied+" Gõ /huongdan để xem các lệnh của bạn.", nil)
+	}
+	return true, nil
+}
+
+// commands maps each command of rules to its handler.
+func (e *Engine) commands() map[string]commandFunc {
+	return map[string]commandFunc{
+		"start":    e.cmdStart,
+		"huongdan": e.cmdHelp,
+		"help":     e.cmdHelp,
+		"toi":      e.cmdWhoAmI,
+		"huy":      e.cmdCancel,
+		"lop":      e.cmdClasses,
+		"baocao":   e.cmdReport,
+		"chuadong": e.cmdUninsured,
+		"dadong":   e.markCmd(storage.StatusSchool),
+		"khac":     e.markCmd(storage.StatusOther),
+		"xoadong":  e.markCmd(storage.StatusUninsured),
+		"moi":      e.cmdInvite,
+		"thuhoi":   e.cmdRevoke,
+		"xoaquyen": e.cmdRemoveRole,
+		"cothe":    e.cmdHasCard,
+		"con":      e.cmdChild,
+		"xephang":  e.cmdBoard,
+		"xuat":     e.cmdExport,
+		"guingay":  e.cmdSendNow,
 	}
 }
 
@@ -229,9 +293,8 @@ const (
 
 func (e *Engine) handleText(ctx context.Context, t *turn) error {
 	if cmd, ok := parseCommand(t.u.Text); ok {
-		spec, known := e.commands()[cmd.name]
-		switch {
-		case !known:
+		run, known := e.commands()[cmd.name]
+		if !known {
 			if !t.private() {
 				return nil // another bot's command in a group
 			}
@@ -239,15 +302,11 @@ func (e *Engine) handleText(ctx context.Context, t *turn) error {
 				return t.reply(ctx, strangerText, nil)
 			}
 			return t.reply(ctx, "Mình chưa hiểu lệnh “/"+vntext.EscapeHTML(clip(cmd.name))+"”. Gõ /huongdan để xem các lệnh bạn dùng được.", nil)
-		case spec.private && !t.private():
-			return t.reply(ctx, "Lệnh này chỉ dùng trong tin nhắn riêng với bot, để không lộ thông tin trong nhóm.", nil)
-		case !spec.allow(t.who):
-			if t.who.stranger() {
-				return t.reply(ctx, strangerText, nil)
-			}
-			return t.reply(ctx, spec.denied+" Gõ /huongdan để xem các lệnh của bạn.", nil)
 		}
-		return spec.run(ctx, t, cmd.args)
+		if ok, err := t.permit(ctx, cmd.name); !ok {
+			return err
+		}
+		return run(ctx, t, cmd.args)
 	}
 	if !t.private() {
 		return nil // group chatter is not for the bot
@@ -288,43 +347,44 @@ func (e *Engine) continueConversation(ctx context.Context, t *turn, kind, state 
 	return t.reply(ctx, "Cuộc trò chuyện trước đã kết thúc. Gõ /huongdan để xem các lệnh.", nil)
 }
 
-// handleCallback dispatches a button press by the prefix of its data.
+// handleCallback dispatches a button press by the prefix of its data, after the rule of
+// the command the button belongs to.
 func (e *Engine) handleCallback(ctx context.Context, t *turn) error {
 	data := t.u.Data
 	prefix, rest, _ := strings.Cut(data, ":")
-	switch {
-	case prefix == cbReport:
-		if !t.who.isTeacher() {
-			return t.reply(ctx, deniedTeacher, nil)
+	name, ok := buttonCommand[prefix]
+	if !ok {
+		if t.who.stranger() {
+			return t.reply(ctx, strangerText, nil)
 		}
+		return t.reply(ctx, "Nút này không còn dùng được. Gõ /huongdan để xem các lệnh.", nil)
+	}
+	if ok, err := t.permit(ctx, name); !ok {
+		return err
+	}
+	switch prefix {
+	case cbReport:
 		return e.guidedButton(ctx, t, rest)
-	case prefix == cbClaim:
-		if !t.who.isTeacher() {
-			return t.reply(ctx, deniedTeacher, nil)
-		}
+	case cbClaim:
 		return e.claimDecision(ctx, t, rest)
-	case prefix == cbInvite:
-		if !t.who.canInvite() {
-			return t.reply(ctx, deniedInvite, nil)
-		}
+	case cbInvite:
 		return e.inviteButton(ctx, t, rest)
-	case strings.HasPrefix(data, reminders.CardCallbackPrefix):
-		if !t.who.isParent() {
-			return t.reply(ctx, deniedParent, nil)
-		}
-		return e.cardButton(ctx, t)
+	case cbLink:
+		return e.linkDecision(ctx, t, rest)
+	case cbRevoke:
+		return e.removeRoleButton(ctx, t, rest)
 	}
-	if t.who.stranger() {
-		return t.reply(ctx, strangerText, nil)
-	}
-	return t.reply(ctx, "Nút này không còn dùng được. Gõ /huongdan để xem các lệnh.", nil)
+	return e.cardButton(ctx, t)
 }
 
 // Callback data prefixes; the part after the first ':' is the command's own.
 const (
-	cbReport = "bc"  // guided report: bc:lop:<class id>, bc:so:<step>:<n>, bc:ok, bc:huy, bc:sua:<class id>
-	cbClaim  = "the" // a teacher's decision on a claim: the:s:<id> (through school), the:o:<id> (other), the:x:<id> (reject)
-	cbInvite = "moi" // in-chat invites: moi:gv:<class id> (teacher link), moi:ph:<class id> (parent links)
+	cbReport = "bc"   // guided report: bc:lop:<class id>, bc:so:<step>:<n>, bc:ok, bc:huy, bc:sua:<class id>
+	cbClaim  = "the"  // a teacher's decision on a claim: the:s:<id> (through school), the:o:<id> (other), the:x:<id> (reject)
+	cbInvite = "moi"  // in-chat invites: moi:gv:<class id> (teacher link), moi:ph:<class id> (parent links)
+	cbLink   = "lk"   // a teacher's decision on a class-link parent: lk:y:<request id>, lk:n:<request id>
+	cbRevoke = "xq"   // /xoaquyen: xq:<role id> (asks), xq:y:<role id> (removes), xq:n (keeps)
+	cbCard   = "card" // a parent's card button: reminders.CardCallbackPrefix ("card:") and its own form
 )
 
 const strangerText = "Xin chào! Đây là trợ lý theo dõi tham gia <b>bảo hiểm y tế học sinh</b>. " +
@@ -332,15 +392,12 @@ const strangerText = "Xin chào! Đây là trợ lý theo dõi tham gia <b>bảo
 	"cơ quan quản lý giáo dục, rồi bấm vào link đó (hoặc gõ /start kèm mã mời). Cảm ơn bạn!"
 
 func (e *Engine) cmdCancel(ctx context.Context, t *turn, _ string) error {
-	kind, state, err := t.tx.Conversation(ctx, t.u.UserID)
+	_, _, err := t.tx.Conversation(ctx, t.u.UserID)
 	if isNotFound(err) {
 		return t.reply(ctx, "Không có việc nào đang làm dở để hủy.", nil)
 	}
 	if err != nil {
 		return fmt.Errorf("commands: cancel: %w", err)
-	}
-	if kind == convParent && strings.Contains(state, `"locked":true`) {
-		return t.reply(ctx, "Bạn đã nhập sai nhiều lần. Hãy liên hệ giáo viên chủ nhiệm để nhận link riêng cho con.", nil)
 	}
 	if err := t.tx.EndConversation(ctx, t.u.UserID); err != nil {
 		return fmt.Errorf("commands: cancel: %w", err)

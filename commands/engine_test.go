@@ -382,7 +382,7 @@ func TestButtonsRespectScope(t *testing.T) {
 		{uTeacher, "moi:ph:" + id(f.classB.ID), "https://t.me/bhyt_test_bot?start="},
 		{uParent, reminders.CardStudentData(f.pupils[1].ID), "không phải phụ huynh của học sinh này"},
 		{uTeacher, reminders.CardStudentData(f.pupils[1].ID), deniedParent},
-		{uStranger, "bc:ok", deniedTeacher},
+		{uStranger, "bc:ok", strangerText},
 		{uTeacher, "rác", "Nút này không còn dùng được"},
 		{uStranger, "rác", strangerText},
 	}

@@ -94,7 +94,8 @@ func (e *Engine) helpTextWith(c *caller, officerArea string) string {
 		}
 	}
 	if c.canInvite() {
-		b.WriteString("• <code>/thuhoi MÃ</code> – thu hồi một mã mời đã tạo.\n")
+		b.WriteString("• <code>/thuhoi MÃ</code> – thu hồi một mã mời đã tạo (người đã dùng mã mất quyền).\n")
+		b.WriteString("• /xoaquyen – gỡ quyền của người ở cấp dưới (chọn trong danh sách), hoặc <code>/xoaquyen MÃ_NGƯỜI_DÙNG</code>.\n")
 	}
 	if c.isParent() {
 		b.WriteString("\n<b>Phụ huynh</b>\n")

@@ -137,7 +137,13 @@ func (e *Engine) cmdStart(ctx context.Context, t *turn, args string) error {
 	case !e.clock().Before(inv.ExpiresAt):
 		return t.reply(ctx, msgCodeExpired+" (ngày "+vntext.FormatDate(inv.ExpiresAt.In(e.loc))+"). Hãy xin mã mới từ người đã mời bạn.", nil)
 	}
-	if err := t.tx.GrantRole(ctx, t.u.UserID, inv.Role, inv.Scope); err != nil {
+	var otherParents []storage.Role
+	if inv.Role == storage.RoleParent && inv.Scope.StudentID != 0 {
+		if otherParents, err = t.tx.RolesOfStudent(ctx, inv.Scope.StudentID); err != nil {
+			return fmt.Errorf("commands: start: %w", err)
+		}
+	}
+	if err := t.tx.GrantRoleVia(ctx, t.u.UserID, inv.Role, inv.Scope, code); err != nil {
 		return fmt.Errorf("commands: start: %w", err)
 	}
 	if err := t.tx.UseInvite(ctx, code); err != nil {
@@ -170,6 +176,11 @@ func (e *Engine) cmdStart(ctx context.Context, t *turn, args string) error {
 		p, err := t.tx.StudentByID(ctx, inv.Scope.StudentID)
 		if err != nil {
 			return fmt.Errorf("commands: start: %w", err)
+		}
+		if len(otherParents) > 0 {
+			if err := e.notifySecondParent(ctx, t, p, len(otherParents)+1, fmt.Sprintf("invite/%s/%d/second", code, t.u.UserID)); err != nil {
+				return err
+			}
 		}
 		return t.reply(ctx, welcome+"\n"+pupilStatusText(p)+"\n\n"+e.helpText(t.who), pupilButtons(p))
 	}
@@ -220,7 +231,11 @@ func roleName(role string) string {
 }
 
 // scopeLabel describes a scope for people.
-func (e *Engine) scopeLabel(ctx context.Context, tx *storage.Tx, role string, sc storage.Scope) (string, error) {
+func (e *Engine) scopeLabel(ctx context.Context, tx *storage.Tx, _ string, sc storage.Scope) (string, error) {
+	return scopeLabel(ctx, tx, sc)
+}
+
+func scopeLabel(ctx context.Context, tx *storage.Tx, sc storage.Scope) (string, error) {
 	switch {
 	case sc.StudentID != 0:
 		p, err := tx.StudentByID(ctx, sc.StudentID)
@@ -370,12 +385,14 @@ func (e *Engine) scopeFault(ctx context.Context, t *turn, err error) error {
 	return err
 }
 
+const msgTeacherInviters = "Chỉ hiệu trưởng mời được giáo viên chủ nhiệm."
+
 // inviteTeacher invites the homeroom teacher of a class of the principal's school (or, for
 // an admin, of any class).
 func (e *Engine) inviteTeacher(ctx context.Context, t *turn, spec string) error {
 	c := t.who
 	if !c.admin && len(c.schools) == 0 {
-		return t.reply(ctx, "Chỉ hiệu trưởng mời được giáo viên chủ nhiệm.", nil)
+		return t.reply(ctx, msgTeacherInviters, nil)
 	}
 	if spec == "" {
 		var rows [][]storage.Button
@@ -520,7 +537,10 @@ func (e *Engine) inviteButton(ctx context.Context, t *turn, rest string) error {
 	}
 	switch kind {
 	case "gv":
-		if !t.who.canClass(cl) || (!t.who.admin && len(t.who.schools) == 0 && len(t.who.areas) == 0) {
+		if !t.who.admin && len(t.who.schools) == 0 {
+			return t.reply(ctx, msgTeacherInviters, nil)
+		}
+		if !t.who.canClass(cl) {
 			return t.reply(ctx, "Lớp này không thuộc trường bạn quản lý.", nil)
 		}
 		return e.sendInvite(ctx, t, storage.RoleTeacher, storage.Scope{ClassID: cl.ID}, classLabel(cl))
@@ -561,5 +581,24 @@ func (e *Engine) cmdRevoke(ctx context.Context, t *turn, args string) error {
 	if err := t.tx.Audit(ctx, t.u.UserID, "revoke_invite", code); err != nil {
 		return fmt.Errorf("commands: revoke: %w", err)
 	}
-	return t.reply(ctx, "Đã thu hồi mã <code>"+code+"</code>; không ai dùng được nữa.", nil)
+	granted, err := t.tx.RolesByInvite(ctx, code)
+	if err != nil {
+		return fmt.Errorf("commands: revoke: %w", err)
+	}
+	removed, err := RevokeRoles(ctx, t.tx, t.u.UserID, granted, "thuhoi "+code)
+	if err != nil {
+		return err
+	}
+	if err := e.notifyRemoved(ctx, t, removed); err != nil {
+		return err
+	}
+	text := "Đã thu hồi mã <code>" + code + "</code>; không ai dùng được nữa."
+	if len(removed) == 0 {
+		return t.reply(ctx, text+" Chưa ai nhận quyền bằng mã này.", nil)
+	}
+	lines := make([]string, len(removed))
+	for i, r := range removed {
+		lines[i] = "• " + vntext.EscapeHTML(r.String())
+	}
+	return t.replyLong(ctx, text+"\nĐã gỡ "+strconv.Itoa(len(removed))+" quyền do mã này cấp:", lines, nil)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -230,6 +231,7 @@ func TestJourneys(t *testing.T) {
 
 	// Roster class: its teacher marks pupils and sends parent links.
 	codes = links(w.say(principal, "/moi giaovien 6B"))
+	teacher6BCode := codes[0]
 	expect(t, w.say(teacher6B, "/start "+codes[0]), "lớp 6B")
 	expect(t, w.say(teacher6B, "/baocao 6B 3 1 0"), "số liệu được tính từ danh sách")
 	expect(t, w.say(teacher6B, "/dadong 6B 1"), "Đã ghi 1 học sinh", "33,3%")
@@ -243,8 +245,18 @@ func TestJourneys(t *testing.T) {
 	// Parent A by the class link: types the child's name without diacritics.
 	expect(t, w.say(parentA, "/start "+codes[3]), "họ và tên đầy đủ")
 	expect(t, w.say(parentA, "Nguyen Van"), "Chưa tìm thấy đúng một học sinh")
-	expect(t, w.say(parentA, "tran thi binh"), "Đã liên kết bạn với học sinh <b>Trần Thị Bình</b>")
 	before := len(w.srv.Sent(teacher6B))
+	got = w.say(parentA, "tran thi binh")
+	expect(t, got, "Đã gửi yêu cầu liên kết")
+	if strings.Contains(texts(got), "Bình") {
+		t.Errorf("the class link revealed the pupil before the teacher agreed: %s", texts(got))
+	}
+	ask := w.srv.Sent(teacher6B)[before:]
+	expect(t, ask, "muốn liên kết với em <b>Trần Thị Bình</b> (số 2")
+	msg, data = buttonWith(t, ask, "lk:y:")
+	expect(t, w.press(teacher6B, msg, data), "Đã liên kết")
+	expect(t, w.srv.Sent(parentA), "xác nhận anh/chị là phụ huynh của em <b>Trần Thị Bình</b>")
+	before = len(w.srv.Sent(teacher6B))
 	expect(t, w.say(parentA, "Con tôi đã có thẻ"), "Đã gửi cho giáo viên chủ nhiệm")
 	claim := w.srv.Sent(teacher6B)[before:]
 	expect(t, claim, "Phụ huynh của em <b>Trần Thị Bình</b>")
@@ -262,6 +274,51 @@ func TestJourneys(t *testing.T) {
 	expect(t, w.press(parentB, msg, data), "Đã gửi cho giáo viên chủ nhiệm")
 	expect(t, w.say(parentB, "/con"), "Lê Hoàng Cường")
 	expect(t, w.say(parentB, "/chuadong 6B"), "dành cho giáo viên chủ nhiệm")
+
+	// A forged parent-links press in the class group (a group of chat id -42) and /toi
+	// typed there post nothing private to the group.
+	var class6B int64
+	if err := w.store.View(w.ctx, func(tx *storage.Tx) error {
+		res, err := commands.ResolveScope(w.ctx, tx, storage.RoleTeacher, "Trường THCS Mỹ Tú / 6B", "2025-2026")
+		class6B = res.Scope.ClassID
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	w.settle(w.srv.PressButton(telegramtest.User{ID: teacher6B, FirstName: "Người 41"}, -42, 1, "moi:ph:"+strconv.FormatInt(class6B, 10)))
+	w.settle(w.srv.SendText(telegramtest.User{ID: parentB, FirstName: "Người 51"}, -42, "/toi"))
+	group := w.srv.Sent(-42)
+	expect(t, group, "chỉ dùng trong tin nhắn riêng")
+	if g := texts(group); strings.Contains(g, "start=") || strings.Contains(g, "Lê Hoàng Cường") {
+		t.Errorf("the group got private things:\n%s", g)
+	}
+
+	// The teacher takes parent B's role away from the phone: a numbered list, a button, a
+	// confirmation; parent B is told and loses the child on the next message.
+	got = w.say(teacher6B, "/xoaquyen")
+	expect(t, got, "Chọn quyền cần gỡ", "phụ huynh: học sinh Lê Hoàng Cường")
+	var pick string
+	for _, m := range got {
+		for _, row := range m.Buttons {
+			for _, b := range row {
+				if strings.Contains(b.Text, "Người 51") {
+					msg, pick = m, b.Data
+				}
+			}
+		}
+	}
+	if pick == "" {
+		t.Fatalf("no button for parent B in %s", texts(got))
+	}
+	got = w.press(teacher6B, msg, pick)
+	msg, data = buttonWith(t, got, "xq:y:")
+	expect(t, w.press(teacher6B, msg, data), "Đã gỡ 1 quyền", "Người 51 (mã người dùng 51) – phụ huynh: học sinh Lê Hoàng Cường")
+	expect(t, w.srv.Sent(parentB), "đã được gỡ khỏi tài khoản này")
+	expect(t, w.say(parentB, "/con"), "chưa được cấp quyền")
+
+	// The principal revokes the used teacher code of 6B: the teacher loses the class.
+	expect(t, w.say(principal, "/thuhoi "+teacher6BCode), "Đã gỡ 1 quyền do mã này cấp", "giáo viên chủ nhiệm: lớp 6B")
+	expect(t, w.say(teacher6B, "/chuadong 6B"), "chưa được cấp quyền")
 }
 
 func mustPupil(t *testing.T, w *world, name string) int64 {

@@ -21,14 +21,15 @@ var menuCommands = []MenuItem{
 	{"xuat", "Xuất báo cáo Excel"},
 	{"moi", "Tạo mã mời"},
 	{"thuhoi", "Thu hồi mã mời"},
+	{"xoaquyen", "Gỡ quyền của người đã mời"},
 }
 
 // menuByRole lists the commands each role adds to everyone's menu.
 var menuByRole = map[string][]string{
 	"":                    {"start", "huongdan", "toi"},
-	storage.RoleTeacher:   {"baocao", "huy", "lop", "chuadong", "dadong", "khac", "xoadong", "moi", "thuhoi"},
-	storage.RolePrincipal: {"xephang", "lop", "moi", "thuhoi"},
-	storage.RoleOfficer:   {"xephang", "guingay", "xuat", "moi", "thuhoi"},
+	storage.RoleTeacher:   {"baocao", "huy", "lop", "chuadong", "dadong", "khac", "xoadong", "moi", "thuhoi", "xoaquyen"},
+	storage.RolePrincipal: {"xephang", "lop", "moi", "thuhoi", "xoaquyen"},
+	storage.RoleOfficer:   {"xephang", "guingay", "xuat", "moi", "thuhoi", "xoaquyen"},
 	storage.RoleParent:    {"con", "cothe", "huongdan"},
 }
 

@@ -23,11 +23,11 @@ func TestMenu(t *testing.T) {
 	}{
 		{"nobody", nil, []string{"start", "huongdan", "toi"}},
 		{"unknown role", []string{"janitor"}, []string{"start", "huongdan", "toi"}},
-		{"teacher", []string{"teacher"}, []string{"start", "huongdan", "toi", "baocao", "huy", "lop", "chuadong", "dadong", "khac", "xoadong", "moi", "thuhoi"}},
-		{"principal", []string{"principal"}, []string{"start", "huongdan", "toi", "lop", "xephang", "moi", "thuhoi"}},
-		{"officer", []string{"officer"}, []string{"start", "huongdan", "toi", "xephang", "guingay", "xuat", "moi", "thuhoi"}},
+		{"teacher", []string{"teacher"}, []string{"start", "huongdan", "toi", "baocao", "huy", "lop", "chuadong", "dadong", "khac", "xoadong", "moi", "thuhoi", "xoaquyen"}},
+		{"principal", []string{"principal"}, []string{"start", "huongdan", "toi", "lop", "xephang", "moi", "thuhoi", "xoaquyen"}},
+		{"officer", []string{"officer"}, []string{"start", "huongdan", "toi", "xephang", "guingay", "xuat", "moi", "thuhoi", "xoaquyen"}},
 		{"parent", []string{"parent"}, []string{"start", "huongdan", "toi", "con", "cothe"}},
-		{"teacher and parent, twice", []string{"parent", "teacher", "teacher"}, []string{"start", "huongdan", "toi", "con", "cothe", "baocao", "huy", "lop", "chuadong", "dadong", "khac", "xoadong", "moi", "thuhoi"}},
+		{"teacher and parent, twice", []string{"parent", "teacher", "teacher"}, []string{"start", "huongdan", "toi", "con", "cothe", "baocao", "huy", "lop", "chuadong", "dadong", "khac", "xoadong", "moi", "thuhoi", "xoaquyen"}},
 		{"admin", []string{"admin"}, menuNames(menuCommands)},
 	}
 	for _, tt := range tests {

@@ -31,14 +31,18 @@ func isHasCardText(text string) bool {
 	return strings.Contains(f, "da co the") || f == "co the" || f == "co the roi" || strings.Contains(f, "da co bhyt")
 }
 
-// maxIdentifyTries bounds the guesses a class-link parent may make before asking the teacher.
+// maxIdentifyTries bounds the wrong answers a class-link parent may give for a class
+// (counted in storage, so neither a restart of the flow nor another command resets them).
 const maxIdentifyTries = 5
 
 type parentState struct {
-	Class  int64 `json:"class"`
-	Tries  int   `json:"tries"`
-	Locked bool  `json:"locked,omitempty"`
+	Class int64 `json:"class"`
 }
+
+const (
+	msgIdentifyLocked = "Anh/chị đã nhập sai nhiều lần. Hãy liên hệ giáo viên chủ nhiệm để nhận link riêng cho con."
+	msgLinkWaiting    = "Yêu cầu liên kết của anh/chị đang chờ giáo viên chủ nhiệm xác nhận; bot sẽ báo ngay khi thầy/cô đồng ý."
+)
 
 // startParentIdentify asks a parent who came by a class link which pupil is their child,
 // without showing anyone else's name.
@@ -56,21 +60,34 @@ func (e *Engine) startParentIdentify(ctx context.Context, t *turn, classID int64
 		return t.reply(ctx, "✅ Bạn đã được liên kết với phụ huynh lớp "+name+". Khi con đã có thẻ BHYT, hãy bấm nút dưới đây hoặc nhắn “Con tôi đã có thẻ” để báo giáo viên chủ nhiệm.",
 			[][]storage.Button{{hasCardClassButton(cl.ID)}})
 	}
+	tries, err := t.tx.LinkTries(ctx, t.u.UserID, classID)
+	if err != nil {
+		return fmt.Errorf("commands: parent: %w", err)
+	}
+	if tries >= maxIdentifyTries {
+		return t.reply(ctx, msgIdentifyLocked, nil)
+	}
+	pending, err := t.tx.PendingLinkRequests(ctx, t.u.UserID, classID)
+	if err != nil {
+		return fmt.Errorf("commands: parent: %w", err)
+	}
+	if len(pending) > 0 {
+		return t.reply(ctx, msgLinkWaiting, nil)
+	}
 	raw, _ := json.Marshal(parentState{Class: classID})
 	if err := t.tx.SaveConversation(ctx, t.u.UserID, convParent, string(raw)); err != nil {
 		return fmt.Errorf("commands: parent: %w", err)
 	}
-	return t.reply(ctx, "✅ Bạn đã nhận lời mời phụ huynh lớp "+name+".\n\nĐể bảo mật, hãy gõ <b>họ và tên đầy đủ</b> của con (ví dụ: Nguyễn Văn An, có dấu hay không dấu đều được) hoặc <b>số thứ tự</b> của con trong danh sách lớp.", nil)
+	return t.reply(ctx, "✅ Bạn đã nhận lời mời phụ huynh lớp "+name+".\n\nĐể bảo mật, hãy gõ <b>họ và tên đầy đủ</b> của con (ví dụ: Nguyễn Văn An, có dấu hay không dấu đều được) hoặc <b>số thứ tự</b> của con trong danh sách lớp. Giáo viên chủ nhiệm sẽ xác nhận trước khi bot cho xem thông tin của con.", nil)
 }
 
-// parentIdentify matches the typed name or number against the class roster; only a unique
-// match binds, and nothing about other pupils is revealed.
-// maxClassLinkChildren bounds the pupils one account may link through a class's shared
-// link (twins are common enough; more needs the teacher's per-pupil link): a roster number
-// alone identifies a pupil, so without a bound a parent could walk the roster number by
-// number and learn every child's name and card status.
+// maxClassLinkChildren bounds the pupils one account may link (or ask to link) through a
+// class's shared link (twins are common enough; more needs the teacher's per-pupil link).
 const maxClassLinkChildren = 2
 
+// parentIdentify matches the typed name or number against the class roster. A unique match
+// becomes a request the class teacher confirms; until then the parent learns nothing about
+// the pupil, so the shared link alone never reveals a child.
 func (e *Engine) parentIdentify(ctx context.Context, t *turn, state string) error {
 	var st parentState
 	if err := json.Unmarshal([]byte(state), &st); err != nil || st.Class == 0 {
@@ -79,10 +96,21 @@ func (e *Engine) parentIdentify(ctx context.Context, t *turn, state string) erro
 		}
 		return t.reply(ctx, "Phiên liên kết bị lỗi; hãy bấm lại link mời của lớp.", nil)
 	}
-	if st.Locked {
-		return t.reply(ctx, "Bạn đã nhập sai nhiều lần. Hãy liên hệ giáo viên chủ nhiệm để nhận link riêng cho con.", nil)
+	tries, err := t.tx.LinkTries(ctx, t.u.UserID, st.Class)
+	if err != nil {
+		return fmt.Errorf("commands: parent: %w", err)
 	}
-	linked := 0
+	if tries >= maxIdentifyTries {
+		if err := t.tx.EndConversation(ctx, t.u.UserID); err != nil {
+			return fmt.Errorf("commands: parent: %w", err)
+		}
+		return t.reply(ctx, msgIdentifyLocked, nil)
+	}
+	pending, err := t.tx.PendingLinkRequests(ctx, t.u.UserID, st.Class)
+	if err != nil {
+		return fmt.Errorf("commands: parent: %w", err)
+	}
+	linked := len(pending)
 	for _, p := range t.who.pupils {
 		if p.ClassID == st.Class {
 			linked++
@@ -92,7 +120,7 @@ func (e *Engine) parentIdentify(ctx context.Context, t *turn, state string) erro
 		if err := t.tx.EndConversation(ctx, t.u.UserID); err != nil {
 			return fmt.Errorf("commands: parent: %w", err)
 		}
-		return t.reply(ctx, "Bạn đã liên kết "+strconv.Itoa(linked)+" học sinh của lớp này qua link chung của lớp. Nếu còn con khác học lớp này, hãy xin giáo viên chủ nhiệm link riêng cho con.", nil)
+		return t.reply(ctx, "Anh/chị đã liên kết hoặc đang chờ liên kết "+strconv.Itoa(linked)+" học sinh của lớp này qua link chung của lớp. Nếu còn con khác học lớp này, hãy xin giáo viên chủ nhiệm link riêng cho con.", nil)
 	}
 	pupils, err := t.tx.StudentsOfClass(ctx, st.Class)
 	if err != nil {
@@ -114,36 +142,224 @@ func (e *Engine) parentIdentify(ctx context.Context, t *turn, state string) erro
 		}
 	}
 	if len(match) != 1 {
-		st.Tries++
-		st.Locked = st.Tries >= maxIdentifyTries
-		raw, _ := json.Marshal(st)
-		if err := t.tx.SaveConversation(ctx, t.u.UserID, convParent, string(raw)); err != nil {
+		n, err := t.tx.AddLinkTry(ctx, t.u.UserID, st.Class)
+		if err != nil {
 			return fmt.Errorf("commands: parent: %w", err)
 		}
-		if st.Locked {
-			return t.reply(ctx, "Chưa tìm thấy đúng một học sinh và bạn đã thử "+strconv.Itoa(maxIdentifyTries)+" lần. Hãy liên hệ giáo viên chủ nhiệm để nhận link riêng cho con.", nil)
-		}
-		return t.reply(ctx, "Chưa tìm thấy đúng một học sinh với tên hoặc số thứ tự này trong lớp. Hãy gõ đầy đủ họ và tên của con như trong danh sách lớp, hoặc số thứ tự của con (còn "+
-			strconv.Itoa(maxIdentifyTries-st.Tries)+" lần thử).", nil)
-	}
-	p := match[0]
-	if err := t.tx.GrantRole(ctx, t.u.UserID, storage.RoleParent, storage.Scope{StudentID: p.ID}); err != nil {
-		return fmt.Errorf("commands: parent: %w", err)
-	}
-	for _, r := range t.who.roles {
-		if r.Role == storage.RoleParent && r.ClassID == st.Class {
-			if err := t.tx.RevokeRole(ctx, r.ID); err != nil {
+		if n >= maxIdentifyTries {
+			if err := t.tx.EndConversation(ctx, t.u.UserID); err != nil {
 				return fmt.Errorf("commands: parent: %w", err)
 			}
+			return t.reply(ctx, "Chưa tìm thấy đúng một học sinh và anh/chị đã thử "+strconv.Itoa(maxIdentifyTries)+" lần. Hãy liên hệ giáo viên chủ nhiệm để nhận link riêng cho con.", nil)
 		}
+		return t.reply(ctx, "Chưa tìm thấy đúng một học sinh với tên hoặc số thứ tự này trong lớp. Hãy gõ đầy đủ họ và tên của con như trong danh sách lớp, hoặc số thứ tự của con (còn "+
+			strconv.Itoa(maxIdentifyTries-n)+" lần thử).", nil)
 	}
-	if err := t.tx.Audit(ctx, t.u.UserID, "grant_role", "parent "+scopeString(storage.Scope{StudentID: p.ID})+" via class:"+strconv.FormatInt(st.Class, 10)); err != nil {
-		return fmt.Errorf("commands: parent: %w", err)
-	}
+	p := match[0]
 	if err := t.tx.EndConversation(ctx, t.u.UserID); err != nil {
 		return fmt.Errorf("commands: parent: %w", err)
 	}
-	return t.reply(ctx, "✅ Đã liên kết bạn với học sinh <b>"+vntext.EscapeHTML(p.Name)+"</b>. "+pupilStatusText(p), pupilButtons(p))
+	for _, own := range t.who.pupils {
+		if own.ID == p.ID {
+			return t.reply(ctx, "Anh/chị đã liên kết với học sinh này rồi. Gõ /con để xem tình trạng thẻ của con.", nil)
+		}
+	}
+	teachers, err := classTeachers(ctx, t.tx, st.Class)
+	if err != nil {
+		return err
+	}
+	if len(teachers) == 0 {
+		return t.reply(ctx, "Giáo viên chủ nhiệm lớp chưa dùng bot nên chưa xác nhận được liên kết. Anh/chị hãy xin thầy/cô link riêng cho con.", nil)
+	}
+	code := ""
+	for _, r := range t.who.roles {
+		if r.Role == storage.RoleParent && r.ClassID == st.Class {
+			code = r.InviteCode
+		}
+	}
+	id, err := t.tx.CreateLinkRequest(ctx, storage.LinkRequest{UserID: t.u.UserID, StudentID: p.ID, ClassID: st.Class, InviteCode: code})
+	if err != nil {
+		return fmt.Errorf("commands: parent: %w", err)
+	}
+	if err := t.tx.Audit(ctx, t.u.UserID, "link_request", fmt.Sprintf("request=%d student=%d class=%d", id, p.ID, st.Class)); err != nil {
+		return fmt.Errorf("commands: parent: %w", err)
+	}
+	others, err := t.tx.RolesOfStudent(ctx, p.ID)
+	if err != nil {
+		return fmt.Errorf("commands: parent: %w", err)
+	}
+	cl, err := t.tx.ClassByID(ctx, st.Class)
+	if err != nil {
+		return fmt.Errorf("commands: parent: %w", err)
+	}
+	name := t.u.Name
+	if name == "" {
+		name = "Một phụ huynh"
+	}
+	text := "🔔 " + vntext.EscapeHTML(clip(name)) + " (mã người dùng " + strconv.FormatInt(t.u.UserID, 10) + ") muốn liên kết với em <b>" + vntext.EscapeHTML(p.Name) +
+		"</b> (số " + strconv.Itoa(p.Number) + ", lớp " + vntext.EscapeHTML(cl.Name) + "), đồng ý?"
+	if len(others) > 0 {
+		text += "\n⚠️ Em đã có " + strconv.Itoa(len(others)) + " phụ huynh liên kết; đồng ý thì em sẽ có " + strconv.Itoa(len(others)+1) + " phụ huynh."
+	}
+	idText := strconv.FormatInt(id, 10)
+	buttons := [][]storage.Button{{{Text: "✅ Đồng ý", Data: cbLink + ":y:" + idText}, {Text: "❌ Từ chối", Data: cbLink + ":n:" + idText}}}
+	for _, u := range teachers {
+		if err := t.send(ctx, fmt.Sprintf("link/%d/teacher/%d", id, u.ID), u.ChatID, text, buttons); err != nil {
+			return err
+		}
+	}
+	return t.reply(ctx, "Đã gửi yêu cầu liên kết cho giáo viên chủ nhiệm lớp "+vntext.EscapeHTML(cl.Name)+" xác nhận. "+
+		"Để bảo vệ thông tin của các em, bot chỉ cho xem tình trạng thẻ của con sau khi thầy/cô đồng ý; bot sẽ báo ngay khi đó.", nil)
+}
+
+// linkDecision applies a teacher's lk:y|n:<request id> press: an agreed request binds the
+// parent to the pupil (and drops their class-wide link), a refused one counts as a wrong
+// answer. The parent is told either way; the teacher is told when the pupil now has more
+// than one parent.
+func (e *Engine) linkDecision(ctx context.Context, t *turn, rest string) error {
+	kind, idText, _ := strings.Cut(rest, ":")
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil || (kind != "y" && kind != "n") {
+		return t.reply(ctx, "Nút này không còn dùng được.", nil)
+	}
+	req, err := t.tx.LinkRequestByID(ctx, id)
+	if isNotFound(err) {
+		return t.reply(ctx, "Không tìm thấy yêu cầu này.", nil)
+	}
+	if err != nil {
+		return fmt.Errorf("commands: link: %w", err)
+	}
+	if !t.who.teaches(req.ClassID) {
+		return t.reply(ctx, "Chỉ giáo viên chủ nhiệm của lớp mới xác nhận được.", nil)
+	}
+	if req.Status == storage.LinkPending && req.InviteCode != "" {
+		inv, err := t.tx.InviteByCode(ctx, req.InviteCode)
+		if err != nil && !isNotFound(err) {
+			return fmt.Errorf("commands: link: %w", err)
+		}
+		if err == nil && inv.Revoked {
+			if _, err := t.tx.DecideLinkRequest(ctx, id, storage.LinkCancelled, t.u.UserID); err != nil {
+				return fmt.Errorf("commands: link: %w", err)
+			}
+			return t.reply(ctx, "Link chung của lớp mà phụ huynh này dùng đã bị thu hồi; yêu cầu không còn hiệu lực.", nil)
+		}
+	}
+	status := storage.LinkConfirmed
+	if kind == "n" {
+		status = storage.LinkRejected
+	}
+	changed, err := t.tx.DecideLinkRequest(ctx, id, status, t.u.UserID)
+	if err != nil {
+		return fmt.Errorf("commands: link: %w", err)
+	}
+	if !changed {
+		return t.reply(ctx, "Yêu cầu này đã được xử lý trước đó.", nil)
+	}
+	p, err := t.tx.StudentByID(ctx, req.StudentID)
+	if err != nil {
+		return fmt.Errorf("commands: link: %w", err)
+	}
+	parent, err := t.tx.UserByID(ctx, req.UserID)
+	if err != nil && !isNotFound(err) {
+		return fmt.Errorf("commands: link: %w", err)
+	}
+	who := "Phụ huynh (mã người dùng " + strconv.FormatInt(req.UserID, 10) + ")"
+	if parent.Name != "" {
+		who = vntext.EscapeHTML(clip(parent.Name)) + " (mã người dùng " + strconv.FormatInt(req.UserID, 10) + ")"
+	}
+	key := fmt.Sprintf("link/%d/parent", id)
+	if status == storage.LinkRejected {
+		if _, err := t.tx.AddLinkTry(ctx, req.UserID, req.ClassID); err != nil {
+			return fmt.Errorf("commands: link: %w", err)
+		}
+		if err := t.tx.Audit(ctx, t.u.UserID, "link_rejected", fmt.Sprintf("request=%d user=%d student=%d", id, req.UserID, p.ID)); err != nil {
+			return fmt.Errorf("commands: link: %w", err)
+		}
+		if parent.ChatID != 0 {
+			msg := "Giáo viên chủ nhiệm chưa đồng ý liên kết. Nếu có nhầm lẫn, anh/chị hãy liên hệ thầy/cô để nhận link riêng cho con."
+			if err := e.sendToParentButtons(ctx, t, key, parent.ChatID, msg, nil); err != nil {
+				return err
+			}
+		}
+		return t.reply(ctx, "Đã từ chối: "+who+" không được liên kết và không xem được thông tin của em "+vntext.EscapeHTML(p.Name)+".", nil)
+	}
+	others, err := t.tx.RolesOfStudent(ctx, p.ID)
+	if err != nil {
+		return fmt.Errorf("commands: link: %w", err)
+	}
+	if err := t.tx.GrantRoleVia(ctx, req.UserID, storage.RoleParent, storage.Scope{StudentID: p.ID}, req.InviteCode); err != nil {
+		return fmt.Errorf("commands: link: %w", err)
+	}
+	roles, err := t.tx.RolesOfUser(ctx, req.UserID)
+	if err != nil {
+		return fmt.Errorf("commands: link: %w", err)
+	}
+	for _, r := range roles {
+		if r.Role == storage.RoleParent && r.ClassID == req.ClassID {
+			if err := t.tx.RevokeRole(ctx, r.ID); err != nil {
+				return fmt.Errorf("commands: link: %w", err)
+			}
+		}
+	}
+	if err := t.tx.Audit(ctx, req.UserID, "grant_role", fmt.Sprintf("parent %s via class:%d invite=%s confirmed_by=%d",
+		scopeString(storage.Scope{StudentID: p.ID}), req.ClassID, req.InviteCode, t.u.UserID)); err != nil {
+		return fmt.Errorf("commands: link: %w", err)
+	}
+	if parent.ChatID != 0 {
+		msg := "✅ Giáo viên chủ nhiệm đã xác nhận anh/chị là phụ huynh của em <b>" + vntext.EscapeHTML(p.Name) + "</b>. " + pupilStatusText(p)
+		if err := e.sendToParentButtons(ctx, t, key, parent.ChatID, msg, pupilButtons(p)); err != nil {
+			return err
+		}
+	}
+	reply := "✅ Đã liên kết " + who + " với em " + vntext.EscapeHTML(p.Name) + "."
+	if n := countOthers(others, req.UserID); n > 0 {
+		reply += "\n⚠️ Em " + vntext.EscapeHTML(p.Name) + " giờ có " + strconv.Itoa(n+1) + " phụ huynh liên kết. Nếu có người không đúng, gõ /xoaquyen để gỡ."
+	}
+	return t.reply(ctx, reply, nil)
+}
+
+func countOthers(roles []storage.Role, userID int64) int {
+	n := 0
+	for _, r := range roles {
+		if r.UserID != userID {
+			n++
+		}
+	}
+	return n
+}
+
+// notifySecondParent tells the class teachers that a pupil now has more than one parent
+// (a per-pupil link binds without their confirmation).
+func (e *Engine) notifySecondParent(ctx context.Context, t *turn, p storage.Student, count int, key string) error {
+	teachers, err := classTeachers(ctx, t.tx, p.ClassID)
+	if err != nil {
+		return err
+	}
+	name := t.u.Name
+	if name == "" {
+		name = "Một người dùng"
+	}
+	text := "🔔 Em <b>" + vntext.EscapeHTML(p.Name) + "</b> (số " + strconv.Itoa(p.Number) + ") vừa có thêm phụ huynh liên kết qua link riêng: " +
+		vntext.EscapeHTML(clip(name)) + " (mã người dùng " + strconv.FormatInt(t.u.UserID, 10) + "). Em giờ có " + strconv.Itoa(count) +
+		" phụ huynh liên kết; nếu có người không đúng, gõ /xoaquyen để gỡ."
+	for _, u := range teachers {
+		if err := t.send(ctx, key+"/"+strconv.FormatInt(u.ID, 10), u.ChatID, text, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sendToParentButtons is sendToParent with buttons.
+func (e *Engine) sendToParentButtons(ctx context.Context, t *turn, key string, chatID int64, text string, buttons [][]storage.Button) error {
+	m := storage.Message{DedupeKey: key, ChatID: chatID, Priority: storage.PriorityReply, Text: text, Buttons: buttons}
+	if e.boards != nil {
+		m.NotBefore = e.boards.QuietUntil(e.clock())
+	}
+	if _, err := t.tx.Enqueue(ctx, m); err != nil {
+		return fmt.Errorf("commands: notify parent: %w", err)
+	}
+	return nil
 }
 
 func pupilStatusText(p storage.Student) string {

@@ -19,12 +19,12 @@ func TestParentClassLinkIdentify(t *testing.T) {
 		last    string
 		bound   int // pupil number bound, 0 for none
 	}{
-		{"full name without diacritics", []string{"TRAN THI BINH"}, "Đã liên kết bạn với học sinh <b>Trần Thị Bình</b>", 2},
+		{"full name without diacritics", []string{"TRAN THI BINH"}, "<b>Trần Thị Bình</b>", 2},
 		{"NFD full name", []string{norm.NFD.String("lê hoàng cường")}, "Lê Hoàng Cường", 3},
 		{"roster number", []string{"4"}, "Phạm Thu Dung", 4},
 		{"two pupils share the name", []string{"Nguyễn Văn An"}, "Chưa tìm thấy đúng một học sinh", 0},
 		{"part of a name", []string{"Bình"}, "Chưa tìm thấy đúng một học sinh", 0},
-		{"locked after five tries", []string{"a", "b", "c", "d", "e", "2"}, "Bạn đã nhập sai nhiều lần", 0},
+		{"locked after five tries", []string{"a", "b", "c", "d", "e"}, "đã thử 5 lần", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -35,11 +35,22 @@ func TestParentClassLinkIdentify(t *testing.T) {
 			}
 			var got string
 			for _, a := range tt.answers {
-				got = f.say(uNewcomer, a)
+				msgs := f.send(uNewcomer, a)
+				got = f.replyTo(uNewcomer, msgs)
 				for _, other := range []string{"Trần Thị Bình", "Lê Hoàng Cường", "Phạm Thu Dung"} {
-					if strings.Contains(got, other) && tt.bound == 0 {
-						t.Errorf("reply reveals %s: %s", other, got)
+					if strings.Contains(got, other) {
+						t.Errorf("reply before the teacher agreed reveals %s: %s", other, got)
 					}
+				}
+				if tt.bound != 0 {
+					if !strings.Contains(got, "chờ") && !strings.Contains(got, "Đã gửi yêu cầu") {
+						t.Errorf("parent not told to wait: %s", got)
+					}
+					ask := f.replyTo(uTeacher, msgs)
+					if !strings.Contains(ask, "muốn liên kết với em <b>"+f.pupils[tt.bound-1].Name+"</b> (số "+strconv.Itoa(tt.bound)) {
+						t.Errorf("teacher's question: %s", ask)
+					}
+					got = f.replyTo(uNewcomer, f.press(uTeacher, firstWith(t, buttonData(msgs), "lk:y:")))
 				}
 			}
 			if !strings.Contains(got, tt.last) {
@@ -61,9 +72,12 @@ func TestParentClassLinkIdentify(t *testing.T) {
 				}
 				return nil
 			})
-			if tt.bound == 0 && len(tt.answers) == 6 {
-				if got := f.say(uNewcomer, "/huy"); !strings.Contains(got, "nhập sai nhiều lần") {
-					t.Errorf("/huy unlocked: %s", got)
+			if tt.bound == 0 && len(tt.answers) == 5 {
+				for _, again := range []string{"/con", "/cothe", "/huy", "/start " + code} {
+					f.send(uNewcomer, again)
+					if got := f.say(uNewcomer, "2"); strings.Contains(got, "Đã gửi yêu cầu") || strings.Contains(got, f.pupils[1].Name) {
+						t.Errorf("after %s the lock was lifted: %s", again, got)
+					}
 				}
 			}
 		})
@@ -194,11 +208,15 @@ func TestClaimAnswerHeldInQuietHours(t *testing.T) {
 func TestClassLinkCannotWalkTheRoster(t *testing.T) {
 	f := newFixture(t)
 	code := f.invite(storage.RoleParent, storage.Scope{ClassID: f.classB.ID}, uTeacher, f.now.Add(time.Hour), 30)
-	for i, want := range []string{f.pupils[1].Name, f.pupils[2].Name, "link riêng"} {
+	for i, want := range []string{"Đã gửi yêu cầu", "Đã gửi yêu cầu", "link riêng"} {
 		if got := f.say(uNewcomer, "/start "+code); !strings.Contains(got, "họ và tên đầy đủ") {
 			t.Fatalf("start %d: %s", i, got)
 		}
-		got := f.say(uNewcomer, strconv.Itoa(i+2))
+		msgs := f.send(uNewcomer, strconv.Itoa(i+2))
+		got := f.replyTo(uNewcomer, msgs)
+		if i < 2 {
+			f.press(uTeacher, firstWith(t, buttonData(msgs), "lk:y:"))
+		}
 		if !strings.Contains(got, want) {
 			t.Fatalf("answer %d: %s\nwant %q", i, got, want)
 		}
@@ -222,4 +240,93 @@ func TestClassLinkCannotWalkTheRoster(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// firstWith returns the first of data with the prefix, failing the test when none has it.
+func firstWith(t *testing.T, data []string, prefix string) string {
+	t.Helper()
+	for _, d := range data {
+		if strings.HasPrefix(d, prefix) {
+			return d
+		}
+	}
+	t.Fatalf("no button %q* among %q", prefix, data)
+	return ""
+}
+
+// TestClassLinkWaitsForTeacher: a stranger with the class link who names a pupil (one who
+// already has a parent) learns nothing and gets no role until the class teacher agrees;
+// the teacher is told about the other parent; a refusal binds nothing; only the class
+// teacher's press decides.
+func TestClassLinkWaitsForTeacher(t *testing.T) {
+	f := newFixture(t)
+	code := f.invite(storage.RoleParent, storage.Scope{ClassID: f.classB.ID}, uTeacher, f.now.Add(time.Hour), 30)
+	f.say(uNewcomer, "/start "+code)
+	pupil := f.pupils[0] // already has uParent
+	msgs := f.send(uNewcomer, "1")
+	got := f.replyTo(uNewcomer, msgs)
+	if strings.Contains(got, pupil.Name) || strings.Contains(got, "chưa ghi nhận") || strings.Contains(got, "đã ghi nhận") || !strings.Contains(got, "Đã gửi yêu cầu") {
+		t.Errorf("parent's reply before the teacher agreed: %s", got)
+	}
+	ask := f.replyTo(uTeacher, msgs)
+	if !strings.Contains(ask, "muốn liên kết với em <b>"+pupil.Name+"</b> (số 1") || !strings.Contains(ask, "đã có 1 phụ huynh") {
+		t.Errorf("teacher's question: %s", ask)
+	}
+	no, yes := firstWith(t, buttonData(msgs), "lk:n:"), firstWith(t, buttonData(msgs), "lk:y:")
+	if got := f.say(uNewcomer, "/con"); strings.Contains(got, pupil.Name) || !strings.Contains(got, "chờ") {
+		t.Errorf("/con while waiting: %s", got)
+	}
+	// Forged presses: the waiting parent, another class's teacher, the principal.
+	for _, u := range []int64{uNewcomer, uTeacherOut, uPrincipal} {
+		f.press(u, yes)
+	}
+	f.view(func(tx *storage.Tx) error {
+		roles, err := tx.RolesOfUser(f.ctx, uNewcomer)
+		if err != nil {
+			return err
+		}
+		if len(roles) != 1 || roles[0].ClassID != f.classB.ID {
+			t.Errorf("bound without the teacher: %+v", roles)
+		}
+		return nil
+	})
+	msgs = f.press(uTeacher, no)
+	if got := f.replyTo(uNewcomer, msgs); !strings.Contains(got, "chưa đồng ý") || strings.Contains(got, pupil.Name) {
+		t.Errorf("parent after a refusal: %s", got)
+	}
+	if got := f.replyTo(uTeacher, f.press(uTeacher, yes)); !strings.Contains(got, "đã được xử lý") {
+		t.Errorf("agree after refusing: %s", got)
+	}
+	// The real second parent asks again and the teacher agrees: the teacher is told the
+	// pupil now has two parents.
+	f.say(uNewcomer, "/con")
+	msgs = f.send(uNewcomer, "1")
+	msgs = f.press(uTeacher, firstWith(t, buttonData(msgs), "lk:y:"))
+	if got := f.replyTo(uTeacher, msgs); !strings.Contains(got, "giờ có 2 phụ huynh") {
+		t.Errorf("teacher not told of the second parent: %s", got)
+	}
+	if got := f.replyTo(uNewcomer, msgs); !strings.Contains(got, pupil.Name) {
+		t.Errorf("parent not told after the agreement: %s", got)
+	}
+	// Taking the class link back takes back the pupil it led to.
+	if got := f.say(uTeacher, "/thuhoi "+code); !strings.Contains(got, "phụ huynh: học sinh "+pupil.Name) {
+		t.Errorf("revoking the class link: %s", got)
+	}
+	if got := f.say(uNewcomer, "/con"); strings.Contains(got, pupil.Name) {
+		t.Errorf("still the pupil's parent after the class link was revoked: %s", got)
+	}
+}
+
+// TestPerPupilLinkTellsTeacherOfSecondParent: a per-pupil link binds at once, and the
+// class teacher hears when the pupil already had a parent.
+func TestPerPupilLinkTellsTeacherOfSecondParent(t *testing.T) {
+	f := newFixture(t)
+	code := f.invite(storage.RoleParent, storage.Scope{StudentID: f.pupils[0].ID}, uTeacher, f.now.Add(time.Hour), 1)
+	msgs := f.send(uNewcomer, "/start "+code)
+	if got := f.replyTo(uNewcomer, msgs); !strings.Contains(got, f.pupils[0].Name) {
+		t.Errorf("per-pupil link not direct: %s", got)
+	}
+	if got := f.replyTo(uTeacher, msgs); !strings.Contains(got, "giờ có 2 phụ huynh") {
+		t.Errorf("teacher: %s", got)
+	}
 }

@@ -60,3 +60,19 @@ func (tx *Tx) ChatActive(ctx context.Context, chatID int64) (bool, error) {
 	}
 	return total == 0 || active > 0, nil
 }
+
+// UserByUsername returns the user with this @username (without the @, any case), or
+// ErrNotFound; the most recently seen one when an old name was taken over.
+func (tx *Tx) UserByUsername(ctx context.Context, username string) (User, error) {
+	var u User
+	err := tx.tx.QueryRowContext(ctx, `SELECT id, chat_id, name, username, active, inactive_reason FROM users
+WHERE username <> '' AND username = ? COLLATE NOCASE ORDER BY updated_at DESC LIMIT 1`, username).
+		Scan(&u.ID, &u.ChatID, &u.Name, &u.Username, &u.Active, &u.InactiveReason)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, ErrNotFound
+	}
+	if err != nil {
+		return u, fmt.Errorf("storage: user by username: %w", err)
+	}
+	return u, nil
+}
