@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/bhytbot/bhytbot/leaderboard"
+	"github.com/bhytbot/bhytbot/report"
 	"github.com/bhytbot/bhytbot/storage"
 	"github.com/bhytbot/bhytbot/vntext"
 )
@@ -156,7 +157,7 @@ func (e *Engine) guidedText(ctx context.Context, t *turn, state string) error {
 	}
 	n, fault := guidedNumber(text)
 	if fault != "" {
-		if in, ok, err := ParseReport(t.u.Text, t.who.classNames()); ok && err == nil {
+		if in, ok, err := report.Parse(t.u.Text, t.who.classNames()); ok && err == nil {
 			if err := t.tx.EndConversation(ctx, t.u.UserID); err != nil {
 				return fmt.Errorf("commands: guided: %w", err)
 			}
@@ -188,7 +189,7 @@ func guidedNumber(s string) (int, string) {
 func (e *Engine) guidedAnswer(ctx context.Context, t *turn, st guidedState, n int) error {
 	switch st.Step {
 	case stepEnrol:
-		if n < MinEnrolment || n > MaxEnrolment {
+		if n < report.MinEnrolment || n > report.MaxEnrolment {
 			return e.prompt(ctx, t, st, "Sĩ số phải từ 1 đến 200, bạn gửi "+strconv.Itoa(n)+". Ví dụ đúng: 42.")
 		}
 		st.Enrolment, st.Through, st.Other, st.Step = n, 0, 0, stepThrough
@@ -260,7 +261,7 @@ func (e *Engine) guidedButton(ctx context.Context, t *turn, rest string) error {
 		if err := t.tx.EndConversation(ctx, t.u.UserID); err != nil {
 			return fmt.Errorf("commands: guided: %w", err)
 		}
-		return e.submitReport(ctx, t, cl, ReportInput{Class: cl.Name, Enrolment: st.Enrolment, ThroughSchool: st.Through, Other: st.Other}, storage.SourceGuided)
+		return e.submitReport(ctx, t, cl, report.Input{Class: cl.Name, Enrolment: st.Enrolment, ThroughSchool: st.Through, Other: st.Other}, storage.SourceGuided)
 	}
 	return e.prompt(ctx, t, st, "Nút này không còn dùng được.")
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bhytbot/bhytbot/report"
 	"github.com/bhytbot/bhytbot/storage"
 	"github.com/bhytbot/bhytbot/vntext"
 )
@@ -59,7 +60,7 @@ func numberRange(s string) (lo, hi int, ok bool) {
 	}
 	hi = lo
 	if isRange {
-		if hi, err = strconv.Atoi(b); err != nil || hi < lo || hi-lo >= MaxEnrolment {
+		if hi, err = strconv.Atoi(b); err != nil || hi < lo || hi-lo >= report.MaxEnrolment {
 			return 0, 0, false
 		}
 	}
@@ -165,8 +166,8 @@ func (e *Engine) rosterReport(ctx context.Context, tx *storage.Tx, u Update, cl 
 	if err != nil {
 		return storage.Report{}, fmt.Errorf("commands: roster report: %w", err)
 	}
-	enrolment := max(total, MinEnrolment)
-	if enrolment > MaxEnrolment {
+	enrolment := max(total, report.MinEnrolment)
+	if enrolment > report.MaxEnrolment {
 		return storage.Report{}, fmt.Errorf("commands: roster report: class %d has %d pupils", cl.ID, total)
 	}
 	r := storage.Report{ClassID: cl.ID, Week: storage.WeekOf(e.clock(), e.loc), Enrolment: enrolment, ThroughSchool: school, Other: other,

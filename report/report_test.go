@@ -1,4 +1,4 @@
-package commands
+package report
 
 import (
 	"errors"
@@ -8,30 +8,30 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-func TestParseReport(t *testing.T) {
+func TestParse(t *testing.T) {
 	one := []string{"6A"}
 	two := []string{"6A", "7B"}
 	tenth := []string{"10A1", "10A2"}
 	slashed := []string{"6/1", "6/2"}
 	named := []string{"Lớp 6A"}
 	collide := []string{"6Đ", "6D"}
-	r := func(class string, enrol, through, other int) ReportInput {
-		return ReportInput{Class: class, Enrolment: enrol, ThroughSchool: through, Other: other}
+	r := func(class string, enrol, through, other int) Input {
+		return Input{Class: class, Enrolment: enrol, ThroughSchool: through, Other: other}
 	}
-	ratio := func(class string, insured, enrol int) ReportInput {
-		return ReportInput{Class: class, Enrolment: enrol, ThroughSchool: insured, InsuredOnly: true}
+	ratio := func(class string, insured, enrol int) Input {
+		return Input{Class: class, Enrolment: enrol, ThroughSchool: insured, InsuredOnly: true}
 	}
 	const (
-		notReport = ReportErrorCode(-1)
-		guided    = ReportErrorCode(-2)
+		notReport = ErrorCode(-1)
+		guided    = ErrorCode(-2)
 	)
 	tests := []struct {
 		name    string
 		text    string
 		classes []string
-		want    ReportInput     // for a valid report, or the class returned with ErrGuided
-		code    ReportErrorCode // 0 for a valid report
-		got     string          // ReportError.Got, checked when not empty
+		want    Input     // for a valid report, or the class returned with ErrGuided
+		code    ErrorCode // 0 for a valid report
+		got     string    // Error.Got, checked when not empty
 	}{
 		// valid: each grammar form
 		{"command four numbers", "/baocao 6A 42 30 8", two, r("6A", 42, 30, 8), 0, ""},
@@ -95,109 +95,109 @@ func TestParseReport(t *testing.T) {
 		{"NFD class", norm.NFD.String("/baocao 6đ 42 30 8"), []string{"6Đ"}, r("6Đ", 42, 30, 8), 0, ""},
 		{"mixed case", "BáO CáO LớP 6a Sĩ Số 42 QUA TRƯỜNG 30 KHÁC 8", two, r("6A", 42, 30, 8), 0, ""},
 		// guided
-		{"guided alone", "/baocao", two, ReportInput{}, guided, ""},
-		{"guided bot username", "/baocao@bhyt_bot", two, ReportInput{}, guided, ""},
-		{"guided one class", "/baocao", one, ReportInput{Class: "6A"}, guided, ""},
-		{"guided with class", "/baocao 7b", two, ReportInput{Class: "7B"}, guided, ""},
-		{"guided words", "báo cáo", two, ReportInput{}, guided, ""},
+		{"guided alone", "/baocao", two, Input{}, guided, ""},
+		{"guided bot username", "/baocao@bhyt_bot", two, Input{}, guided, ""},
+		{"guided one class", "/baocao", one, Input{Class: "6A"}, guided, ""},
+		{"guided with class", "/baocao 7b", two, Input{Class: "7B"}, guided, ""},
+		{"guided words", "báo cáo", two, Input{}, guided, ""},
 		// not a report
-		{"chit-chat hello", "xin chào", two, ReportInput{}, notReport, ""},
-		{"chit-chat thanks", "Cảm ơn thầy ạ", two, ReportInput{}, notReport, ""},
-		{"chit-chat number", "5 phút nữa em gửi", two, ReportInput{}, notReport, ""},
-		{"chit-chat class", "Lớp 6A hôm nay nghỉ 3 em", two, ReportInput{}, notReport, ""},
-		{"chit-chat báo cáo", "em sẽ báo cáo sau", two, ReportInput{}, notReport, ""},
-		{"báo cáo sentence", "báo cáo xong rồi", two, ReportInput{}, notReport, ""},
-		{"other command", "/start abc", two, ReportInput{}, notReport, ""},
-		{"other command with number", "/help 42", two, ReportInput{}, notReport, ""},
-		{"empty", "", two, ReportInput{}, notReport, ""},
-		{"emoji only", "👍", two, ReportInput{}, notReport, ""},
-		{"class only", "6A", two, ReportInput{}, notReport, ""},
-		{"long chit-chat", strings.Repeat("xin chào ", 200), two, ReportInput{}, notReport, ""},
+		{"chit-chat hello", "xin chào", two, Input{}, notReport, ""},
+		{"chit-chat thanks", "Cảm ơn thầy ạ", two, Input{}, notReport, ""},
+		{"chit-chat number", "5 phút nữa em gửi", two, Input{}, notReport, ""},
+		{"chit-chat class", "Lớp 6A hôm nay nghỉ 3 em", two, Input{}, notReport, ""},
+		{"chit-chat báo cáo", "em sẽ báo cáo sau", two, Input{}, notReport, ""},
+		{"báo cáo sentence", "báo cáo xong rồi", two, Input{}, notReport, ""},
+		{"other command", "/start abc", two, Input{}, notReport, ""},
+		{"other command with number", "/help 42", two, Input{}, notReport, ""},
+		{"empty", "", two, Input{}, notReport, ""},
+		{"emoji only", "👍", two, Input{}, notReport, ""},
+		{"class only", "6A", two, Input{}, notReport, ""},
+		{"long chit-chat", strings.Repeat("xin chào ", 200), two, Input{}, notReport, ""},
 		// errors
-		{"no classes", "/baocao 6A 42 30 8", nil, ReportInput{}, CodeNoClasses, ""},
-		{"no classes guided", "/baocao", nil, ReportInput{}, CodeNoClasses, ""},
-		{"no classes labelled", "ss 42 tr 30", nil, ReportInput{}, CodeNoClasses, ""},
-		{"class missing", "/baocao 42 30 8", two, ReportInput{}, CodeClassMissing, ""},
-		{"class missing labelled", "ss 42 tr 30 khac 8", two, ReportInput{}, CodeClassMissing, ""},
-		{"unknown class", "/baocao 8C 42 30 8", two, ReportInput{}, CodeUnknownClass, "8C"},
-		{"unknown class implicit", "9B: ss 42 tr 30", one, ReportInput{}, CodeUnknownClass, "9B"},
-		{"unknown class after lớp", "/baocao lớp 7 42 30 8", one, ReportInput{}, CodeUnknownClass, "7"},
-		{"unknown class word", "/baocao abc 42 30 8", one, ReportInput{}, CodeUnknownClass, "abc"},
-		{"ambiguous prefix", "/baocao 10A 42 30 8", tenth, ReportInput{}, CodeAmbiguousClass, "10A"},
+		{"no classes", "/baocao 6A 42 30 8", nil, Input{}, CodeNoClasses, ""},
+		{"no classes guided", "/baocao", nil, Input{}, CodeNoClasses, ""},
+		{"no classes labelled", "ss 42 tr 30", nil, Input{}, CodeNoClasses, ""},
+		{"class missing", "/baocao 42 30 8", two, Input{}, CodeClassMissing, ""},
+		{"class missing labelled", "ss 42 tr 30 khac 8", two, Input{}, CodeClassMissing, ""},
+		{"unknown class", "/baocao 8C 42 30 8", two, Input{}, CodeUnknownClass, "8C"},
+		{"unknown class implicit", "9B: ss 42 tr 30", one, Input{}, CodeUnknownClass, "9B"},
+		{"unknown class after lớp", "/baocao lớp 7 42 30 8", one, Input{}, CodeUnknownClass, "7"},
+		{"unknown class word", "/baocao abc 42 30 8", one, Input{}, CodeUnknownClass, "abc"},
+		{"ambiguous prefix", "/baocao 10A 42 30 8", tenth, Input{}, CodeAmbiguousClass, "10A"},
 		{"ambiguous after lớp", "/baocao lớp 6 42 30 8", two[:1:1], r("6A", 42, 30, 8), 0, ""},
-		{"ambiguous grade", "/baocao lớp 6 42 30 8", []string{"6A", "6B"}, ReportInput{}, CodeAmbiguousClass, "6"},
-		{"ambiguous folding", "/baocao 6 đ 42 30 8", []string{"6Đ", "6D", "6đ"}, ReportInput{}, CodeAmbiguousClass, "6 đ"},
+		{"ambiguous grade", "/baocao lớp 6 42 30 8", []string{"6A", "6B"}, Input{}, CodeAmbiguousClass, "6"},
+		{"ambiguous folding", "/baocao 6 đ 42 30 8", []string{"6Đ", "6D", "6đ"}, Input{}, CodeAmbiguousClass, "6 đ"},
 		{"folding exact wins", "/baocao 6d 42 30 8", collide, r("6D", 42, 30, 8), 0, ""},
 		{"folding exact wins đ", "/baocao lớp 6Đ 42 30 8", collide, r("6Đ", 42, 30, 8), 0, ""},
-		{"no numbers labels only", "/baocao 6A ss tr khac", two, ReportInput{}, CodeMissingNumber, "ss"},
-		{"no numbers", "/baocao 6A lớp", two, ReportInput{}, CodeNoNumbers, ""},
-		{"missing through", "/baocao 6A 42", two, ReportInput{}, CodeMissingNumber, ""},
-		{"missing enrolment labelled", "6A tr 30 khac 8", two, ReportInput{}, CodeMissingNumber, ""},
-		{"label without number", "6A ss 42 tr khac 8", two, ReportInput{}, CodeMissingNumber, "tr"},
-		{"too many numbers", "/baocao 6A 42 30 8 5", two, ReportInput{}, CodeTooManyNumbers, "5"},
-		{"ratio and numbers", "/baocao 6A 38/42 5 6", two, ReportInput{}, CodeTooManyNumbers, "6"},
-		{"two ratios", "/baocao 6A 38/42 40/42", two, ReportInput{}, CodeTooManyNumbers, "42"},
-		{"not a number word", "/baocao 6A 42 ba 8", two, ReportInput{}, CodeNotNumber, "ba"},
-		{"not a number decimal", "/baocao 6A 42 30.5 8", two, ReportInput{}, CodeNotNumber, "30.5"},
-		{"not a number emoji", "/baocao 6A 42 😀 8", two, ReportInput{}, CodeNotNumber, "😀"},
-		{"not a number control", "/baocao 6A 42 \x07 8", two, ReportInput{}, CodeNotNumber, "\x07"},
-		{"not a number labelled", "6A ss 42 tr 30 khac tám", two, ReportInput{}, CodeNotNumber, "tám"},
-		{"not a number other digits", "/baocao 6A ٤٢ 30 8", two, ReportInput{}, CodeNotNumber, "٤٢"},
-		{"negative", "/baocao 6A 42 -3 8", two, ReportInput{}, CodeNegative, "-3"},
-		{"negative labelled", "6A ss 42 tr 30 khac=-1", two, ReportInput{}, CodeNegative, "-1"},
-		{"negative unicode minus", "/baocao 6A 42 30 −2", two, ReportInput{}, CodeNegative, "-2"},
-		{"enrolment too big", "/baocao 6A 250 30 8", two, ReportInput{}, CodeEnrolmentRange, "250"},
-		{"enrolment zero", "/baocao 6A 0 0 0", two, ReportInput{}, CodeEnrolmentRange, "0"},
-		{"enrolment huge", "/baocao 6A 99999999999999999999999 30 8", two, ReportInput{}, CodeEnrolmentRange, "99999999999999999999999"},
-		{"ratio enrolment too big", "/baocao 6A 38/420", two, ReportInput{}, CodeEnrolmentRange, "420"},
-		{"exceeds", "/baocao 6A 42 40 8", two, ReportInput{}, CodeExceedsEnrolment, ""},
-		{"exceeds through", "/baocao 6A 42 43", two, ReportInput{}, CodeExceedsEnrolment, ""},
-		{"exceeds ratio", "/baocao 6A 45/42", two, ReportInput{}, CodeExceedsEnrolment, ""},
-		{"exceeds huge", "/baocao 6A 42 30 88888888888888888888", two, ReportInput{}, CodeExceedsEnrolment, "88888888888888888888"},
-		{"duplicate field", "6A ss 42 ss 40 tr 30", two, ReportInput{}, CodeDuplicate, ""},
-		{"duplicate class", "/baocao lớp 6A lớp 7B 42 30 8", two, ReportInput{}, CodeDuplicate, ""},
-		{"too long", "/baocao 6A 42 30 8 " + strings.Repeat("x", 1000), two, ReportInput{}, CodeTooLong, ""},
-		{"too long digits", strings.Repeat("1 ", 600), two, ReportInput{}, CodeTooLong, ""},
-		{"too long bytes", strings.Repeat("9", 100000), two, ReportInput{}, CodeTooLong, ""},
+		{"no numbers labels only", "/baocao 6A ss tr khac", two, Input{}, CodeMissingNumber, "ss"},
+		{"no numbers", "/baocao 6A lớp", two, Input{}, CodeNoNumbers, ""},
+		{"missing through", "/baocao 6A 42", two, Input{}, CodeMissingNumber, ""},
+		{"missing enrolment labelled", "6A tr 30 khac 8", two, Input{}, CodeMissingNumber, ""},
+		{"label without number", "6A ss 42 tr khac 8", two, Input{}, CodeMissingNumber, "tr"},
+		{"too many numbers", "/baocao 6A 42 30 8 5", two, Input{}, CodeTooManyNumbers, "5"},
+		{"ratio and numbers", "/baocao 6A 38/42 5 6", two, Input{}, CodeTooManyNumbers, "6"},
+		{"two ratios", "/baocao 6A 38/42 40/42", two, Input{}, CodeTooManyNumbers, "42"},
+		{"not a number word", "/baocao 6A 42 ba 8", two, Input{}, CodeNotNumber, "ba"},
+		{"not a number decimal", "/baocao 6A 42 30.5 8", two, Input{}, CodeNotNumber, "30.5"},
+		{"not a number emoji", "/baocao 6A 42 😀 8", two, Input{}, CodeNotNumber, "😀"},
+		{"not a number control", "/baocao 6A 42 \x07 8", two, Input{}, CodeNotNumber, "\x07"},
+		{"not a number labelled", "6A ss 42 tr 30 khac tám", two, Input{}, CodeNotNumber, "tám"},
+		{"not a number other digits", "/baocao 6A ٤٢ 30 8", two, Input{}, CodeNotNumber, "٤٢"},
+		{"negative", "/baocao 6A 42 -3 8", two, Input{}, CodeNegative, "-3"},
+		{"negative labelled", "6A ss 42 tr 30 khac=-1", two, Input{}, CodeNegative, "-1"},
+		{"negative unicode minus", "/baocao 6A 42 30 −2", two, Input{}, CodeNegative, "-2"},
+		{"enrolment too big", "/baocao 6A 250 30 8", two, Input{}, CodeEnrolmentRange, "250"},
+		{"enrolment zero", "/baocao 6A 0 0 0", two, Input{}, CodeEnrolmentRange, "0"},
+		{"enrolment huge", "/baocao 6A 99999999999999999999999 30 8", two, Input{}, CodeEnrolmentRange, "99999999999999999999999"},
+		{"ratio enrolment too big", "/baocao 6A 38/420", two, Input{}, CodeEnrolmentRange, "420"},
+		{"exceeds", "/baocao 6A 42 40 8", two, Input{}, CodeExceedsEnrolment, ""},
+		{"exceeds through", "/baocao 6A 42 43", two, Input{}, CodeExceedsEnrolment, ""},
+		{"exceeds ratio", "/baocao 6A 45/42", two, Input{}, CodeExceedsEnrolment, ""},
+		{"exceeds huge", "/baocao 6A 42 30 88888888888888888888", two, Input{}, CodeExceedsEnrolment, "88888888888888888888"},
+		{"duplicate field", "6A ss 42 ss 40 tr 30", two, Input{}, CodeDuplicate, ""},
+		{"duplicate class", "/baocao lớp 6A lớp 7B 42 30 8", two, Input{}, CodeDuplicate, ""},
+		{"too long", "/baocao 6A 42 30 8 " + strings.Repeat("x", 1000), two, Input{}, CodeTooLong, ""},
+		{"too long digits", strings.Repeat("1 ", 600), two, Input{}, CodeTooLong, ""},
+		{"too long bytes", strings.Repeat("9", 100000), two, Input{}, CodeTooLong, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in, ok, err := ParseReport(tt.text, tt.classes)
+			in, ok, err := Parse(tt.text, tt.classes)
 			switch tt.code {
 			case 0:
 				if err != nil || !ok || in != tt.want {
-					t.Fatalf("ParseReport(%q) = %+v, %v, %v; want %+v, true, nil", tt.text, in, ok, err, tt.want)
+					t.Fatalf("Parse(%q) = %+v, %v, %v; want %+v, true, nil", tt.text, in, ok, err, tt.want)
 				}
 				return
 			case notReport:
-				if err != nil || ok || in != (ReportInput{}) {
-					t.Fatalf("ParseReport(%q) = %+v, %v, %v; want not a report", tt.text, in, ok, err)
+				if err != nil || ok || in != (Input{}) {
+					t.Fatalf("Parse(%q) = %+v, %v, %v; want not a report", tt.text, in, ok, err)
 				}
 				return
 			case guided:
 				if !errors.Is(err, ErrGuided) || ok || in != tt.want {
-					t.Fatalf("ParseReport(%q) = %+v, %v, %v; want %+v, false, ErrGuided", tt.text, in, ok, err, tt.want)
+					t.Fatalf("Parse(%q) = %+v, %v, %v; want %+v, false, ErrGuided", tt.text, in, ok, err, tt.want)
 				}
 				return
 			}
-			var re *ReportError
-			if !errors.As(err, &re) || ok || in != (ReportInput{}) {
-				t.Fatalf("ParseReport(%q) = %+v, %v, %v; want a *ReportError %v", tt.text, in, ok, err, tt.code)
+			var re *Error
+			if !errors.As(err, &re) || ok || in != (Input{}) {
+				t.Fatalf("Parse(%q) = %+v, %v, %v; want a *Error %v", tt.text, in, ok, err, tt.code)
 			}
 			if re.Code != tt.code {
-				t.Fatalf("ParseReport(%q) code = %v (%v), want %v", tt.text, re.Code, err, tt.code)
+				t.Fatalf("Parse(%q) code = %v (%v), want %v", tt.text, re.Code, err, tt.code)
 			}
 			if tt.got != "" && re.Got != tt.got {
-				t.Errorf("ParseReport(%q) Got = %q, want %q", tt.text, re.Got, tt.got)
+				t.Errorf("Parse(%q) Got = %q, want %q", tt.text, re.Got, tt.got)
 			}
-			checkReportMessage(t, re)
+			checkMessage(t, re)
 		})
 	}
 }
 
-// checkReportMessage asserts that a message is Vietnamese with an example, and
+// checkMessage asserts that a message is Vietnamese with an example, and
 // that the example parses for the teacher's classes.
-func checkReportMessage(t *testing.T, re *ReportError) {
+func checkMessage(t *testing.T, re *Error) {
 	t.Helper()
 	msg := re.Error()
 	if msg == "" || !strings.Contains(msg, "Ví dụ") || !strings.ContainsAny(msg, "ạảãàáâậầấẩẫăắằặẳẵđêếềệểễôốồộổỗơớờợởỡưứừựửữìíịỉĩòóọỏõùúụủũỳýỵỷỹ") {
@@ -210,26 +210,26 @@ func checkReportMessage(t *testing.T, re *ReportError) {
 		return
 	}
 	ex, _, _ := strings.Cut(re.Example(), " (")
-	in, ok, err := ParseReport(ex, re.Classes)
+	in, ok, err := Parse(ex, re.Classes)
 	if !ok || err != nil || in.Class != re.Class {
 		t.Errorf("example %q does not parse for %v: %+v, %v, %v", ex, re.Classes, in, ok, err)
 	}
 }
 
-func TestReportErrorMessages(t *testing.T) {
+func TestErrorMessages(t *testing.T) {
 	tests := []struct {
-		err  *ReportError
+		err  *Error
 		want string
 	}{
-		{&ReportError{Code: CodeEnrolmentRange, Got: "250", Class: "6A"},
+		{&Error{Code: CodeEnrolmentRange, Got: "250", Class: "6A"},
 			"Sĩ số phải từ 1 đến 200, bạn gửi 250. Ví dụ đúng: /baocao 6A 42 30 8 (sĩ số 42, tham gia qua trường 30, đối tượng khác 8)"},
-		{&ReportError{Code: CodeUnknownClass, Got: "7B", Classes: []string{"6A"}, Class: "6A"},
+		{&Error{Code: CodeUnknownClass, Got: "7B", Classes: []string{"6A"}, Class: "6A"},
 			"Lớp “7B” không phải lớp bạn chủ nhiệm (lớp của bạn: 6A). Ví dụ đúng: /baocao 6A 42 30 8 (sĩ số 42, tham gia qua trường 30, đối tượng khác 8)"},
-		{&ReportError{Code: CodeExceedsEnrolment, Enrolment: 42, ThroughSchool: 40, Other: 8, Class: "6A"},
+		{&Error{Code: CodeExceedsEnrolment, Enrolment: 42, ThroughSchool: 40, Other: 8, Class: "6A"},
 			"Số học sinh có thẻ BHYT (qua trường 40 + đối tượng khác 8 = 48) không được lớn hơn sĩ số 42. Ví dụ đúng: /baocao 6A 42 30 8 (sĩ số 42, tham gia qua trường 30, đối tượng khác 8)"},
-		{&ReportError{Code: CodeExceedsEnrolment, Enrolment: 42, ThroughSchool: 45, Ratio: true, Class: "6A"},
+		{&Error{Code: CodeExceedsEnrolment, Enrolment: 42, ThroughSchool: 45, Ratio: true, Class: "6A"},
 			"Số học sinh có thẻ BHYT (45) không được lớn hơn sĩ số (42). Ví dụ đúng: /baocao 6A 38/42 (38 học sinh có thẻ BHYT trên sĩ số 42)"},
-		{&ReportError{Code: CodeNotNumber, Got: "a\x00b"},
+		{&Error{Code: CodeNotNumber, Got: "a\x00b"},
 			"Không hiểu “a\uFFFDb”: ở đây cần một số nguyên, chỉ gồm chữ số 0–9. Ví dụ đúng: /baocao 6A 42 30 8 (sĩ số 42, tham gia qua trường 30, đối tượng khác 8)"},
 	}
 	for _, tt := range tests {
@@ -238,8 +238,8 @@ func TestReportErrorMessages(t *testing.T) {
 		}
 	}
 	for c := CodeTooLong; c <= CodeDuplicate; c++ {
-		e := &ReportError{Code: c, Classes: []string{"6A", "7B"}, Class: "7B"}
-		checkReportMessage(t, e)
+		e := &Error{Code: c, Classes: []string{"6A", "7B"}, Class: "7B"}
+		checkMessage(t, e)
 		if strings.HasPrefix(c.String(), "report_error_") {
 			t.Errorf("code %d has no name", c)
 		}
