@@ -61,6 +61,8 @@ const (
 	CodeEnrolmentRange                        // enrolment outside MinEnrolment..MaxEnrolment
 	CodeExceedsEnrolment                      // insured (through school + other) above enrolment
 	CodeDuplicate                             // the same field given twice
+	CodeDecimal                               // a decimal comma in a figure: "30,5"
+	CodeGlued                                 // a class ending in a digit glued to the enrolment: "10a142"
 )
 
 var codeNames = map[ErrorCode]string{
@@ -77,6 +79,8 @@ var codeNames = map[ErrorCode]string{
 	CodeEnrolmentRange:   "enrolment_range",
 	CodeExceedsEnrolment: "exceeds_enrolment",
 	CodeDuplicate:        "duplicate",
+	CodeDecimal:          "decimal",
+	CodeGlued:            "glued_class",
 }
 
 // String returns a stable snake_case name for logs and metrics.
@@ -112,11 +116,15 @@ type Error struct {
 	Classes       []string // the teacher's classes, or the candidates for CodeAmbiguousClass
 	Class         string   // the class used in the example ("" for a generic one)
 	Ratio         bool     // the teacher used the insured/enrolment form
+	Fixed         string   // for CodeGlued: the teacher's own report, spaced, to copy
 }
 
 // Example returns a correct report message for the error's class, in the
 // form the teacher used.
 func (e *Error) Example() string {
+	if e.Fixed != "" {
+		return e.Fixed
+	}
 	class := e.Class
 	if class == "" {
 		class = "6A"
@@ -176,6 +184,10 @@ func (e *Error) Error() string {
 		}
 	case CodeDuplicate:
 		msg = capitalize(fieldName(e.Field)) + " được ghi hai lần, hãy ghi mỗi mục một lần."
+	case CodeDecimal:
+		msg = "“" + got + "” là số lẻ: số học sinh phải là số nguyên. Nếu đó là hai số, hãy cách nhau bằng dấu cách."
+	case CodeGlued:
+		msg = "Tên lớp và sĩ số viết liền nhau (“" + got + "”) nên dễ nhầm lớp: hãy cách tên lớp và các số bằng dấu cách."
 	default:
 		msg = "Báo cáo chưa đúng mẫu."
 	}
@@ -292,7 +304,23 @@ func Parse(text string, classes []string) (Input, bool, error) {
 	if err != nil {
 		return Input{}, false, err
 	}
+	if p.glued != "" {
+		e := p.newError(CodeGlued)
+		e.Got, e.Ratio = p.glued, in.InsuredOnly
+		e.Fixed = in.Command()
+		return Input{}, false, e
+	}
 	return in, true, nil
+}
+
+// Command returns the report as the canonical command that reads back as
+// the same report: "/baocao 6A 42 30 8", or "/baocao 6A 38/42" for a report
+// of insured pupils only.
+func (in Input) Command() string {
+	if in.InsuredOnly {
+		return "/baocao " + in.Class + " " + strconv.Itoa(in.ThroughSchool) + "/" + strconv.Itoa(in.Enrolment)
+	}
+	return "/baocao " + in.Class + " " + strconv.Itoa(in.Enrolment) + " " + strconv.Itoa(in.ThroughSchool) + " " + strconv.Itoa(in.Other)
 }
 
 // tooLong answers an over-long text: an error if it looks like a report
@@ -364,7 +392,7 @@ func cutBaoCao(s string) (string, bool) {
 	k := 0
 	for i, r := range s {
 		if k == len(want) {
-			if isWordRune(r) {
+			if isWordRune(r) && !gluedBody(s[i:]) {
 				return "", false
 			}
 			return s[i:], true
@@ -384,6 +412,23 @@ func cutBaoCao(s string) (string, bool) {
 	return "", k == len(want)
 }
 
+// gluedBody reports whether the text right after "baocao" is a report's body
+// typed without a space: a class or figure ("baocao6A", "/baocao6a42") or
+// "lớp" before one ("baocaolop6a"). Any other word ("baocaoxong") makes it
+// not the report command.
+func gluedBody(rest string) bool {
+	r, _ := utf8.DecodeRuneInString(rest)
+	if isDigit(r) {
+		return true
+	}
+	after, ok := strings.CutPrefix(vntext.Fold(rest), "lop")
+	if !ok {
+		return false
+	}
+	r, _ = utf8.DecodeRuneInString(after)
+	return isDigit(r) || r == ' '
+}
+
 type tokKind uint8
 
 const (
@@ -401,6 +446,7 @@ type token struct {
 	fold  string // vntext.Fold(raw)
 	hard  bool   // a hard separator (, ; : = ...) comes before it
 	space bool   // white space comes before it
+	comma bool   // a bare comma joins it to the token before, digit to digit: the 5 of "30,5"
 }
 
 func isWordRune(r rune) bool {
@@ -442,14 +488,14 @@ func isDecoration(raw string) bool {
 func tokenize(s string) []token {
 	rs := []rune(s)
 	var toks []token
-	hard, space := false, false
+	hard, space, comma := false, false, false
 	emit := func(k tokKind, raw string) {
 		f := raw
 		if k == rtWord {
 			f = vntext.Fold(raw)
 		}
-		toks = append(toks, token{kind: k, raw: raw, fold: f, hard: hard, space: space})
-		hard, space = false, false
+		toks = append(toks, token{kind: k, raw: raw, fold: f, hard: hard, space: space, comma: comma})
+		hard, space, comma = false, false, false
 	}
 	// word returns the end of the word run starting at i; dots count when
 	// they stand between two ASCII digits.
@@ -473,6 +519,9 @@ func tokenize(s string) []token {
 		case isIgnorable(r):
 			i++
 		case isHardSep(r):
+			if r == ',' && i > 0 && isDigit(rs[i-1]) && i+1 < len(rs) && isDigit(rs[i+1]) {
+				comma = true
+			}
 			hard = true
 			i++
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
@@ -584,8 +633,9 @@ type parser struct {
 	empty     bool // nothing after the command
 	classOnly bool // nothing but a class that was matched
 	hasNumber bool
-	hasLabel  bool // a label followed by a figure
-	unknown   bool // a word or symbol that is neither class, label nor figure
+	hasLabel  bool   // a label followed by a figure
+	unknown   bool   // a word or symbol that is neither class, label nor figure
+	glued     string // the token as typed when a class ending in a digit was read off a glued figure ("10a142")
 }
 
 func newParser(toks []token, classes []string, explicit bool) *parser {
@@ -666,17 +716,75 @@ func (p *parser) newError(code ErrorCode) *Error {
 
 func (p *parser) parse() {
 	p.empty = len(p.toks) == 0
-	p.chains()
 	i := 0
 	lop := false
 	if i < len(p.toks) && p.toks[i].kind == rtWord && p.toks[i].fold == "lop" {
 		lop = true
 		i++
 	}
+	p.unglue(i)
+	p.chains()
 	i = p.classSlot(i, lop)
 	p.classOnly = p.class != "" && p.err == nil && i >= len(p.toks)
 	for i < len(p.toks) {
 		i = p.step(i)
+	}
+}
+
+// unglue splits the token at i when it is one of the teacher's classes with the
+// enrolment typed right after it ("6a42", "lớp6a42", as in "/baocao6a42 30 8")
+// into the class and the figure. A class ending in a letter ends where the
+// digits begin, so that split is certain. A class ending in a digit ("10A1"
+// in "10a142") could end one digit later or earlier; the split is still made,
+// so that the rest of the report is checked, but p.glued makes Parse answer
+// with the report spaced out to copy instead of accepting a guess. When two of
+// the teacher's classes could end inside the digits ("6a142" for 6A and 6A1)
+// nothing is split and the fault says so.
+func (p *parser) unglue(i int) {
+	if i >= len(p.toks) || p.toks[i].kind != rtWord {
+		return
+	}
+	t := p.toks[i]
+	key := classKey(t.fold)
+	if len(p.byKey[key]) > 0 {
+		return
+	}
+	if _, _, ok := splitLabel(t.fold); ok {
+		return
+	}
+	d := len(key)
+	for d > 0 && isDigit(rune(key[d-1])) {
+		d--
+	}
+	if d == 0 || d == len(key) {
+		return
+	}
+	// Every cut inside the trailing digits that leaves one of the teacher's
+	// classes before it and a figure after it.
+	var cuts []int
+	for m := d; m < len(key); m++ {
+		if len(p.byKey[key[:m]]) > 0 {
+			cuts = append(cuts, m)
+		}
+	}
+	if len(cuts) > 1 {
+		p.hasNumber = true
+		p.faultGot(CodeGlued, t.raw)
+		return
+	}
+	if len(cuts) == 0 {
+		return
+	}
+	digits := key[cuts[0]:]
+	if !strings.HasSuffix(t.raw, digits) {
+		return
+	}
+	name := t.raw[:len(t.raw)-len(digits)]
+	class := token{kind: rtWord, raw: name, fold: vntext.Fold(name), hard: t.hard, space: t.space}
+	figure := token{kind: rtNum, raw: digits, fold: digits}
+	p.toks = append(p.toks[:i], append([]token{class, figure}, p.toks[i+1:]...)...)
+	if cuts[0] > d {
+		p.glued = t.raw
 	}
 }
 
@@ -710,6 +818,10 @@ func (p *parser) step(i int) int {
 			switch v := p.toks[j]; v.kind {
 			case rtNum:
 				p.hasLabel, p.hasNumber = true, true
+				if p.decimalAt(j) {
+					p.faultDecimal(j)
+					return p.skipUnit(j + 2)
+				}
 				p.assign(f, parseNumber(v.raw))
 				return p.skipUnit(j + 1)
 			case rtNeg:
@@ -738,6 +850,10 @@ func (p *parser) step(i int) int {
 	switch t.kind {
 	case rtNum:
 		p.hasNumber = true
+		if p.decimalAt(i) {
+			p.faultDecimal(i)
+			return p.skipUnit(i + 2)
+		}
 		n := parseNumber(t.raw)
 		if p.chain[i] == 2 && !p.pairedBefore(i) {
 			den := parseNumber(p.toks[i+2].raw)
@@ -763,6 +879,10 @@ func (p *parser) step(i int) int {
 		}
 		if f, v, ok := splitLabel(t.fold); ok {
 			p.hasLabel, p.hasNumber = true, true
+			if p.decimalAt(i) {
+				p.faultDecimal(i)
+				return p.skipUnit(i + 2)
+			}
 			p.assign(f, parseNumber(v))
 			return p.skipUnit(i + 1)
 		}
@@ -784,6 +904,31 @@ func (p *parser) step(i int) int {
 		p.faultGot(CodeNotNumber, t.raw)
 	}
 	return i + 1
+}
+
+// decimalAt reports whether the figure at i and the token after it are one
+// number with a decimal comma, "30,5": a comma with a digit right on each
+// side joins exactly these two. A longer run joined the same way,
+// "42,30,8", is a list of figures, and a comma followed by a space always
+// separates.
+func (p *parser) decimalAt(i int) bool {
+	return !p.toks[i].comma && i+1 < len(p.toks) && p.toks[i+1].comma &&
+		(i+2 >= len(p.toks) || !p.toks[i+2].comma)
+}
+
+// faultDecimal records the decimal figure at i as a fault.
+func (p *parser) faultDecimal(i int) {
+	whole := p.toks[i].raw
+	k := len(whole)
+	for k > 0 && isDigit(rune(whole[k-1])) {
+		k--
+	}
+	frac := p.toks[i+1].raw
+	n := 0
+	for n < len(frac) && isDigit(rune(frac[n])) {
+		n++
+	}
+	p.faultGot(CodeDecimal, whole[k:]+","+frac[:n])
 }
 
 // pairedBefore reports whether the number at i is the second of an a/b pair.

@@ -67,6 +67,45 @@ func TestParse(t *testing.T) {
 		{"politeness", "Dạ lớp 6A ss 42 tr 30 khác 8 ạ", one, r("6A", 42, 30, 8), 0, ""},
 		{"trailing emoji", "6A 42 30 8 🙏", one, r("6A", 42, 30, 8), 0, ""},
 		{"trailing dot", "/baocao 6A 42 30 8.", one, r("6A", 42, 30, 8), 0, ""},
+		// the command glued to the class or figures, or spelled in capitals
+		{"glued words", "baocao6A 42 30 8", two, r("6A", 42, 30, 8), 0, ""},
+		{"glued command", "/baocao6B 40 30 5", []string{"6A", "6B"}, r("6B", 40, 30, 5), 0, ""},
+		{"glued upper", "BAOCAO6A 42 30 8", two, r("6A", 42, 30, 8), 0, ""},
+		{"spaced upper", "BAOCAO 6A 42 30 8", two, r("6A", 42, 30, 8), 0, ""},
+		{"glued command upper", "/BAOCAO6a 42 30 8", two, r("6A", 42, 30, 8), 0, ""},
+		{"glued diacritics", "báo cáo6A 42 30 8", two, r("6A", 42, 30, 8), 0, ""},
+		{"glued lớp", "baocaolop6a 42 30 8", two, r("6A", 42, 30, 8), 0, ""},
+		{"glued lớp spaced", "/baocaolớp 6A 42 30 8", two, r("6A", 42, 30, 8), 0, ""},
+		{"glued class and enrolment", "/baocao6a42 30 8", two, r("6A", 42, 30, 8), 0, ""},
+		{"glued class and enrolment spaced command", "/baocao 6A42 30 8", two, r("6A", 42, 30, 8), 0, ""},
+		{"glued class and chain", "/baocao6A42/30/8", two, r("6A", 42, 30, 8), 0, ""},
+		{"glued class and ratio", "/baocao 6a38/42", two, ratio("6A", 38, 42), 0, ""},
+		{"glued lớp class and enrolment", "lớp6a42 30 8", two, r("6A", 42, 30, 8), 0, ""},
+		{"glued class only", "/baocao6B", []string{"6A", "6B"}, Input{Class: "6B"}, guided, ""},
+		{"glued one class figures", "/baocao42 30 8", one, r("6A", 42, 30, 8), 0, ""},
+		{"glued other word", "baocaoxong 42 30 8", two, Input{}, notReport, ""},
+		{"glued other command", "/baocaoabc", two, Input{}, notReport, ""},
+		{"glued class ending in digit", "/baocao10a142 30 8", tenth, Input{}, CodeGlued, "10a142"},
+		{"glued class ending in digit implicit", "10A238/42", tenth, Input{}, CodeGlued, "10A238"},
+		{"glued class two readings", "/baocao 6a142 30 8", []string{"6A", "6A1"}, Input{}, CodeGlued, "6a142"},
+		{"glued class ending in digit bad figures", "/baocao10a142 30 80", tenth, Input{}, CodeExceedsEnrolment, ""},
+		// a comma between digits: a decimal in a pair, a list in a longer run
+		{"decimal comma", "6B 40 30,5", []string{"6A", "6B"}, Input{}, CodeDecimal, "30,5"},
+		{"decimal comma command", "/baocao 6A 42 30,5", two, Input{}, CodeDecimal, "30,5"},
+		{"decimal comma enrolment", "/baocao 6A 42,5 30", two, Input{}, CodeDecimal, "42,5"},
+		{"decimal comma after comma list", "6B 40, 30,5", []string{"6A", "6B"}, Input{}, CodeDecimal, "30,5"},
+		{"decimal comma labelled", "6A ss 40 tr 30,5", two, Input{}, CodeDecimal, "30,5"},
+		{"decimal comma glued label", "6A ss40 tr30,5", two, Input{}, CodeDecimal, "30,5"},
+		{"decimal comma zero", "/baocao 6A 40 30,0", two, Input{}, CodeDecimal, "30,0"},
+		{"decimal comma pair alone", "/baocao 6A 42,30", two, Input{}, CodeDecimal, "42,30"},
+		{"decimal comma full-width", "/baocao 6A 42 30，5", two, Input{}, CodeDecimal, "30,5"},
+		{"comma list", "6A 42,30,8", two, r("6A", 42, 30, 8), 0, ""},
+		{"comma list command", "/baocao 6A 42,30,8", two, r("6A", 42, 30, 8), 0, ""},
+		{"comma list spaced", "6A 42, 30, 8", two, r("6A", 42, 30, 8), 0, ""},
+		{"comma space pair", "/baocao 6A 42 30, 8", two, r("6A", 42, 30, 8), 0, ""},
+		{"comma space before", "/baocao 6A 42 30 ,8", two, r("6A", 42, 30, 8), 0, ""},
+		{"comma list too long", "/baocao 6A 42,30,8,5", two, Input{}, CodeTooManyNumbers, "5"},
+		{"decimal comma chit-chat", "5,5 phút nữa em gửi", two, Input{}, notReport, ""},
 		// class spelling
 		{"class lower", "/baocao 6a 42 30 8", two, r("6A", 42, 30, 8), 0, ""},
 		{"class lớp", "/baocao lớp 6A 42 30 8", two, r("6A", 42, 30, 8), 0, ""},
@@ -229,6 +268,10 @@ func TestErrorMessages(t *testing.T) {
 			"Số học sinh có thẻ BHYT (qua trường 40 + đối tượng khác 8 = 48) không được lớn hơn sĩ số 42. Ví dụ đúng: /baocao 6A 42 30 8 (sĩ số 42, tham gia qua trường 30, đối tượng khác 8)"},
 		{&Error{Code: CodeExceedsEnrolment, Enrolment: 42, ThroughSchool: 45, Ratio: true, Class: "6A"},
 			"Số học sinh có thẻ BHYT (45) không được lớn hơn sĩ số (42). Ví dụ đúng: /baocao 6A 38/42 (38 học sinh có thẻ BHYT trên sĩ số 42)"},
+		{&Error{Code: CodeDecimal, Got: "30,5", Class: "6B"},
+			"“30,5” là số lẻ: số học sinh phải là số nguyên. Nếu đó là hai số, hãy cách nhau bằng dấu cách. Ví dụ đúng: /baocao 6B 42 30 8 (sĩ số 42, tham gia qua trường 30, đối tượng khác 8)"},
+		{&Error{Code: CodeGlued, Got: "10a142", Class: "10A1", Fixed: "/baocao 10A1 42 30 8"},
+			"Tên lớp và sĩ số viết liền nhau (“10a142”) nên dễ nhầm lớp: hãy cách tên lớp và các số bằng dấu cách. Ví dụ đúng: /baocao 10A1 42 30 8"},
 		{&Error{Code: CodeNotNumber, Got: "a\x00b"},
 			"Không hiểu “a\uFFFDb”: ở đây cần một số nguyên, chỉ gồm chữ số 0–9. Ví dụ đúng: /baocao 6A 42 30 8 (sĩ số 42, tham gia qua trường 30, đối tượng khác 8)"},
 	}
@@ -237,7 +280,7 @@ func TestErrorMessages(t *testing.T) {
 			t.Errorf("Error() = %q\nwant      %q", got, tt.want)
 		}
 	}
-	for c := CodeTooLong; c <= CodeDuplicate; c++ {
+	for c := CodeTooLong; c <= CodeGlued; c++ {
 		e := &Error{Code: c, Classes: []string{"6A", "7B"}, Class: "7B"}
 		checkMessage(t, e)
 		if strings.HasPrefix(c.String(), "report_error_") {
