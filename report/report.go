@@ -249,20 +249,8 @@ func display(s string) string {
 // "/baocao" (or "báo cáo") without figures; and a *Error for an
 // attempt with a fault.
 //
-// Accepted, with or without diacritics, in any case, NFC or NFD, with
-// full-width characters and the separators , ; : = / and extra spaces:
-//
-//	/baocao 6A 42 30 8           class, enrolment, through school, other
-//	/baocao 6A 42 30             other = 0
-//	/baocao 6A 38/42             insured / enrolment
-//	6A: ss 42, tr 30, khac 8     labelled fields, in any order
-//	báo cáo lớp 6A sĩ số 42 qua trường 30 khác 8
-//	/baocao@botname 6A 42 30 8   as Telegram sends commands in groups
-//	/baocao 42 30 8              a teacher with one class may omit it
-//
-// Without "/baocao" or "báo cáo" a text is a report attempt only if it has a
-// figure and either a field label or nothing but a class and figures; so
-// chat like "xin chào" or "5 phút nữa em gửi" is not a report.
+// The package documentation is the grammar: the forms accepted, how glued
+// words and commas are read, the bounds and the error codes.
 func Parse(text string, classes []string) (Input, bool, error) {
 	classes = distinct(classes)
 	if len(text) > maxBytes {
