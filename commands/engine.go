@@ -230,14 +230,14 @@ func (e *Engine) handleText(ctx context.Context, t *turn) error {
 			if t.who.stranger() {
 				return t.reply(ctx, strangerText, nil)
 			}
-			return t.reply(ctx, "Mình chưa hiểu lệnh “/"+vntext.EscapeHTML(clip(cmd.name))+"”. Gõ /huongdan để xem các lệnh bạn dùng được.", nil)
+			return t.reply(ctx, "Mình chưa hiểu lệnh “/"+vntext.EscapeHTML(clip(cmd.name))+"”. Gõ /huongdan để xem các lệnh dùng được.", nil)
 		case spec.private && !t.private():
 			return t.reply(ctx, "Lệnh này chỉ dùng trong tin nhắn riêng với bot, để không lộ thông tin trong nhóm.", nil)
 		case !spec.allow(t.who):
 			if t.who.stranger() {
 				return t.reply(ctx, strangerText, nil)
 			}
-			return t.reply(ctx, spec.denied+" Gõ /huongdan để xem các lệnh của bạn.", nil)
+			return t.reply(ctx, spec.denied+" Gõ /huongdan để xem các lệnh dùng được.", nil)
 		}
 		return spec.run(ctx, t, cmd.args)
 	}
@@ -263,7 +263,7 @@ func (e *Engine) handleText(ctx context.Context, t *turn) error {
 	if t.who.stranger() {
 		return t.reply(ctx, strangerText, nil)
 	}
-	return t.reply(ctx, "Mình chưa hiểu tin nhắn này. Gõ /huongdan để xem bạn có thể làm gì.", nil)
+	return t.reply(ctx, "Mình chưa hiểu tin nhắn này. Gõ /huongdan để xem các lệnh dùng được.", nil)
 }
 
 // continueConversation feeds a text to the guided conversation in progress.
@@ -320,8 +320,8 @@ const (
 )
 
 const strangerText = "Xin chào! Đây là trợ lý theo dõi tham gia <b>bảo hiểm y tế học sinh</b>. " +
-	"Bạn chưa được cấp quyền sử dụng bot. Hãy xin đường link mời từ giáo viên chủ nhiệm, nhà trường hoặc " +
-	"cơ quan quản lý giáo dục, rồi bấm vào link đó (hoặc gõ /start kèm mã mời). Cảm ơn bạn!"
+	"Tài khoản này chưa được cấp quyền sử dụng bot. Hãy xin đường link mời từ giáo viên chủ nhiệm, nhà trường hoặc " +
+	"cơ quan quản lý giáo dục, rồi bấm vào link đó (hoặc gõ /start kèm mã mời). Xin cảm ơn!"
 
 func (e *Engine) cmdCancel(ctx context.Context, t *turn, _ string) error {
 	kind, state, err := t.tx.Conversation(ctx, t.u.UserID)
@@ -332,7 +332,7 @@ func (e *Engine) cmdCancel(ctx context.Context, t *turn, _ string) error {
 		return fmt.Errorf("commands: cancel: %w", err)
 	}
 	if kind == convParent && strings.Contains(state, `"locked":true`) {
-		return t.reply(ctx, "Bạn đã nhập sai nhiều lần. Hãy liên hệ giáo viên chủ nhiệm để nhận link riêng cho con.", nil)
+		return t.reply(ctx, "Anh/chị đã nhập sai nhiều lần. Hãy liên hệ giáo viên chủ nhiệm để nhận link riêng cho con.", nil)
 	}
 	if err := t.tx.EndConversation(ctx, t.u.UserID); err != nil {
 		return fmt.Errorf("commands: cancel: %w", err)

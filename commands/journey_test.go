@@ -188,7 +188,7 @@ func TestJourneys(t *testing.T) {
 		parentB   = 51
 		stranger  = 99
 	)
-	expect(t, w.say(stranger, "/start"), "Để sử dụng, bạn cần một đường link mời")
+	expect(t, w.say(stranger, "/start"), "Để sử dụng bot, cần có một đường link mời")
 	expect(t, w.say(stranger, "/baocao 6A 42 30 8"), "chưa được cấp quyền")
 
 	// Officer: invited by the admin from chat.
@@ -243,7 +243,7 @@ func TestJourneys(t *testing.T) {
 	// Parent A by the class link: types the child's name without diacritics.
 	expect(t, w.say(parentA, "/start "+codes[3]), "họ và tên đầy đủ")
 	expect(t, w.say(parentA, "Nguyen Van"), "Chưa tìm thấy đúng một học sinh")
-	expect(t, w.say(parentA, "tran thi binh"), "Đã liên kết bạn với học sinh <b>Trần Thị Bình</b>")
+	expect(t, w.say(parentA, "tran thi binh"), "Đã liên kết anh/chị với học sinh <b>Trần Thị Bình</b>")
 	before := len(w.srv.Sent(teacher6B))
 	expect(t, w.say(parentA, "Con tôi đã có thẻ"), "Đã gửi cho giáo viên chủ nhiệm")
 	claim := w.srv.Sent(teacher6B)[before:]

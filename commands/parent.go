@@ -53,14 +53,14 @@ func (e *Engine) startParentIdentify(ctx context.Context, t *turn, classID int64
 	}
 	name := "<b>" + vntext.EscapeHTML(cl.Name) + "</b> – " + vntext.EscapeHTML(cl.SchoolName)
 	if len(pupils) == 0 {
-		return t.reply(ctx, "✅ Bạn đã được liên kết với phụ huynh lớp "+name+". Khi con đã có thẻ BHYT, hãy bấm nút dưới đây hoặc nhắn “Con tôi đã có thẻ” để báo giáo viên chủ nhiệm.",
+		return t.reply(ctx, "✅ Anh/chị đã được liên kết với phụ huynh lớp "+name+". Khi con đã có thẻ BHYT, hãy bấm nút dưới đây hoặc nhắn “Con tôi đã có thẻ” để báo giáo viên chủ nhiệm.",
 			[][]storage.Button{{hasCardClassButton(cl.ID)}})
 	}
 	raw, _ := json.Marshal(parentState{Class: classID})
 	if err := t.tx.SaveConversation(ctx, t.u.UserID, convParent, string(raw)); err != nil {
 		return fmt.Errorf("commands: parent: %w", err)
 	}
-	return t.reply(ctx, "✅ Bạn đã nhận lời mời phụ huynh lớp "+name+".\n\nĐể bảo mật, hãy gõ <b>họ và tên đầy đủ</b> của con (ví dụ: Nguyễn Văn An, có dấu hay không dấu đều được) hoặc <b>số thứ tự</b> của con trong danh sách lớp.", nil)
+	return t.reply(ctx, "✅ Anh/chị đã nhận lời mời phụ huynh lớp "+name+".\n\nĐể bảo mật, hãy gõ <b>họ và tên đầy đủ</b> của con (ví dụ: Nguyễn Văn An, có dấu hay không dấu đều được) hoặc <b>số thứ tự</b> của con trong danh sách lớp.", nil)
 }
 
 // parentIdentify matches the typed name or number against the class roster; only a unique
@@ -80,7 +80,7 @@ func (e *Engine) parentIdentify(ctx context.Context, t *turn, state string) erro
 		return t.reply(ctx, "Phiên liên kết bị lỗi; hãy bấm lại link mời của lớp.", nil)
 	}
 	if st.Locked {
-		return t.reply(ctx, "Bạn đã nhập sai nhiều lần. Hãy liên hệ giáo viên chủ nhiệm để nhận link riêng cho con.", nil)
+		return t.reply(ctx, "Anh/chị đã nhập sai nhiều lần. Hãy liên hệ giáo viên chủ nhiệm để nhận link riêng cho con.", nil)
 	}
 	linked := 0
 	for _, p := range t.who.pupils {
@@ -92,7 +92,7 @@ func (e *Engine) parentIdentify(ctx context.Context, t *turn, state string) erro
 		if err := t.tx.EndConversation(ctx, t.u.UserID); err != nil {
 			return fmt.Errorf("commands: parent: %w", err)
 		}
-		return t.reply(ctx, "Bạn đã liên kết "+strconv.Itoa(linked)+" học sinh của lớp này qua link chung của lớp. Nếu còn con khác học lớp này, hãy xin giáo viên chủ nhiệm link riêng cho con.", nil)
+		return t.reply(ctx, "Anh/chị đã liên kết "+strconv.Itoa(linked)+" học sinh của lớp này qua link chung của lớp. Nếu còn con khác học lớp này, hãy xin giáo viên chủ nhiệm link riêng cho con.", nil)
 	}
 	pupils, err := t.tx.StudentsOfClass(ctx, st.Class)
 	if err != nil {
@@ -121,7 +121,7 @@ func (e *Engine) parentIdentify(ctx context.Context, t *turn, state string) erro
 			return fmt.Errorf("commands: parent: %w", err)
 		}
 		if st.Locked {
-			return t.reply(ctx, "Chưa tìm thấy đúng một học sinh và bạn đã thử "+strconv.Itoa(maxIdentifyTries)+" lần. Hãy liên hệ giáo viên chủ nhiệm để nhận link riêng cho con.", nil)
+			return t.reply(ctx, "Chưa tìm thấy đúng một học sinh và anh/chị đã thử "+strconv.Itoa(maxIdentifyTries)+" lần. Hãy liên hệ giáo viên chủ nhiệm để nhận link riêng cho con.", nil)
 		}
 		return t.reply(ctx, "Chưa tìm thấy đúng một học sinh với tên hoặc số thứ tự này trong lớp. Hãy gõ đầy đủ họ và tên của con như trong danh sách lớp, hoặc số thứ tự của con (còn "+
 			strconv.Itoa(maxIdentifyTries-st.Tries)+" lần thử).", nil)
@@ -143,14 +143,14 @@ func (e *Engine) parentIdentify(ctx context.Context, t *turn, state string) erro
 	if err := t.tx.EndConversation(ctx, t.u.UserID); err != nil {
 		return fmt.Errorf("commands: parent: %w", err)
 	}
-	return t.reply(ctx, "✅ Đã liên kết bạn với học sinh <b>"+vntext.EscapeHTML(p.Name)+"</b>. "+pupilStatusText(p), pupilButtons(p))
+	return t.reply(ctx, "✅ Đã liên kết anh/chị với học sinh <b>"+vntext.EscapeHTML(p.Name)+"</b>. "+pupilStatusText(p), pupilButtons(p))
 }
 
 func pupilStatusText(p storage.Student) string {
 	if p.Status == storage.StatusUninsured {
 		return "Nhà trường chưa ghi nhận em có thẻ BHYT. Khi con đã có thẻ, hãy bấm nút dưới đây hoặc nhắn “Con tôi đã có thẻ”."
 	}
-	return "Nhà trường đã ghi nhận em " + statusName(p.Status) + ". Cảm ơn bạn!"
+	return "Nhà trường đã ghi nhận em " + statusName(p.Status) + ". Cảm ơn anh/chị!"
 }
 
 func pupilButtons(p storage.Student) [][]storage.Button {
@@ -191,7 +191,7 @@ func (e *Engine) hasCard(ctx context.Context, t *turn, studentID, classID int64)
 			}
 		}
 		if pupil.ID == 0 {
-			return t.reply(ctx, "Bạn không phải phụ huynh của học sinh này.", nil)
+			return t.reply(ctx, "Anh/chị không phải phụ huynh của học sinh này.", nil)
 		}
 	case classID != 0:
 		for _, own := range c.parentClasses {
@@ -205,7 +205,7 @@ func (e *Engine) hasCard(ctx context.Context, t *turn, studentID, classID int64)
 			}
 		}
 		if cl.ID == 0 {
-			return t.reply(ctx, "Bạn không phải phụ huynh của lớp này.", nil)
+			return t.reply(ctx, "Anh/chị không phải phụ huynh của lớp này.", nil)
 		}
 	case len(c.pupils) == 1 && len(c.parentClasses) == 0:
 		pupil = c.pupils[0]
@@ -232,10 +232,10 @@ func (e *Engine) hasCard(ctx context.Context, t *turn, studentID, classID int64)
 		}
 	}
 	if pupil.ID != 0 && pupil.Status != storage.StatusUninsured {
-		return t.reply(ctx, "Nhà trường đã ghi nhận em <b>"+vntext.EscapeHTML(pupil.Name)+"</b> "+statusName(pupil.Status)+". Cảm ơn bạn!", nil)
+		return t.reply(ctx, "Nhà trường đã ghi nhận em <b>"+vntext.EscapeHTML(pupil.Name)+"</b> "+statusName(pupil.Status)+". Cảm ơn anh/chị!", nil)
 	}
 	if _, err := t.tx.PendingClaim(ctx, t.u.UserID, pupil.ID, cl.ID); err == nil {
-		return t.reply(ctx, "Bạn đã báo rồi; yêu cầu đang chờ giáo viên chủ nhiệm xác nhận.", nil)
+		return t.reply(ctx, "Anh/chị đã báo rồi; yêu cầu đang chờ giáo viên chủ nhiệm xác nhận.", nil)
 	} else if !isNotFound(err) {
 		return fmt.Errorf("commands: claim: %w", err)
 	}
@@ -266,9 +266,9 @@ func (e *Engine) hasCard(ctx context.Context, t *turn, studentID, classID int64)
 		}
 	}
 	if len(teachers) == 0 {
-		return t.reply(ctx, "Đã ghi nhận. Giáo viên chủ nhiệm lớp chưa dùng bot, bạn vui lòng báo trực tiếp cho thầy/cô để được xác nhận.", nil)
+		return t.reply(ctx, "Đã ghi nhận. Giáo viên chủ nhiệm lớp chưa dùng bot, anh/chị vui lòng báo trực tiếp cho thầy/cô để được xác nhận.", nil)
 	}
-	return t.reply(ctx, "Cảm ơn bạn! Đã gửi cho giáo viên chủ nhiệm xác nhận; bot sẽ báo lại khi thầy/cô xác nhận.", nil)
+	return t.reply(ctx, "Cảm ơn anh/chị! Đã gửi cho giáo viên chủ nhiệm xác nhận; bot sẽ báo lại khi thầy/cô xác nhận.", nil)
 }
 
 // classTeachers returns the users who teach the class.
@@ -366,9 +366,9 @@ func (e *Engine) claimDecision(ctx context.Context, t *turn, rest string) error 
 		return fmt.Errorf("commands: claim: %w", err)
 	}
 	if err == nil {
-		msg := "✅ Giáo viên chủ nhiệm đã xác nhận " + pupilName + " có thẻ BHYT. Cảm ơn bạn!"
+		msg := "✅ Giáo viên chủ nhiệm đã xác nhận " + pupilName + " có thẻ BHYT. Cảm ơn anh/chị!"
 		if decision == storage.ClaimRejected {
-			msg = "Giáo viên chủ nhiệm chưa xác nhận " + pupilName + " có thẻ BHYT. Bạn vui lòng liên hệ thầy/cô để kiểm tra lại."
+			msg = "Giáo viên chủ nhiệm chưa xác nhận " + pupilName + " có thẻ BHYT. Anh/chị vui lòng liên hệ thầy/cô để kiểm tra lại."
 		}
 		if err := t.sendToParent(ctx, fmt.Sprintf("claim/%d/parent", id), parent.ChatID, msg); err != nil {
 			return err
@@ -389,7 +389,7 @@ func (e *Engine) cmdChild(ctx context.Context, t *turn, _ string) error {
 		if len(pupils) > 0 {
 			return e.startParentIdentify(ctx, t, cl.ID)
 		}
-		return t.reply(ctx, "Bạn là phụ huynh "+vntext.EscapeHTML(classLabel(cl))+". Lớp chưa có danh sách học sinh nên bot chưa biết tình trạng thẻ của con; khi con đã có thẻ, hãy bấm nút dưới đây.",
+		return t.reply(ctx, "Anh/chị là phụ huynh "+vntext.EscapeHTML(classLabel(cl))+". Lớp chưa có danh sách học sinh nên bot chưa biết tình trạng thẻ của con; khi con đã có thẻ, hãy bấm nút dưới đây.",
 			[][]storage.Button{{hasCardClassButton(cl.ID)}})
 	}
 	for _, p := range c.pupils {

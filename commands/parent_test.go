@@ -19,12 +19,12 @@ func TestParentClassLinkIdentify(t *testing.T) {
 		last    string
 		bound   int // pupil number bound, 0 for none
 	}{
-		{"full name without diacritics", []string{"TRAN THI BINH"}, "Đã liên kết bạn với học sinh <b>Trần Thị Bình</b>", 2},
+		{"full name without diacritics", []string{"TRAN THI BINH"}, "Đã liên kết anh/chị với học sinh <b>Trần Thị Bình</b>", 2},
 		{"NFD full name", []string{norm.NFD.String("lê hoàng cường")}, "Lê Hoàng Cường", 3},
 		{"roster number", []string{"4"}, "Phạm Thu Dung", 4},
 		{"two pupils share the name", []string{"Nguyễn Văn An"}, "Chưa tìm thấy đúng một học sinh", 0},
 		{"part of a name", []string{"Bình"}, "Chưa tìm thấy đúng một học sinh", 0},
-		{"locked after five tries", []string{"a", "b", "c", "d", "e", "2"}, "Bạn đã nhập sai nhiều lần", 0},
+		{"locked after five tries", []string{"a", "b", "c", "d", "e", "2"}, "Anh/chị đã nhập sai nhiều lần", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

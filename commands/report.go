@@ -44,7 +44,7 @@ func (e *Engine) textReport(ctx context.Context, t *turn) (handled bool, err err
 	}
 	cl, found := t.who.classByName(in.Class)
 	if !found {
-		return true, t.reply(ctx, "⚠️ Lớp này không phải lớp bạn chủ nhiệm.", nil)
+		return true, t.reply(ctx, "⚠️ Lớp này không phải lớp thầy/cô chủ nhiệm.", nil)
 	}
 	return true, e.submitReport(ctx, t, cl, in, storage.SourceMessage)
 }
@@ -55,7 +55,7 @@ func (e *Engine) textReport(ctx context.Context, t *turn) (handled bool, err err
 // and the reply says so.
 func (e *Engine) submitReport(ctx context.Context, t *turn, cl storage.Class, in report.Input, source string) error {
 	if !t.who.teaches(cl.ID) {
-		return t.reply(ctx, "⚠️ Lớp "+vntext.EscapeHTML(cl.Name)+" không phải lớp bạn chủ nhiệm.", nil)
+		return t.reply(ctx, "⚠️ Lớp "+vntext.EscapeHTML(cl.Name)+" không phải lớp thầy/cô chủ nhiệm.", nil)
 	}
 	if cl.HasRoster {
 		return e.rosterNotice(ctx, t, cl)
@@ -89,7 +89,7 @@ func (e *Engine) submitReport(ctx context.Context, t *turn, cl storage.Class, in
 		return err
 	}
 	if in.InsuredOnly {
-		text += "\n(Bạn gửi dạng số có thẻ/sĩ số nên cả " + strconv.Itoa(in.ThroughSchool) + " em được tính là tham gia qua trường.)"
+		text += "\n(Thầy/cô gửi dạng số có thẻ/sĩ số nên cả " + strconv.Itoa(in.ThroughSchool) + " em được tính là tham gia qua trường.)"
 	}
 	return t.reply(ctx, text, [][]storage.Button{{{Text: "✏️ Sửa", Data: cbReport + ":sua:" + strconv.FormatInt(cl.ID, 10)}}})
 }

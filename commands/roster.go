@@ -29,9 +29,9 @@ func rosterArgs(c *caller, args string) (cl storage.Class, numbers []int, fault 
 	if at == 0 {
 		switch {
 		case len(toks) > 0 && !isNumberToken(toks[0]):
-			return cl, nil, "Lớp “" + vntext.EscapeHTML(clip(toks[0])) + "” không có trong các lớp bạn chủ nhiệm (" + vntext.EscapeHTML(strings.Join(c.classNames(), ", ")) + ")."
+			return cl, nil, "Lớp “" + vntext.EscapeHTML(clip(toks[0])) + "” không có trong các lớp thầy/cô chủ nhiệm (" + vntext.EscapeHTML(strings.Join(c.classNames(), ", ")) + ")."
 		case len(c.classes) != 1:
-			return cl, nil, "Bạn chủ nhiệm nhiều lớp (" + vntext.EscapeHTML(strings.Join(c.classNames(), ", ")) + "), hãy ghi tên lớp trước các số."
+			return cl, nil, "Thầy/cô chủ nhiệm nhiều lớp (" + vntext.EscapeHTML(strings.Join(c.classNames(), ", ")) + "), hãy ghi tên lớp trước các số."
 		}
 		cl = c.classes[0]
 	}

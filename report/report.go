@@ -143,14 +143,14 @@ func (e *Error) Error() string {
 	case CodeTooLong:
 		msg = "Tin nhắn quá dài (" + got + " ký tự, tối đa " + vntext.FormatInt(MaxRunes) + "). Hãy gửi báo cáo ngắn gọn theo mẫu."
 	case CodeNoClasses:
-		return "Bạn chưa được giao lớp chủ nhiệm nào nên chưa thể báo cáo. Hãy nhờ nhà trường gửi mã mời giáo viên chủ nhiệm. Ví dụ báo cáo khi đã có lớp: " + e.Example()
+		return "Thầy/cô chưa được giao lớp chủ nhiệm nào nên chưa thể báo cáo. Hãy nhờ nhà trường gửi mã mời giáo viên chủ nhiệm. Ví dụ báo cáo khi đã có lớp: " + e.Example()
 	case CodeClassMissing:
-		msg = "Bạn chủ nhiệm nhiều lớp (" + listClasses(e.Classes, ", ") + "), hãy ghi rõ tên lớp cần báo cáo."
+		msg = "Thầy/cô chủ nhiệm nhiều lớp (" + listClasses(e.Classes, ", ") + "), hãy ghi rõ tên lớp cần báo cáo."
 	case CodeUnknownClass:
 		if len(e.Classes) == 1 {
-			msg = "Lớp “" + got + "” không phải lớp bạn chủ nhiệm (lớp của bạn: " + e.Classes[0] + ")."
+			msg = "Lớp “" + got + "” không phải lớp thầy/cô chủ nhiệm (lớp của thầy/cô: " + e.Classes[0] + ")."
 		} else {
-			msg = "Lớp “" + got + "” không có trong các lớp bạn chủ nhiệm (" + listClasses(e.Classes, ", ") + ")."
+			msg = "Lớp “" + got + "” không có trong các lớp thầy/cô chủ nhiệm (" + listClasses(e.Classes, ", ") + ")."
 		}
 	case CodeAmbiguousClass:
 		msg = "“" + got + "” có thể là lớp " + listClasses(e.Classes, " hoặc ") + ", hãy ghi đủ tên lớp."
@@ -167,9 +167,9 @@ func (e *Error) Error() string {
 	case CodeNotNumber:
 		msg = "Không hiểu “" + got + "”: ở đây cần một số nguyên, chỉ gồm chữ số 0–9."
 	case CodeNegative:
-		msg = "Số liệu không được âm, bạn gửi “" + got + "”."
+		msg = "Số liệu không được âm, thầy/cô gửi “" + got + "”."
 	case CodeEnrolmentRange:
-		msg = "Sĩ số phải từ " + strconv.Itoa(MinEnrolment) + " đến " + strconv.Itoa(MaxEnrolment) + ", bạn gửi " + got + "."
+		msg = "Sĩ số phải từ " + strconv.Itoa(MinEnrolment) + " đến " + strconv.Itoa(MaxEnrolment) + ", thầy/cô gửi " + got + "."
 	case CodeExceedsEnrolment:
 		switch {
 		case e.Got != "":

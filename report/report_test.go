@@ -261,9 +261,9 @@ func TestErrorMessages(t *testing.T) {
 		want string
 	}{
 		{&Error{Code: CodeEnrolmentRange, Got: "250", Class: "6A"},
-			"Sĩ số phải từ 1 đến 200, bạn gửi 250. Ví dụ đúng: /baocao 6A 42 30 8 (sĩ số 42, tham gia qua trường 30, đối tượng khác 8)"},
+			"Sĩ số phải từ 1 đến 200, thầy/cô gửi 250. Ví dụ đúng: /baocao 6A 42 30 8 (sĩ số 42, tham gia qua trường 30, đối tượng khác 8)"},
 		{&Error{Code: CodeUnknownClass, Got: "7B", Classes: []string{"6A"}, Class: "6A"},
-			"Lớp “7B” không phải lớp bạn chủ nhiệm (lớp của bạn: 6A). Ví dụ đúng: /baocao 6A 42 30 8 (sĩ số 42, tham gia qua trường 30, đối tượng khác 8)"},
+			"Lớp “7B” không phải lớp thầy/cô chủ nhiệm (lớp của thầy/cô: 6A). Ví dụ đúng: /baocao 6A 42 30 8 (sĩ số 42, tham gia qua trường 30, đối tượng khác 8)"},
 		{&Error{Code: CodeExceedsEnrolment, Enrolment: 42, ThroughSchool: 40, Other: 8, Class: "6A"},
 			"Số học sinh có thẻ BHYT (qua trường 40 + đối tượng khác 8 = 48) không được lớn hơn sĩ số 42. Ví dụ đúng: /baocao 6A 42 30 8 (sĩ số 42, tham gia qua trường 30, đối tượng khác 8)"},
 		{&Error{Code: CodeExceedsEnrolment, Enrolment: 42, ThroughSchool: 45, Ratio: true, Class: "6A"},
