@@ -168,6 +168,11 @@ func parseCommand(text string) (command, bool) {
 	if i := strings.IndexByte(name, '@'); i >= 0 {
 		name = name[:i]
 	}
+	// No command name holds a digit: one typed right after the name starts the
+	// arguments, as in "/baocao6B 40 30 5" or "/chuadong6A".
+	if i := strings.IndexFunc(name, unicode.IsDigit); i > 0 {
+		name, args = name[:i], strings.TrimSpace(name[i:]+" "+args)
+	}
 	name = strings.ReplaceAll(vntext.Fold(name), "_", "")
 	if name == "" {
 		return command{}, false
