@@ -3,8 +3,8 @@
 // roles: Parse takes the text and the names of the teacher's classes and
 // returns an Input, a sign that the text is no report at all, ErrGuided, or an
 // *Error whose message (in Vietnamese) says what was wrong and shows a correct
-// example to copy. This comment is the grammar; the table in report_test.go
-// holds an example of every rule.
+// example to copy. This comment is the grammar; the table of TestParse in
+// report_test.go holds examples of each rule, accepted and refused.
 //
 // # Figures
 //
