@@ -57,7 +57,7 @@ func (e *Engine) helpText(c *caller) string {
 		b.WriteString("• <code>/moi hieutruong Trường THCS Mỹ Tú</code>, <code>/moi canbo Sóc Trăng / Mỹ Tú</code> – mời hiệu trưởng, cán bộ cấp dưới.\n")
 	}
 	if c.canInvite() {
-		b.WriteString("• <code>/thuhoi MÃ</code> – thu hồi một mã mời do mình đã tạo.\n")
+		b.WriteString("• <code>/thuhoi MÃ</code> – thu hồi một mã mời đã tạo.\n")
 	}
 	if c.isParent() {
 		b.WriteString("\n<b>Phụ huynh</b>\n")
