@@ -20,7 +20,7 @@ import (
 )
 
 // Apology is sent when the handler fails on an update.
-const Apology = "Xin lỗi, đã có lỗi khi xử lý tin nhắn của bạn. Vui lòng thử lại sau ít phút."
+const Apology = "Xin lỗi, đã có lỗi khi xử lý tin nhắn. Vui lòng thử lại sau ít phút."
 
 // intake applies incoming updates exactly once, for the poller and the webhook alike.
 //

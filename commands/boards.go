@@ -95,7 +95,7 @@ func (e *Engine) enqueueBoards(ctx context.Context, t *turn, week, kind string) 
 		}
 	}
 	if n == 0 {
-		return t.reply(ctx, "Chưa có số liệu nào trong phạm vi của bạn ("+weekLabel(week)+").", nil)
+		return t.reply(ctx, "Chưa có số liệu nào trong phạm vi quản lý ("+weekLabel(week)+").", nil)
 	}
 	return nil
 }
@@ -173,7 +173,7 @@ func (e *Engine) cmdSendNow(ctx context.Context, t *turn, args string) error {
 	}
 	if job == "" {
 		var b strings.Builder
-		b.WriteString("Gửi ngay một việc hằng tuần cho phạm vi của bạn:\n")
+		b.WriteString("Gửi ngay một việc hằng tuần cho phạm vi quản lý:\n")
 		for _, j := range sendNowJobs {
 			b.WriteString("• <code>/guingay " + j.words[0] + "</code> – " + j.what + "\n")
 		}

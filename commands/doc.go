@@ -14,7 +14,7 @@
 //	/huongdan       help for the caller's roles (also /help)
 //	/toi            who am I: roles and scopes
 //	/lop            latest figures: a teacher's classes, a principal's school, a parent's child
-//	/baocao …       a report (see ParseReport), or the guided flow when figures are absent
+//	/baocao …       a report (parsed by package report: report.Parse), or the guided flow when figures are absent
 //	/huy            cancel the guided flow
 //	/chuadong 6A    uninsured pupils of a roster class (private chat only)
 //	/dadong 6A 3 7  mark roster pupils insured through school ("3-7" ranges)

@@ -176,6 +176,11 @@ func parseCommand(text string) (command, bool) {
 	if i := strings.IndexByte(name, '@'); i >= 0 {
 		name = name[:i]
 	}
+	// No command name holds a digit: one typed right after the name starts the
+	// arguments, as in "/baocao6B 40 30 5" or "/chuadong6A".
+	if i := strings.IndexFunc(name, unicode.IsDigit); i > 0 {
+		name, args = name[:i], strings.TrimSpace(name[i:]+" "+args)
+	}
 	name = strings.ReplaceAll(vntext.Fold(name), "_", "")
 	if name == "" {
 		return command{}, false
@@ -253,7 +258,7 @@ func (t *turn) permit(ctx context.Context, name string) (bool, error) {
 		if t.who.stranger() {
 			return false, t.reply(ctx, strangerText, nil)
 		}
-		return false, t.reply(ctx, r.denied+" Gõ /huongdan để xem các lệnh của bạn.", nil)
+		return false, t.reply(ctx, r.denied+" Gõ /huongdan để xem các lệnh dùng được.", nil)
 	}
 	return true, nil
 }
@@ -301,7 +306,7 @@ func (e *Engine) handleText(ctx context.Context, t *turn) error {
 			if t.who.stranger() {
 				return t.reply(ctx, strangerText, nil)
 			}
-			return t.reply(ctx, "Mình chưa hiểu lệnh “/"+vntext.EscapeHTML(clip(cmd.name))+"”. Gõ /huongdan để xem các lệnh bạn dùng được.", nil)
+			return t.reply(ctx, "Mình chưa hiểu lệnh “/"+vntext.EscapeHTML(clip(cmd.name))+"”. Gõ /huongdan để xem các lệnh dùng được.", nil)
 		}
 		if ok, err := t.permit(ctx, cmd.name); !ok {
 			return err
@@ -330,7 +335,7 @@ func (e *Engine) handleText(ctx context.Context, t *turn) error {
 	if t.who.stranger() {
 		return t.reply(ctx, strangerText, nil)
 	}
-	return t.reply(ctx, "Mình chưa hiểu tin nhắn này. Gõ /huongdan để xem bạn có thể làm gì.", nil)
+	return t.reply(ctx, "Mình chưa hiểu tin nhắn này. Gõ /huongdan để xem các lệnh dùng được.", nil)
 }
 
 // continueConversation feeds a text to the guided conversation in progress.
@@ -388,8 +393,8 @@ const (
 )
 
 const strangerText = "Xin chào! Đây là trợ lý theo dõi tham gia <b>bảo hiểm y tế học sinh</b>. " +
-	"Bạn chưa được cấp quyền sử dụng bot. Hãy xin đường link mời từ giáo viên chủ nhiệm, nhà trường hoặc " +
-	"cơ quan quản lý giáo dục, rồi bấm vào link đó (hoặc gõ /start kèm mã mời). Cảm ơn bạn!"
+	"Tài khoản này chưa được cấp quyền sử dụng bot. Hãy xin đường link mời từ giáo viên chủ nhiệm, nhà trường hoặc " +
+	"cơ quan quản lý giáo dục, rồi bấm vào link đó (hoặc gõ /start kèm mã mời). Xin cảm ơn!"
 
 func (e *Engine) cmdCancel(ctx context.Context, t *turn, _ string) error {
 	_, _, err := t.tx.Conversation(ctx, t.u.UserID)

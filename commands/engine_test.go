@@ -266,7 +266,7 @@ func TestPermissionMatrix(t *testing.T) {
 		// /baocao: the teacher of the class only
 		{"/baocao 6A 42 30 8", uTeacher, "Đã ghi báo cáo"},
 		{"/baocao 6A 42 30 8", uTeacherOut, "Đã ghi báo cáo"}, // their own 6A, another school
-		{"/baocao 7A 40 30 8", uTeacher, "không có trong các lớp bạn chủ nhiệm"},
+		{"/baocao 7A 40 30 8", uTeacher, "không có trong các lớp thầy/cô chủ nhiệm"},
 		{"/baocao 6A 42 30 8", uPrincipal, teacherOnly},
 		{"/baocao 6A 42 30 8", uOfficer, teacherOnly},
 		{"/baocao 6A 42 30 8", uAdmin, teacherOnly},
@@ -274,13 +274,13 @@ func TestPermissionMatrix(t *testing.T) {
 		{"/baocao 6A 42 30 8", uStranger, strangerMsg},
 		// roster commands: the teacher of the roster class
 		{"/chuadong 6B", uTeacher, "chưa tham gia BHYT"},
-		{"/chuadong 7A", uTeacher, "không có trong các lớp bạn chủ nhiệm"},
+		{"/chuadong 7A", uTeacher, "không có trong các lớp thầy/cô chủ nhiệm"},
 		{"/chuadong 6A", uTeacherOut, "chưa có danh sách"},
 		{"/chuadong 6B", uPrincipal, teacherOnly},
 		{"/chuadong 6B", uParent, teacherOnly},
 		{"/chuadong 6B", uStranger, strangerMsg},
 		{"/dadong 6B 2", uTeacher, "Đã ghi 1 học sinh"},
-		{"/dadong 6B 2", uTeacherOut, "không có trong các lớp bạn chủ nhiệm"},
+		{"/dadong 6B 2", uTeacherOut, "không có trong các lớp thầy/cô chủ nhiệm"},
 		{"/dadong 6B 2", uOfficer, teacherOnly},
 		{"/dadong 6B 2", uAdmin, teacherOnly},
 		{"/khac 6B 3", uTeacher, "đối tượng khác"},
@@ -297,10 +297,10 @@ func TestPermissionMatrix(t *testing.T) {
 		// /moi
 		{"/moi", uTeacher, "Chọn lớp để tạo link mời phụ huynh"},
 		{"/moi 6B", uTeacher, "https://t.me/bhyt_test_bot?start="},
-		{"/moi phuhuynh Trường THCS Mỹ Xuyên / 6A", uTeacher, "Bạn chỉ mời được phụ huynh của lớp mình chủ nhiệm"},
+		{"/moi phuhuynh Trường THCS Mỹ Xuyên / 6A", uTeacher, "Thầy/cô chỉ mời được phụ huynh của lớp mình chủ nhiệm"},
 		{"/moi", uPrincipal, "Chọn lớp để tạo link mời giáo viên"},
 		{"/moi giaovien 7A", uPrincipal, "Link mời <b>giáo viên chủ nhiệm</b>"},
-		{"/moi giaovien Trường THCS Mỹ Xuyên / 6A", uPrincipal, "không thuộc trường bạn quản lý"},
+		{"/moi giaovien Trường THCS Mỹ Xuyên / 6A", uPrincipal, "không thuộc trường thầy/cô quản lý"},
 		{"/moi hieutruong Trường THCS Mỹ Tú", uPrincipal, "Chỉ cán bộ quản lý giáo dục"},
 		{"/moi hieutruong Trường THCS Mỹ Tú", uOfficer, "Link mời <b>hiệu trưởng</b>"},
 		{"/moi hieutruong Trường THCS Mỹ Tú", uOfficerOut, "nằm ngoài phạm vi"},
@@ -309,7 +309,8 @@ func TestPermissionMatrix(t *testing.T) {
 		{"/moi canbo Mỹ Tú", uAdmin, "khu vực Sóc Trăng / Mỹ Tú"},
 		{"/moi hieutruong Trường THCS Mỹ Tú", uParent, inviteOnly},
 		{"/moi", uStranger, strangerMsg},
-		{"/thuhoi AAAAAAAAAAAAAAAA", uTeacher, msgCodeUnknown},
+		{"/thuhoi AAAAAAAAAAAAAAAA", uTeacher, "Không có mã mời “AAAAAAAAAAAAAAAA” để thu hồi"},
+		{"/thuhoi <b>", uTeacher, "Không có mã mời “&lt;b&gt;” để thu hồi"},
 		{"/thuhoi AAAAAAAAAAAAAAAA", uParent, inviteOnly},
 		// boards
 		{"/xephang", uPrincipal, "Trường THCS Mỹ Tú"},
@@ -375,10 +376,10 @@ func TestButtonsRespectScope(t *testing.T) {
 		data string
 		want string
 	}{
-		{uTeacherOut, "bc:sua:" + id(f.classA.ID), "không phải lớp bạn chủ nhiệm"},
+		{uTeacherOut, "bc:sua:" + id(f.classA.ID), "không phải lớp thầy/cô chủ nhiệm"},
 		{uPrincipal, "bc:sua:" + id(f.classA.ID), deniedTeacher},
-		{uPrincipalOut, "moi:gv:" + id(f.classA.ID), "không thuộc trường bạn quản lý"},
-		{uTeacherOut, "moi:ph:" + id(f.classA.ID), "Bạn chỉ mời được phụ huynh của lớp mình chủ nhiệm"},
+		{uPrincipalOut, "moi:gv:" + id(f.classA.ID), "không thuộc trường thầy/cô quản lý"},
+		{uTeacherOut, "moi:ph:" + id(f.classA.ID), "Thầy/cô chỉ mời được phụ huynh của lớp mình chủ nhiệm"},
 		{uTeacher, "moi:ph:" + id(f.classB.ID), "https://t.me/bhyt_test_bot?start="},
 		{uParent, reminders.CardStudentData(f.pupils[1].ID), "không phải phụ huynh của học sinh này"},
 		{uTeacher, reminders.CardStudentData(f.pupils[1].ID), deniedParent},

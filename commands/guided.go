@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/bhytbot/bhytbot/leaderboard"
+	"github.com/bhytbot/bhytbot/report"
 	"github.com/bhytbot/bhytbot/storage"
 	"github.com/bhytbot/bhytbot/vntext"
 )
@@ -50,7 +51,7 @@ func (e *Engine) startGuided(ctx context.Context, t *turn, classID int64) error 
 	if classID != 0 {
 		cl, ok := e.ownClass(t, classID)
 		if !ok {
-			return t.reply(ctx, "⚠️ Lớp này không phải lớp bạn chủ nhiệm.", nil)
+			return t.reply(ctx, "⚠️ Lớp này không phải lớp thầy/cô chủ nhiệm.", nil)
 		}
 		if cl.HasRoster {
 			return e.rosterNotice(ctx, t, cl)
@@ -97,7 +98,7 @@ func (e *Engine) prompt(ctx context.Context, t *turn, st guidedState, fault stri
 		if err := t.tx.EndConversation(ctx, t.u.UserID); err != nil {
 			return fmt.Errorf("commands: guided: %w", err)
 		}
-		return t.reply(ctx, "⚠️ Bạn không còn chủ nhiệm lớp này; đã hủy báo cáo.", nil)
+		return t.reply(ctx, "⚠️ Thầy/cô không còn chủ nhiệm lớp này; đã hủy báo cáo.", nil)
 	}
 	name := "<b>" + vntext.EscapeHTML(cl.Name) + "</b>"
 	num := func(text string, n int) storage.Button {
@@ -156,7 +157,7 @@ func (e *Engine) guidedText(ctx context.Context, t *turn, state string) error {
 	}
 	n, fault := guidedNumber(text)
 	if fault != "" {
-		if in, ok, err := ParseReport(t.u.Text, t.who.classNames()); ok && err == nil {
+		if in, ok, err := report.Parse(t.u.Text, t.who.classNames()); ok && err == nil {
 			if err := t.tx.EndConversation(ctx, t.u.UserID); err != nil {
 				return fmt.Errorf("commands: guided: %w", err)
 			}
@@ -179,7 +180,7 @@ func guidedNumber(s string) (int, string) {
 	}
 	n, _ := strconv.Atoi(s)
 	if neg && n != 0 {
-		return 0, "Số liệu không được âm, bạn gửi -" + strconv.Itoa(n) + ". Ví dụ đúng: 30."
+		return 0, "Số liệu không được âm, thầy/cô gửi -" + strconv.Itoa(n) + ". Ví dụ đúng: 30."
 	}
 	return n, ""
 }
@@ -188,8 +189,8 @@ func guidedNumber(s string) (int, string) {
 func (e *Engine) guidedAnswer(ctx context.Context, t *turn, st guidedState, n int) error {
 	switch st.Step {
 	case stepEnrol:
-		if n < MinEnrolment || n > MaxEnrolment {
-			return e.prompt(ctx, t, st, "Sĩ số phải từ 1 đến 200, bạn gửi "+strconv.Itoa(n)+". Ví dụ đúng: 42.")
+		if n < report.MinEnrolment || n > report.MaxEnrolment {
+			return e.prompt(ctx, t, st, "Sĩ số phải từ 1 đến 200, thầy/cô gửi "+strconv.Itoa(n)+". Ví dụ đúng: 42.")
 		}
 		st.Enrolment, st.Through, st.Other, st.Step = n, 0, 0, stepThrough
 	case stepThrough:
@@ -260,7 +261,7 @@ func (e *Engine) guidedButton(ctx context.Context, t *turn, rest string) error {
 		if err := t.tx.EndConversation(ctx, t.u.UserID); err != nil {
 			return fmt.Errorf("commands: guided: %w", err)
 		}
-		return e.submitReport(ctx, t, cl, ReportInput{Class: cl.Name, Enrolment: st.Enrolment, ThroughSchool: st.Through, Other: st.Other}, storage.SourceGuided)
+		return e.submitReport(ctx, t, cl, report.Input{Class: cl.Name, Enrolment: st.Enrolment, ThroughSchool: st.Through, Other: st.Other}, storage.SourceGuided)
 	}
 	return e.prompt(ctx, t, st, "Nút này không còn dùng được.")
 }

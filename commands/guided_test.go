@@ -22,7 +22,7 @@ func TestGuidedReport(t *testing.T) {
 		{text: "9Z", want: "Hãy chọn một lớp bằng nút"},
 		{press: "bc:lop:" + A, want: "bước 1/3"},
 		{text: "abc", want: "Không hiểu “abc”"},
-		{text: "0", want: "Sĩ số phải từ 1 đến 200, bạn gửi 0"},
+		{text: "0", want: "Sĩ số phải từ 1 đến 200, thầy/cô gửi 0"},
 		{text: "201", want: "Sĩ số phải từ 1 đến 200"},
 		{press: "bc:so:t:5", want: "Nút này đã cũ"},
 		{text: "４２", want: "bước 2/3"},

@@ -103,7 +103,7 @@ func (e *Engine) helpTextWith(c *caller, officerArea string) string {
 		fmt.Fprintf(&b, "• Mức đóng năm học %s: %s đồng/năm, có thể đóng theo %s tháng. %s\n", e.cfg.Campaign.SchoolYear,
 			vntext.FormatInt(e.cfg.Campaign.Premium), joinInts(e.cfg.Campaign.PaymentMonths), vntext.EscapeHTML(e.cfg.Campaign.PaymentInfo))
 	}
-	b.WriteString("\n/toi – quyền của bạn · /huongdan – hướng dẫn này")
+	b.WriteString("\n/toi – các quyền hiện có · /huongdan – hướng dẫn này")
 	return b.String()
 }
 
@@ -119,7 +119,7 @@ func joinInts(ns []int) string {
 func (e *Engine) cmdWhoAmI(ctx context.Context, t *turn, _ string) error {
 	c := t.who
 	if c.stranger() {
-		return t.reply(ctx, "Bạn (mã người dùng "+strconv.FormatInt(t.u.UserID, 10)+") chưa có quyền nào.\n\n"+startText, nil)
+		return t.reply(ctx, "Tài khoản này (mã người dùng "+strconv.FormatInt(t.u.UserID, 10)+") chưa có quyền nào.\n\n"+startText, nil)
 	}
 	var lines []string
 	if c.admin {
@@ -143,7 +143,7 @@ func (e *Engine) cmdWhoAmI(ctx context.Context, t *turn, _ string) error {
 	}
 	name := t.u.Name
 	if name == "" {
-		name = "Bạn"
+		name = "Tài khoản"
 	}
 	return t.reply(ctx, "👤 <b>"+vntext.EscapeHTML(clip(name))+"</b> (mã người dùng "+strconv.FormatInt(t.u.UserID, 10)+")\n"+strings.Join(lines, "\n"), nil)
 }
@@ -183,9 +183,9 @@ func (e *Engine) cmdClasses(ctx context.Context, t *turn, _ string) error {
 	}
 	if len(lines) == 0 {
 		if c.isManager() {
-			return t.reply(ctx, "Gõ /xephang để xem số liệu các trường trong khu vực của bạn.", nil)
+			return t.reply(ctx, "Gõ /xephang để xem số liệu các trường trong phạm vi quản lý.", nil)
 		}
-		return t.reply(ctx, "Bạn chưa có lớp nào. Gõ /huongdan để xem các lệnh.", nil)
+		return t.reply(ctx, "Chưa có lớp nào gắn với tài khoản này. Gõ /huongdan để xem các lệnh.", nil)
 	}
 	return t.replyLong(ctx, "📊 Số liệu mới nhất ("+weekLabel(week)+"):", lines, nil)
 }

@@ -86,15 +86,15 @@ func scopeString(sc storage.Scope) string {
 
 // Vietnamese reasons an invite code does not work.
 const (
-	msgCodeUnknown = "Mã mời không tồn tại. Hãy kiểm tra lại đường link, hoặc xin mã mới từ người đã mời bạn."
-	msgCodeUsed    = "Mã mời này đã được sử dụng. Mỗi mã chỉ dùng được một lần; hãy xin mã mới từ người đã mời bạn."
+	msgCodeUnknown = "Mã mời không tồn tại. Hãy kiểm tra lại đường link, hoặc xin mã mới từ người đã gửi lời mời."
+	msgCodeUsed    = "Mã mời này đã được sử dụng. Mỗi mã chỉ dùng được một lần; hãy xin mã mới từ người đã gửi lời mời."
 	msgCodeFull    = "Mã mời chung của lớp đã dùng hết số lượt. Hãy xin giáo viên chủ nhiệm mã mới."
-	msgCodeRevoked = "Mã mời này đã bị thu hồi. Hãy liên hệ người đã mời bạn để nhận mã mới."
+	msgCodeRevoked = "Mã mời này đã bị thu hồi. Hãy liên hệ người đã gửi lời mời để nhận mã mới."
 	msgCodeExpired = "Mã mời này đã hết hạn"
 )
 
 const startText = "Xin chào! Đây là trợ lý theo dõi tham gia <b>bảo hiểm y tế học sinh</b>.\n\n" +
-	"Để sử dụng, bạn cần một đường link mời:\n" +
+	"Để sử dụng bot, cần có một đường link mời:\n" +
 	"• Phụ huynh: xin link từ giáo viên chủ nhiệm của con.\n" +
 	"• Giáo viên chủ nhiệm: xin link từ hiệu trưởng.\n" +
 	"• Hiệu trưởng, cán bộ quản lý: xin link từ cơ quan quản lý giáo dục.\n\n" +
@@ -125,7 +125,7 @@ func (e *Engine) cmdStart(ctx context.Context, t *turn, args string) error {
 				return e.startParentIdentify(ctx, t, inv.Scope.ClassID)
 			}
 		}
-		return t.reply(ctx, "Bạn đã nhận lời mời này rồi. Gõ /toi để xem quyền của bạn, /huongdan để xem các lệnh.", nil)
+		return t.reply(ctx, "Lời mời này đã được nhận rồi. Gõ /toi để xem các quyền hiện có, /huongdan để xem các lệnh.", nil)
 	}
 	switch {
 	case inv.Revoked:
@@ -135,7 +135,7 @@ func (e *Engine) cmdStart(ctx context.Context, t *turn, args string) error {
 	case inv.Uses >= inv.MaxUses:
 		return t.reply(ctx, msgCodeUsed, nil)
 	case !e.clock().Before(inv.ExpiresAt):
-		return t.reply(ctx, msgCodeExpired+" (ngày "+vntext.FormatDate(inv.ExpiresAt.In(e.loc))+"). Hãy xin mã mới từ người đã mời bạn.", nil)
+		return t.reply(ctx, msgCodeExpired+" (ngày "+vntext.FormatDate(inv.ExpiresAt.In(e.loc))+"). Hãy xin mã mới từ người đã gửi lời mời.", nil)
 	}
 	var otherParents []storage.Role
 	if inv.Role == storage.RoleParent && inv.Scope.StudentID != 0 {
@@ -170,7 +170,7 @@ func (e *Engine) cmdStart(ctx context.Context, t *turn, args string) error {
 	if inv.Role == storage.RoleParent && inv.Scope.ClassID != 0 {
 		return e.startParentIdentify(ctx, t, inv.Scope.ClassID)
 	}
-	welcome := "✅ Chào mừng " + vntext.EscapeHTML(clip(t.u.Name)) + "! Bạn đã được cấp quyền <b>" + roleName(inv.Role) + "</b>: " +
+	welcome := "✅ Chào mừng " + vntext.EscapeHTML(clip(t.u.Name)) + "! Tài khoản đã được cấp quyền <b>" + roleName(inv.Role) + "</b>: " +
 		vntext.EscapeHTML(label) + "."
 	if inv.Role == storage.RoleParent && inv.Scope.StudentID != 0 {
 		p, err := t.tx.StudentByID(ctx, inv.Scope.StudentID)
@@ -360,7 +360,7 @@ func (e *Engine) cmdInvite(ctx context.Context, t *turn, args string) error {
 		allowed = c.canArea(s.AreaPath)
 	}
 	if !allowed {
-		return t.reply(ctx, "Bạn chỉ mời được người ở cấp dưới khu vực mình quản lý; "+vntext.EscapeHTML(res.Label)+" nằm ngoài phạm vi đó.", nil)
+		return t.reply(ctx, "Chỉ mời được người ở cấp dưới khu vực mình quản lý; "+vntext.EscapeHTML(res.Label)+" nằm ngoài phạm vi đó.", nil)
 	}
 	return e.sendInvite(ctx, t, role, res.Scope, res.Label)
 }
@@ -429,7 +429,7 @@ func (e *Engine) findManagedClass(ctx context.Context, t *turn, spec string) (st
 			classes = append(classes, list...)
 		}
 		if len(classes) > 0 {
-			return matchClassName(classes, parts[0], "trường của bạn")
+			return matchClassName(classes, parts[0], "trường của thầy/cô")
 		}
 	}
 	res, err := ResolveScope(ctx, t.tx, storage.RoleTeacher, spec, e.cfg.Campaign.SchoolYear)
@@ -437,7 +437,7 @@ func (e *Engine) findManagedClass(ctx context.Context, t *turn, spec string) (st
 		return storage.Class{}, err
 	}
 	if !t.who.canClass(res.Class) {
-		return storage.Class{}, &ScopeError{Msg: classLabel(res.Class) + " không thuộc trường bạn quản lý."}
+		return storage.Class{}, &ScopeError{Msg: classLabel(res.Class) + " không thuộc trường thầy/cô quản lý."}
 	}
 	return res.Class, nil
 }
@@ -467,7 +467,7 @@ func (e *Engine) inviteParents(ctx context.Context, t *turn, spec string) error 
 		return t.reply(ctx, fmt.Sprintf(inviteUsage, e.ttlDays()), nil)
 	}
 	if len(splitScope(spec)) == 1 && c.isTeacher() {
-		cl, err := matchClassName(c.classes, spec, "các lớp bạn chủ nhiệm")
+		cl, err := matchClassName(c.classes, spec, "các lớp thầy/cô chủ nhiệm")
 		if err != nil {
 			return e.scopeFault(ctx, t, err)
 		}
@@ -478,7 +478,7 @@ func (e *Engine) inviteParents(ctx context.Context, t *turn, spec string) error 
 		return e.scopeFault(ctx, t, err)
 	}
 	if !c.admin && !c.teaches(res.Class.ID) {
-		return t.reply(ctx, "Bạn chỉ mời được phụ huynh của lớp mình chủ nhiệm.", nil)
+		return t.reply(ctx, "Thầy/cô chỉ mời được phụ huynh của lớp mình chủ nhiệm.", nil)
 	}
 	if res.Scope.StudentID != 0 {
 		return e.sendInvite(ctx, t, storage.RoleParent, res.Scope, res.Label)
@@ -541,12 +541,12 @@ func (e *Engine) inviteButton(ctx context.Context, t *turn, rest string) error {
 			return t.reply(ctx, msgTeacherInviters, nil)
 		}
 		if !t.who.canClass(cl) {
-			return t.reply(ctx, "Lớp này không thuộc trường bạn quản lý.", nil)
+			return t.reply(ctx, "Lớp này không thuộc trường thầy/cô quản lý.", nil)
 		}
 		return e.sendInvite(ctx, t, storage.RoleTeacher, storage.Scope{ClassID: cl.ID}, classLabel(cl))
 	case "ph":
 		if !t.who.admin && !t.who.teaches(cl.ID) {
-			return t.reply(ctx, "Bạn chỉ mời được phụ huynh của lớp mình chủ nhiệm.", nil)
+			return t.reply(ctx, "Thầy/cô chỉ mời được phụ huynh của lớp mình chủ nhiệm.", nil)
 		}
 		return e.parentLinks(ctx, t, cl)
 	}
@@ -560,17 +560,17 @@ func (e *Engine) cmdRevoke(ctx context.Context, t *turn, args string) error {
 		return t.reply(ctx, "Gõ <code>/thuhoi MÃ</code> với mã mời cần thu hồi.", nil)
 	}
 	if !validCode(code) {
-		return t.reply(ctx, msgCodeUnknown, nil)
+		return t.reply(ctx, revokeUnknownText(code), nil)
 	}
 	inv, err := t.tx.InviteByCode(ctx, code)
 	if isNotFound(err) {
-		return t.reply(ctx, msgCodeUnknown, nil)
+		return t.reply(ctx, revokeUnknownText(code), nil)
 	}
 	if err != nil {
 		return fmt.Errorf("commands: revoke: %w", err)
 	}
 	if !t.who.admin && inv.CreatedBy != t.u.UserID {
-		return t.reply(ctx, "Bạn chỉ thu hồi được mã mời do mình tạo.", nil)
+		return t.reply(ctx, "Chỉ thu hồi được mã mời do chính mình tạo.", nil)
 	}
 	if inv.Revoked {
 		return t.reply(ctx, "Mã mời này đã bị thu hồi trước đó.", nil)
@@ -601,4 +601,11 @@ func (e *Engine) cmdRevoke(ctx context.Context, t *turn, args string) error {
 		lines[i] = "• " + vntext.EscapeHTML(r.String())
 	}
 	return t.replyLong(ctx, text+"\nĐã gỡ "+strconv.Itoa(len(removed))+" quyền do mã này cấp:", lines, nil)
+}
+
+// revokeUnknownText answers /thuhoi with a code that names no invite. It speaks of
+// revoking: the person revoking is not joining, so the joining advice does not fit.
+func revokeUnknownText(code string) string {
+	return "Không có mã mời “" + vntext.EscapeHTML(clip(code)) + "” để thu hồi. Hãy chép đúng mã " +
+		"(phần sau <code>start=</code> trong đường link mời), ví dụ: <code>/thuhoi AbC12-xyZ_34qrST</code>"
 }

@@ -189,7 +189,7 @@ func TestJourneys(t *testing.T) {
 		parentB   = 51
 		stranger  = 99
 	)
-	expect(t, w.say(stranger, "/start"), "Để sử dụng, bạn cần một đường link mời")
+	expect(t, w.say(stranger, "/start"), "Để sử dụng bot, cần có một đường link mời")
 	expect(t, w.say(stranger, "/baocao 6A 42 30 8"), "chưa được cấp quyền")
 
 	// Officer: invited by the admin from chat.

@@ -6,6 +6,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	"github.com/bhytbot/bhytbot/metrics"
+	"github.com/bhytbot/bhytbot/report"
 	"github.com/bhytbot/bhytbot/storage"
 )
 
@@ -15,7 +16,7 @@ func TestReportMetrics(t *testing.T) {
 		return testutil.ToFloat64(metrics.ReportsAccepted.WithLabelValues(storage.SourceMessage))
 	}
 	rejected := func() float64 {
-		return testutil.ToFloat64(metrics.ReportsRejected.WithLabelValues(CodeExceedsEnrolment.String()))
+		return testutil.ToFloat64(metrics.ReportsRejected.WithLabelValues(report.CodeExceedsEnrolment.String()))
 	}
 	a0, r0 := accepted(), rejected()
 	f := newFixture(t)

@@ -57,7 +57,7 @@ func (e *Engine) startParentIdentify(ctx context.Context, t *turn, classID int64
 	}
 	name := "<b>" + vntext.EscapeHTML(cl.Name) + "</b> – " + vntext.EscapeHTML(cl.SchoolName)
 	if len(pupils) == 0 {
-		return t.reply(ctx, "✅ Bạn đã được liên kết với phụ huynh lớp "+name+". Khi con đã có thẻ BHYT, hãy bấm nút dưới đây hoặc nhắn “Con tôi đã có thẻ” để báo giáo viên chủ nhiệm.",
+		return t.reply(ctx, "✅ Anh/chị đã được liên kết với phụ huynh lớp "+name+". Khi con đã có thẻ BHYT, hãy bấm nút dưới đây hoặc nhắn “Con tôi đã có thẻ” để báo giáo viên chủ nhiệm.",
 			[][]storage.Button{{hasCardClassButton(cl.ID)}})
 	}
 	tries, err := t.tx.LinkTries(ctx, t.u.UserID, classID)
@@ -78,7 +78,7 @@ func (e *Engine) startParentIdentify(ctx context.Context, t *turn, classID int64
 	if err := t.tx.SaveConversation(ctx, t.u.UserID, convParent, string(raw)); err != nil {
 		return fmt.Errorf("commands: parent: %w", err)
 	}
-	return t.reply(ctx, "✅ Bạn đã nhận lời mời phụ huynh lớp "+name+".\n\nĐể bảo mật, hãy gõ <b>họ và tên đầy đủ</b> của con (ví dụ: Nguyễn Văn An, có dấu hay không dấu đều được) hoặc <b>số thứ tự</b> của con trong danh sách lớp. Giáo viên chủ nhiệm sẽ xác nhận trước khi bot cho xem thông tin của con.", nil)
+	return t.reply(ctx, "✅ Anh/chị đã nhận lời mời phụ huynh lớp "+name+".\n\nĐể bảo mật, hãy gõ <b>họ và tên đầy đủ</b> của con (ví dụ: Nguyễn Văn An, có dấu hay không dấu đều được) hoặc <b>số thứ tự</b> của con trong danh sách lớp. Giáo viên chủ nhiệm sẽ xác nhận trước khi bot cho xem thông tin của con.", nil)
 }
 
 // maxClassLinkChildren bounds the pupils one account may link (or ask to link) through a
@@ -366,7 +366,7 @@ func pupilStatusText(p storage.Student) string {
 	if p.Status == storage.StatusUninsured {
 		return "Nhà trường chưa ghi nhận em có thẻ BHYT. Khi con đã có thẻ, hãy bấm nút dưới đây hoặc nhắn “Con tôi đã có thẻ”."
 	}
-	return "Nhà trường đã ghi nhận em " + statusName(p.Status) + ". Cảm ơn bạn!"
+	return "Nhà trường đã ghi nhận em " + statusName(p.Status) + ". Cảm ơn anh/chị!"
 }
 
 func pupilButtons(p storage.Student) [][]storage.Button {
@@ -407,7 +407,7 @@ func (e *Engine) hasCard(ctx context.Context, t *turn, studentID, classID int64)
 			}
 		}
 		if pupil.ID == 0 {
-			return t.reply(ctx, "Bạn không phải phụ huynh của học sinh này.", nil)
+			return t.reply(ctx, "Anh/chị không phải phụ huynh của học sinh này.", nil)
 		}
 	case classID != 0:
 		for _, own := range c.parentClasses {
@@ -421,7 +421,7 @@ func (e *Engine) hasCard(ctx context.Context, t *turn, studentID, classID int64)
 			}
 		}
 		if cl.ID == 0 {
-			return t.reply(ctx, "Bạn không phải phụ huynh của lớp này.", nil)
+			return t.reply(ctx, "Anh/chị không phải phụ huynh của lớp này.", nil)
 		}
 	case len(c.pupils) == 1 && len(c.parentClasses) == 0:
 		pupil = c.pupils[0]
@@ -448,10 +448,10 @@ func (e *Engine) hasCard(ctx context.Context, t *turn, studentID, classID int64)
 		}
 	}
 	if pupil.ID != 0 && pupil.Status != storage.StatusUninsured {
-		return t.reply(ctx, "Nhà trường đã ghi nhận em <b>"+vntext.EscapeHTML(pupil.Name)+"</b> "+statusName(pupil.Status)+". Cảm ơn bạn!", nil)
+		return t.reply(ctx, "Nhà trường đã ghi nhận em <b>"+vntext.EscapeHTML(pupil.Name)+"</b> "+statusName(pupil.Status)+". Cảm ơn anh/chị!", nil)
 	}
 	if _, err := t.tx.PendingClaim(ctx, t.u.UserID, pupil.ID, cl.ID); err == nil {
-		return t.reply(ctx, "Bạn đã báo rồi; yêu cầu đang chờ giáo viên chủ nhiệm xác nhận.", nil)
+		return t.reply(ctx, "Anh/chị đã báo rồi; yêu cầu đang chờ giáo viên chủ nhiệm xác nhận.", nil)
 	} else if !isNotFound(err) {
 		return fmt.Errorf("commands: claim: %w", err)
 	}
@@ -482,9 +482,9 @@ func (e *Engine) hasCard(ctx context.Context, t *turn, studentID, classID int64)
 		}
 	}
 	if len(teachers) == 0 {
-		return t.reply(ctx, "Đã ghi nhận. Giáo viên chủ nhiệm lớp chưa dùng bot, bạn vui lòng báo trực tiếp cho thầy/cô để được xác nhận.", nil)
+		return t.reply(ctx, "Đã ghi nhận. Giáo viên chủ nhiệm lớp chưa dùng bot, anh/chị vui lòng báo trực tiếp cho thầy/cô để được xác nhận.", nil)
 	}
-	return t.reply(ctx, "Cảm ơn bạn! Đã gửi cho giáo viên chủ nhiệm xác nhận; bot sẽ báo lại khi thầy/cô xác nhận.", nil)
+	return t.reply(ctx, "Cảm ơn anh/chị! Đã gửi cho giáo viên chủ nhiệm xác nhận; bot sẽ báo lại khi thầy/cô xác nhận.", nil)
 }
 
 // classTeachers returns the users who teach the class.
@@ -582,9 +582,9 @@ func (e *Engine) claimDecision(ctx context.Context, t *turn, rest string) error 
 		return fmt.Errorf("commands: claim: %w", err)
 	}
 	if err == nil {
-		msg := "✅ Giáo viên chủ nhiệm đã xác nhận " + pupilName + " có thẻ BHYT. Cảm ơn bạn!"
+		msg := "✅ Giáo viên chủ nhiệm đã xác nhận " + pupilName + " có thẻ BHYT. Cảm ơn anh/chị!"
 		if decision == storage.ClaimRejected {
-			msg = "Giáo viên chủ nhiệm chưa xác nhận " + pupilName + " có thẻ BHYT. Bạn vui lòng liên hệ thầy/cô để kiểm tra lại."
+			msg = "Giáo viên chủ nhiệm chưa xác nhận " + pupilName + " có thẻ BHYT. Anh/chị vui lòng liên hệ thầy/cô để kiểm tra lại."
 		}
 		if err := t.sendToParent(ctx, fmt.Sprintf("claim/%d/parent", id), parent.ChatID, msg); err != nil {
 			return err
@@ -605,7 +605,7 @@ func (e *Engine) cmdChild(ctx context.Context, t *turn, _ string) error {
 		if len(pupils) > 0 {
 			return e.startParentIdentify(ctx, t, cl.ID)
 		}
-		return t.reply(ctx, "Bạn là phụ huynh "+vntext.EscapeHTML(classLabel(cl))+". Lớp chưa có danh sách học sinh nên bot chưa biết tình trạng thẻ của con; khi con đã có thẻ, hãy bấm nút dưới đây.",
+		return t.reply(ctx, "Anh/chị là phụ huynh "+vntext.EscapeHTML(classLabel(cl))+". Lớp chưa có danh sách học sinh nên bot chưa biết tình trạng thẻ của con; khi con đã có thẻ, hãy bấm nút dưới đây.",
 			[][]storage.Button{{hasCardClassButton(cl.ID)}})
 	}
 	for _, p := range c.pupils {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bhytbot/bhytbot/leaderboard"
 	"github.com/bhytbot/bhytbot/metrics"
+	"github.com/bhytbot/bhytbot/report"
 	"github.com/bhytbot/bhytbot/storage"
 	"github.com/bhytbot/bhytbot/vntext"
 )
@@ -26,13 +27,13 @@ func (e *Engine) cmdReport(ctx context.Context, t *turn, _ string) error {
 // it is one, writes it (or explains its fault). handled is false for a text that is not a
 // report attempt.
 func (e *Engine) textReport(ctx context.Context, t *turn) (handled bool, err error) {
-	in, ok, perr := ParseReport(t.u.Text, t.who.classNames())
+	in, ok, perr := report.Parse(t.u.Text, t.who.classNames())
 	switch {
-	case errors.Is(perr, ErrGuided):
+	case errors.Is(perr, report.ErrGuided):
 		cl, _ := t.who.classByName(in.Class)
 		return true, e.startGuided(ctx, t, cl.ID)
 	case perr != nil:
-		var re *ReportError
+		var re *report.Error
 		if errors.As(perr, &re) {
 			metrics.ReportsRejected.WithLabelValues(re.Code.String()).Inc()
 			return true, t.reply(ctx, "⚠️ "+vntext.EscapeHTML(re.Error()), nil)
@@ -43,7 +44,7 @@ func (e *Engine) textReport(ctx context.Context, t *turn) (handled bool, err err
 	}
 	cl, found := t.who.classByName(in.Class)
 	if !found {
-		return true, t.reply(ctx, "⚠️ Lớp này không phải lớp bạn chủ nhiệm.", nil)
+		return true, t.reply(ctx, "⚠️ Lớp này không phải lớp thầy/cô chủ nhiệm.", nil)
 	}
 	return true, e.submitReport(ctx, t, cl, in, storage.SourceMessage)
 }
@@ -52,15 +53,15 @@ func (e *Engine) textReport(ctx context.Context, t *turn) (handled bool, err err
 // class's coverage, pupils still uninsured, its rank in the school and a "Sửa" button. A
 // class with a roster takes its counts from the roster: the count report is not written
 // and the reply says so.
-func (e *Engine) submitReport(ctx context.Context, t *turn, cl storage.Class, in ReportInput, source string) error {
+func (e *Engine) submitReport(ctx context.Context, t *turn, cl storage.Class, in report.Input, source string) error {
 	if !t.who.teaches(cl.ID) {
-		return t.reply(ctx, "⚠️ Lớp "+vntext.EscapeHTML(cl.Name)+" không phải lớp bạn chủ nhiệm.", nil)
+		return t.reply(ctx, "⚠️ Lớp "+vntext.EscapeHTML(cl.Name)+" không phải lớp thầy/cô chủ nhiệm.", nil)
 	}
 	if cl.HasRoster {
 		return e.rosterNotice(ctx, t, cl)
 	}
 	if err := checkFigures(in.Enrolment, in.ThroughSchool, in.Other); err != nil {
-		var re *ReportError
+		var re *report.Error
 		if errors.As(err, &re) {
 			metrics.ReportsRejected.WithLabelValues(re.Code.String()).Inc()
 		}
@@ -88,7 +89,7 @@ func (e *Engine) submitReport(ctx context.Context, t *turn, cl storage.Class, in
 		return err
 	}
 	if in.InsuredOnly {
-		text += "\n(Bạn gửi dạng số có thẻ/sĩ số nên cả " + strconv.Itoa(in.ThroughSchool) + " em được tính là tham gia qua trường.)"
+		text += "\n(Thầy/cô gửi dạng số có thẻ/sĩ số nên cả " + strconv.Itoa(in.ThroughSchool) + " em được tính là tham gia qua trường.)"
 	}
 	return t.reply(ctx, text, [][]storage.Button{{{Text: "✏️ Sửa", Data: cbReport + ":sua:" + strconv.FormatInt(cl.ID, 10)}}})
 }
@@ -96,14 +97,14 @@ func (e *Engine) submitReport(ctx context.Context, t *turn, cl storage.Class, in
 // checkFigures applies the report bounds (the parser applies them too; the guided flow and
 // the roster rely on this).
 func checkFigures(enrolment, through, other int) error {
-	example := &ReportError{Class: ""}
+	example := &report.Error{Class: ""}
 	switch {
-	case enrolment < MinEnrolment || enrolment > MaxEnrolment:
-		example.Code, example.Got = CodeEnrolmentRange, strconv.Itoa(enrolment)
+	case enrolment < report.MinEnrolment || enrolment > report.MaxEnrolment:
+		example.Code, example.Got = report.CodeEnrolmentRange, strconv.Itoa(enrolment)
 	case through < 0 || other < 0:
-		example.Code, example.Got = CodeNegative, strconv.Itoa(min(through, other))
+		example.Code, example.Got = report.CodeNegative, strconv.Itoa(min(through, other))
 	case through+other > enrolment:
-		example.Code, example.Enrolment, example.ThroughSchool, example.Other = CodeExceedsEnrolment, enrolment, through, other
+		example.Code, example.Enrolment, example.ThroughSchool, example.Other = report.CodeExceedsEnrolment, enrolment, through, other
 	default:
 		return nil
 	}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bhytbot/bhytbot/report"
 	"github.com/bhytbot/bhytbot/storage"
 	"github.com/bhytbot/bhytbot/vntext"
 )
@@ -28,9 +29,9 @@ func rosterArgs(c *caller, args string) (cl storage.Class, numbers []int, fault 
 	if at == 0 {
 		switch {
 		case len(toks) > 0 && !isNumberToken(toks[0]):
-			return cl, nil, "Lớp “" + vntext.EscapeHTML(clip(toks[0])) + "” không có trong các lớp bạn chủ nhiệm (" + vntext.EscapeHTML(strings.Join(c.classNames(), ", ")) + ")."
+			return cl, nil, "Lớp “" + vntext.EscapeHTML(clip(toks[0])) + "” không có trong các lớp thầy/cô chủ nhiệm (" + vntext.EscapeHTML(strings.Join(c.classNames(), ", ")) + ")."
 		case len(c.classes) != 1:
-			return cl, nil, "Bạn chủ nhiệm nhiều lớp (" + vntext.EscapeHTML(strings.Join(c.classNames(), ", ")) + "), hãy ghi tên lớp trước các số."
+			return cl, nil, "Thầy/cô chủ nhiệm nhiều lớp (" + vntext.EscapeHTML(strings.Join(c.classNames(), ", ")) + "), hãy ghi tên lớp trước các số."
 		}
 		cl = c.classes[0]
 	}
@@ -59,7 +60,7 @@ func numberRange(s string) (lo, hi int, ok bool) {
 	}
 	hi = lo
 	if isRange {
-		if hi, err = strconv.Atoi(b); err != nil || hi < lo || hi-lo >= MaxEnrolment {
+		if hi, err = strconv.Atoi(b); err != nil || hi < lo || hi-lo >= report.MaxEnrolment {
 			return 0, 0, false
 		}
 	}
@@ -165,8 +166,8 @@ func (e *Engine) rosterReport(ctx context.Context, tx *storage.Tx, u Update, cl 
 	if err != nil {
 		return storage.Report{}, fmt.Errorf("commands: roster report: %w", err)
 	}
-	enrolment := max(total, MinEnrolment)
-	if enrolment > MaxEnrolment {
+	enrolment := max(total, report.MinEnrolment)
+	if enrolment > report.MaxEnrolment {
 		return storage.Report{}, fmt.Errorf("commands: roster report: class %d has %d pupils", cl.ID, total)
 	}
 	r := storage.Report{ClassID: cl.ID, Week: storage.WeekOf(e.clock(), e.loc), Enrolment: enrolment, ThroughSchool: school, Other: other,

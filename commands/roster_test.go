@@ -22,7 +22,7 @@ func TestRosterMarks(t *testing.T) {
 		{"/dadong 6B 4 9 12", "không có học sinh số 9, 12", map[int]string{4: "uninsured"}, nil},
 		{"/dadong 6B 4 x", "“x” không phải số thứ tự học sinh", map[int]string{4: "uninsured"}, nil},
 		{"/dadong 6B", "Hãy ghi số thứ tự", nil, nil},
-		{"/dadong 4", "Bạn chủ nhiệm nhiều lớp", nil, nil},
+		{"/dadong 4", "Thầy/cô chủ nhiệm nhiều lớp", nil, nil},
 		{"/dadong 6A 1", "chưa có danh sách học sinh", nil, nil},
 		{"/xoadong 6B 3", "chưa tham gia BHYT (số 3)", map[int]string{3: "uninsured"}, []int{5, 1, 1}},
 		{"/dadong 6B 3-5", "(số 3, 4, 5)", map[int]string{5: "school"}, []int{5, 4, 1}},

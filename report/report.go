@@ -1,4 +1,4 @@
-package commands
+package report
 
 import (
 	"errors"
@@ -12,30 +12,30 @@ import (
 
 // Bounds of a report.
 const (
-	// MaxReportRunes is the longest report text accepted, in runes after NFC.
-	MaxReportRunes = 1000
+	// MaxRunes is the longest report text accepted, in runes after NFC.
+	MaxRunes = 1000
 	// MinEnrolment and MaxEnrolment bound a class's enrolment (sĩ số).
 	MinEnrolment = 1
 	MaxEnrolment = 200
 
-	// maxReportBytes rejects absurd inputs before any normalisation work; it
-	// is far above what MaxReportRunes allows in any normal form.
-	reportMaxBytes = 64 << 10
+	// maxBytes rejects absurd inputs before any normalisation work; it
+	// is far above what MaxRunes allows in any normal form.
+	maxBytes = 64 << 10
 	// maxDigits is the most significant digits kept when reading a number;
 	// longer numbers are out of every bound and are kept only as typed.
-	reportMaxDigits = 6
+	maxDigits = 6
 	// hugeNumber stands for a number with more than maxDigits digits.
-	reportHugeNumber = 1_000_000
+	hugeNumber = 1_000_000
 )
 
-// ErrGuided is returned by ParseReport for "/baocao" without figures: the
-// caller starts the guided flow with buttons. The ReportInput returned with it
+// ErrGuided is returned by Parse for "/baocao" without figures: the
+// caller starts the guided flow with buttons. The Input returned with it
 // carries the class when it is known (named in the message, or the teacher's
 // only class) and is otherwise zero.
-var ErrGuided = errors.New("commands: guided report requested")
+var ErrGuided = errors.New("report: guided report requested")
 
-// ReportInput is a parsed report.
-type ReportInput struct {
+// Input is a parsed report.
+type Input struct {
 	Class         string // the teacher's class name exactly as given in classes (canonical), "" if none matched
 	Enrolment     int    // sĩ số
 	ThroughSchool int    // insured through school
@@ -43,27 +43,29 @@ type ReportInput struct {
 	InsuredOnly   bool   // form "38/42": only the total insured is known; ThroughSchool holds it, Other 0
 }
 
-// ReportErrorCode says what was wrong with a report attempt.
-type ReportErrorCode int
+// ErrorCode says what was wrong with a report attempt.
+type ErrorCode int
 
 // Report error codes.
 const (
-	CodeTooLong          ReportErrorCode = iota + 1 // text longer than MaxReportRunes
-	CodeNoClasses                                   // the teacher has no class
-	CodeClassMissing                                // no class named and the teacher has several
-	CodeUnknownClass                                // the class named is not one of the teacher's
-	CodeAmbiguousClass                              // the class named matches several of the teacher's
-	CodeNoNumbers                                   // no figure at all
-	CodeMissingNumber                               // a required figure (or the figure after a label) is missing
-	CodeTooManyNumbers                              // more figures than the report has fields
-	CodeNotNumber                                   // something that is not a whole number where a figure belongs
-	CodeNegative                                    // a negative figure
-	CodeEnrolmentRange                              // enrolment outside MinEnrolment..MaxEnrolment
-	CodeExceedsEnrolment                            // insured (through school + other) above enrolment
-	CodeDuplicate                                   // the same field given twice
+	CodeTooLong          ErrorCode = iota + 1 // text longer than MaxRunes
+	CodeNoClasses                             // the teacher has no class
+	CodeClassMissing                          // no class named and the teacher has several
+	CodeUnknownClass                          // the class named is not one of the teacher's
+	CodeAmbiguousClass                        // the class named matches several of the teacher's
+	CodeNoNumbers                             // no figure at all
+	CodeMissingNumber                         // a required figure (or the figure after a label) is missing
+	CodeTooManyNumbers                        // more figures than the report has fields
+	CodeNotNumber                             // something that is not a whole number where a figure belongs
+	CodeNegative                              // a negative figure
+	CodeEnrolmentRange                        // enrolment outside MinEnrolment..MaxEnrolment
+	CodeExceedsEnrolment                      // insured (through school + other) above enrolment
+	CodeDuplicate                             // the same field given twice
+	CodeDecimal                               // a decimal comma in a figure: "30,5"
+	CodeGlued                                 // a class ending in a digit glued to the enrolment: "10a142"
 )
 
-var reportCodeNames = map[ReportErrorCode]string{
+var codeNames = map[ErrorCode]string{
 	CodeTooLong:          "too_long",
 	CodeNoClasses:        "no_classes",
 	CodeClassMissing:     "class_missing",
@@ -77,46 +79,52 @@ var reportCodeNames = map[ReportErrorCode]string{
 	CodeEnrolmentRange:   "enrolment_range",
 	CodeExceedsEnrolment: "exceeds_enrolment",
 	CodeDuplicate:        "duplicate",
+	CodeDecimal:          "decimal",
+	CodeGlued:            "glued_class",
 }
 
 // String returns a stable snake_case name for logs and metrics.
-func (c ReportErrorCode) String() string {
-	if s, ok := reportCodeNames[c]; ok {
+func (c ErrorCode) String() string {
+	if s, ok := codeNames[c]; ok {
 		return s
 	}
 	return "report_error_" + strconv.Itoa(int(c))
 }
 
-// ReportField names a part of a report.
-type ReportField int
+// Field names a part of a report.
+type Field int
 
 // Report fields.
 const (
-	FieldNone ReportField = iota
+	FieldNone Field = iota
 	FieldClass
 	FieldEnrolment
 	FieldThroughSchool
 	FieldOther
 )
 
-// ReportError is a fault in a report attempt. Error returns a Vietnamese
+// Error is a fault in a report attempt. Error returns a Vietnamese
 // message for the teacher that says what was wrong and shows a correct
 // example for their class.
-type ReportError struct {
-	Code          ReportErrorCode
-	Field         ReportField // the field concerned (missing, duplicate), if any
-	Got           string      // the offending text as typed, if any
-	Enrolment     int         // for CodeExceedsEnrolment
-	ThroughSchool int         // for CodeExceedsEnrolment (the insured total in the a/b form)
-	Other         int         // for CodeExceedsEnrolment
-	Classes       []string    // the teacher's classes, or the candidates for CodeAmbiguousClass
-	Class         string      // the class used in the example ("" for a generic one)
-	Ratio         bool        // the teacher used the insured/enrolment form
+type Error struct {
+	Code          ErrorCode
+	Field         Field    // the field concerned (missing, duplicate), if any
+	Got           string   // the offending text as typed, if any
+	Enrolment     int      // for CodeExceedsEnrolment
+	ThroughSchool int      // for CodeExceedsEnrolment (the insured total in the a/b form)
+	Other         int      // for CodeExceedsEnrolment
+	Classes       []string // the teacher's classes, or the candidates for CodeAmbiguousClass
+	Class         string   // the class used in the example ("" for a generic one)
+	Ratio         bool     // the teacher used the insured/enrolment form
+	Fixed         string   // for CodeGlued: the teacher's own report, spaced, to copy
 }
 
 // Example returns a correct report message for the error's class, in the
 // form the teacher used.
-func (e *ReportError) Example() string {
+func (e *Error) Example() string {
+	if e.Fixed != "" {
+		return e.Fixed
+	}
 	class := e.Class
 	if class == "" {
 		class = "6A"
@@ -128,40 +136,40 @@ func (e *ReportError) Example() string {
 }
 
 // Error returns the message for the teacher, in Vietnamese.
-func (e *ReportError) Error() string {
+func (e *Error) Error() string {
 	var msg string
-	got := reportDisplay(e.Got)
+	got := display(e.Got)
 	switch e.Code {
 	case CodeTooLong:
-		msg = "Tin nhắn quá dài (" + got + " ký tự, tối đa " + vntext.FormatInt(MaxReportRunes) + "). Hãy gửi báo cáo ngắn gọn theo mẫu."
+		msg = "Tin nhắn quá dài (" + got + " ký tự, tối đa " + vntext.FormatInt(MaxRunes) + "). Hãy gửi báo cáo ngắn gọn theo mẫu."
 	case CodeNoClasses:
-		return "Bạn chưa được giao lớp chủ nhiệm nào nên chưa thể báo cáo. Hãy nhờ nhà trường gửi mã mời giáo viên chủ nhiệm. Ví dụ báo cáo khi đã có lớp: " + e.Example()
+		return "Thầy/cô chưa được giao lớp chủ nhiệm nào nên chưa thể báo cáo. Hãy nhờ nhà trường gửi mã mời giáo viên chủ nhiệm. Ví dụ báo cáo khi đã có lớp: " + e.Example()
 	case CodeClassMissing:
-		msg = "Bạn chủ nhiệm nhiều lớp (" + reportListClasses(e.Classes, ", ") + "), hãy ghi rõ tên lớp cần báo cáo."
+		msg = "Thầy/cô chủ nhiệm nhiều lớp (" + listClasses(e.Classes, ", ") + "), hãy ghi rõ tên lớp cần báo cáo."
 	case CodeUnknownClass:
 		if len(e.Classes) == 1 {
-			msg = "Lớp “" + got + "” không phải lớp bạn chủ nhiệm (lớp của bạn: " + e.Classes[0] + ")."
+			msg = "Lớp “" + got + "” không phải lớp thầy/cô chủ nhiệm (lớp của thầy/cô: " + e.Classes[0] + ")."
 		} else {
-			msg = "Lớp “" + got + "” không có trong các lớp bạn chủ nhiệm (" + reportListClasses(e.Classes, ", ") + ")."
+			msg = "Lớp “" + got + "” không có trong các lớp thầy/cô chủ nhiệm (" + listClasses(e.Classes, ", ") + ")."
 		}
 	case CodeAmbiguousClass:
-		msg = "“" + got + "” có thể là lớp " + reportListClasses(e.Classes, " hoặc ") + ", hãy ghi đủ tên lớp."
+		msg = "“" + got + "” có thể là lớp " + listClasses(e.Classes, " hoặc ") + ", hãy ghi đủ tên lớp."
 	case CodeNoNumbers:
 		msg = "Chưa có số liệu: cần sĩ số, số tham gia BHYT qua trường và số đối tượng khác (nếu có)."
 	case CodeMissingNumber:
 		if e.Got != "" {
-			msg = "Thiếu số sau “" + got + "” (" + reportFieldName(e.Field) + ")."
+			msg = "Thiếu số sau “" + got + "” (" + fieldName(e.Field) + ")."
 		} else {
-			msg = "Thiếu " + reportFieldName(e.Field) + ": cần sĩ số, số tham gia BHYT qua trường và số đối tượng khác (nếu có)."
+			msg = "Thiếu " + fieldName(e.Field) + ": cần sĩ số, số tham gia BHYT qua trường và số đối tượng khác (nếu có)."
 		}
 	case CodeTooManyNumbers:
 		msg = "Thừa số “" + got + "”: chỉ cần sĩ số, số tham gia qua trường và số đối tượng khác, hoặc dạng số có thẻ/sĩ số."
 	case CodeNotNumber:
 		msg = "Không hiểu “" + got + "”: ở đây cần một số nguyên, chỉ gồm chữ số 0–9."
 	case CodeNegative:
-		msg = "Số liệu không được âm, bạn gửi “" + got + "”."
+		msg = "Số liệu không được âm, thầy/cô gửi “" + got + "”."
 	case CodeEnrolmentRange:
-		msg = "Sĩ số phải từ " + strconv.Itoa(MinEnrolment) + " đến " + strconv.Itoa(MaxEnrolment) + ", bạn gửi " + got + "."
+		msg = "Sĩ số phải từ " + strconv.Itoa(MinEnrolment) + " đến " + strconv.Itoa(MaxEnrolment) + ", thầy/cô gửi " + got + "."
 	case CodeExceedsEnrolment:
 		switch {
 		case e.Got != "":
@@ -175,14 +183,18 @@ func (e *ReportError) Error() string {
 				" = " + strconv.Itoa(e.ThroughSchool+e.Other) + ") không được lớn hơn sĩ số " + strconv.Itoa(e.Enrolment) + "."
 		}
 	case CodeDuplicate:
-		msg = reportCapitalize(reportFieldName(e.Field)) + " được ghi hai lần, hãy ghi mỗi mục một lần."
+		msg = capitalize(fieldName(e.Field)) + " được ghi hai lần, hãy ghi mỗi mục một lần."
+	case CodeDecimal:
+		msg = "“" + got + "” là số lẻ: số học sinh phải là số nguyên. Nếu đó là hai số, hãy cách nhau bằng dấu cách."
+	case CodeGlued:
+		msg = "Tên lớp và sĩ số viết liền nhau (“" + got + "”) nên dễ nhầm lớp: hãy cách tên lớp và các số bằng dấu cách."
 	default:
 		msg = "Báo cáo chưa đúng mẫu."
 	}
 	return msg + " Ví dụ đúng: " + e.Example()
 }
 
-func reportFieldName(f ReportField) string {
+func fieldName(f Field) string {
 	switch f {
 	case FieldClass:
 		return "tên lớp"
@@ -196,13 +208,13 @@ func reportFieldName(f ReportField) string {
 	return "số liệu"
 }
 
-func reportCapitalize(s string) string {
+func capitalize(s string) string {
 	r, n := utf8.DecodeRuneInString(s)
 	return string(unicode.ToUpper(r)) + s[n:]
 }
 
-// reportListClasses joins class names for a message, shortening long lists.
-func reportListClasses(classes []string, sep string) string {
+// listClasses joins class names for a message, shortening long lists.
+func listClasses(classes []string, sep string) string {
 	const max = 8
 	if len(classes) > max {
 		return strings.Join(classes[:max], ", ") + "…"
@@ -210,9 +222,9 @@ func reportListClasses(classes []string, sep string) string {
 	return strings.Join(classes, sep)
 }
 
-// reportDisplay makes typed text safe to quote back: non-graphic runes become
+// display makes typed text safe to quote back: non-graphic runes become
 // U+FFFD and long text is shortened.
-func reportDisplay(s string) string {
+func display(s string) string {
 	const max = 24
 	var b strings.Builder
 	n := 0
@@ -230,94 +242,98 @@ func reportDisplay(s string) string {
 	return b.String()
 }
 
-// ParseReport parses text sent by a teacher whose classes are classes
+// Parse parses text sent by a teacher whose classes are classes
 // (canonical names like "6A", "10A1"). It returns (input, true, nil) for a
-// valid report; (ReportInput{}, false, nil) when the text is clearly not a
+// valid report; (Input{}, false, nil) when the text is clearly not a
 // report attempt, so the caller can answer something else; ErrGuided for
-// "/baocao" (or "báo cáo") without figures; and a *ReportError for an
+// "/baocao" (or "báo cáo") without figures; and a *Error for an
 // attempt with a fault.
 //
-// Accepted, with or without diacritics, in any case, NFC or NFD, with
-// full-width characters and the separators , ; : = / and extra spaces:
-//
-//	/baocao 6A 42 30 8           class, enrolment, through school, other
-//	/baocao 6A 42 30             other = 0
-//	/baocao 6A 38/42             insured / enrolment
-//	6A: ss 42, tr 30, khac 8     labelled fields, in any order
-//	báo cáo lớp 6A sĩ số 42 qua trường 30 khác 8
-//	/baocao@botname 6A 42 30 8   as Telegram sends commands in groups
-//	/baocao 42 30 8              a teacher with one class may omit it
-//
-// Without "/baocao" or "báo cáo" a text is a report attempt only if it has a
-// figure and either a field label or nothing but a class and figures; so
-// chat like "xin chào" or "5 phút nữa em gửi" is not a report.
-func ParseReport(text string, classes []string) (ReportInput, bool, error) {
-	classes = reportDistinct(classes)
-	if len(text) > reportMaxBytes {
-		return reportTooLong(text, utf8.RuneCountInString(text), classes)
+// The package documentation is the grammar: the forms accepted, how glued
+// words and commas are read, the bounds and the error codes.
+func Parse(text string, classes []string) (Input, bool, error) {
+	classes = distinct(classes)
+	if len(text) > maxBytes {
+		return tooLong(text, utf8.RuneCountInString(text), classes)
 	}
 	s := strings.TrimSpace(vntext.NFC(vntext.Narrow(strings.ToValidUTF8(text, "\uFFFD"))))
-	if n := utf8.RuneCountInString(s); n > MaxReportRunes {
-		return reportTooLong(s, n, classes)
+	if n := utf8.RuneCountInString(s); n > MaxRunes {
+		return tooLong(s, n, classes)
 	}
-	body, command, explicit := reportSplitCommand(s)
+	body, command, explicit := splitCommand(s)
 	if command && !explicit {
-		return ReportInput{}, false, nil
+		return Input{}, false, nil
 	}
-	p := newReportParser(reportTokenize(body), classes, explicit)
+	p := newParser(tokenize(body), classes, explicit)
 	p.parse()
 
 	switch {
 	case explicit && (p.empty || p.classOnly):
 		if len(classes) == 0 {
-			return ReportInput{}, false, p.newError(CodeNoClasses)
+			return Input{}, false, p.newError(CodeNoClasses)
 		}
 		class := p.class
 		if class == "" && len(classes) == 1 {
 			class = classes[0]
 		}
-		return ReportInput{Class: class}, false, ErrGuided
+		return Input{Class: class}, false, ErrGuided
 	case explicit && !command && !p.hasNumber:
-		return ReportInput{}, false, nil // "báo cáo" in a sentence
+		return Input{}, false, nil // "báo cáo" in a sentence
 	case !explicit && (!p.hasNumber || (p.unknown && !p.hasLabel)):
-		return ReportInput{}, false, nil
+		return Input{}, false, nil
 	}
 	if len(classes) == 0 {
-		return ReportInput{}, false, p.newError(CodeNoClasses)
+		return Input{}, false, p.newError(CodeNoClasses)
 	}
 	if p.err != nil {
-		return ReportInput{}, false, p.err
+		return Input{}, false, p.err
 	}
 	in, err := p.finish()
 	if err != nil {
-		return ReportInput{}, false, err
+		return Input{}, false, err
+	}
+	if p.glued != "" {
+		e := p.newError(CodeGlued)
+		e.Got, e.Ratio = p.glued, in.InsuredOnly
+		e.Fixed = in.Command()
+		return Input{}, false, e
 	}
 	return in, true, nil
 }
 
-// reportTooLong answers an over-long text: an error if it looks like a report
+// Command returns the report as the canonical command that reads back as
+// the same report: "/baocao 6A 42 30 8", or "/baocao 6A 38/42" for a report
+// of insured pupils only.
+func (in Input) Command() string {
+	if in.InsuredOnly {
+		return "/baocao " + in.Class + " " + strconv.Itoa(in.ThroughSchool) + "/" + strconv.Itoa(in.Enrolment)
+	}
+	return "/baocao " + in.Class + " " + strconv.Itoa(in.Enrolment) + " " + strconv.Itoa(in.ThroughSchool) + " " + strconv.Itoa(in.Other)
+}
+
+// tooLong answers an over-long text: an error if it looks like a report
 // (a figure or the report command), otherwise not a report.
-func reportTooLong(s string, runes int, classes []string) (ReportInput, bool, error) {
+func tooLong(s string, runes int, classes []string) (Input, bool, error) {
 	head := s
 	if len(head) > 256 {
 		head = head[:256]
 	}
 	head = strings.TrimSpace(vntext.NFC(vntext.Narrow(strings.ToValidUTF8(head, "\uFFFD"))))
-	_, _, explicit := reportSplitCommand(head)
+	_, _, explicit := splitCommand(head)
 	hasDigit := strings.ContainsFunc(s, func(r rune) bool {
 		return (r >= '0' && r <= '9') || (r >= '０' && r <= '９')
 	})
 	if !explicit && !hasDigit {
-		return ReportInput{}, false, nil
+		return Input{}, false, nil
 	}
-	e := &ReportError{Code: CodeTooLong, Got: vntext.FormatInt(runes), Classes: classes}
+	e := &Error{Code: CodeTooLong, Got: vntext.FormatInt(runes), Classes: classes}
 	if len(classes) > 0 {
 		e.Class = classes[0]
 	}
-	return ReportInput{}, false, e
+	return Input{}, false, e
 }
 
-func reportDistinct(classes []string) []string {
+func distinct(classes []string) []string {
 	seen := make(map[string]bool, len(classes))
 	out := make([]string, 0, len(classes))
 	for _, c := range classes {
@@ -330,11 +346,11 @@ func reportDistinct(classes []string) []string {
 	return out
 }
 
-// reportSplitCommand recognises the report command at the start of s: "/baocao"
+// splitCommand recognises the report command at the start of s: "/baocao"
 // (optionally "@botname"), or the words "báo cáo" in any spelling. command
 // reports that s starts with a slash command; explicit that it is the
 // report command or words; body is what follows.
-func reportSplitCommand(s string) (body string, command, explicit bool) {
+func splitCommand(s string) (body string, command, explicit bool) {
 	rest := s
 	if strings.HasPrefix(rest, "/") {
 		r, _ := utf8.DecodeRuneInString(rest[1:])
@@ -343,7 +359,7 @@ func reportSplitCommand(s string) (body string, command, explicit bool) {
 			rest = rest[1:]
 		}
 	}
-	after, ok := reportCutBaoCao(rest)
+	after, ok := cutBaoCao(rest)
 	if !ok {
 		return s, command, false
 	}
@@ -357,14 +373,14 @@ func reportSplitCommand(s string) (body string, command, explicit bool) {
 	return after, command, true
 }
 
-// reportCutBaoCao removes a leading "baocao", "bao cao" or "bao_cao" (any case,
+// cutBaoCao removes a leading "baocao", "bao cao" or "bao_cao" (any case,
 // any diacritics) followed by a word boundary.
-func reportCutBaoCao(s string) (string, bool) {
+func cutBaoCao(s string) (string, bool) {
 	const want = "baocao"
 	k := 0
 	for i, r := range s {
 		if k == len(want) {
-			if reportIsWordRune(r) {
+			if isWordRune(r) && !gluedBody(s[i:]) {
 				return "", false
 			}
 			return s[i:], true
@@ -384,38 +400,56 @@ func reportCutBaoCao(s string) (string, bool) {
 	return "", k == len(want)
 }
 
-type reportTokKind uint8
+// gluedBody reports whether the text right after "baocao" is a report's body
+// typed without a space: a class or figure ("baocao6A", "/baocao6a42") or
+// "lớp" before one ("baocaolop6a"). Any other word ("baocaoxong") makes it
+// not the report command.
+func gluedBody(rest string) bool {
+	r, _ := utf8.DecodeRuneInString(rest)
+	if isDigit(r) {
+		return true
+	}
+	after, ok := strings.CutPrefix(vntext.Fold(rest), "lop")
+	if !ok {
+		return false
+	}
+	r, _ = utf8.DecodeRuneInString(after)
+	return isDigit(r) || r == ' '
+}
+
+type tokKind uint8
 
 const (
-	rtWord reportTokKind = iota // letters, maybe with digits: "6A", "lớp", "ss42"
-	rtNum                       // ASCII digits
-	rtNeg                       // a minus sign and ASCII digits
-	rtDec                       // digits with dots: "4.5"
-	rtJoin                      // a lone "/", "-" or "."
-	rtSym                       // a run of anything else: emoji, control characters, "@"
+	rtWord tokKind = iota // letters, maybe with digits: "6A", "lớp", "ss42"
+	rtNum                 // ASCII digits
+	rtNeg                 // a minus sign and ASCII digits
+	rtDec                 // digits with dots: "4.5"
+	rtJoin                // a lone "/", "-" or "."
+	rtSym                 // a run of anything else: emoji, control characters, "@"
 )
 
-type reportToken struct {
-	kind  reportTokKind
+type token struct {
+	kind  tokKind
 	raw   string // as typed (NFC, narrowed)
 	fold  string // vntext.Fold(raw)
 	hard  bool   // a hard separator (, ; : = ...) comes before it
 	space bool   // white space comes before it
+	comma bool   // a bare comma joins it to the token before, digit to digit: the 5 of "30,5"
 }
 
-func reportIsWordRune(r rune) bool {
+func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsMark(r) || unicode.IsDigit(r)
 }
 
-func reportIsDigit(r rune) bool { return r >= '0' && r <= '9' }
+func isDigit(r rune) bool { return r >= '0' && r <= '9' }
 
-func reportIsMinus(r rune) bool { return r == '-' || r == '−' || r == '–' }
+func isMinus(r rune) bool { return r == '-' || r == '−' || r == '–' }
 
-func reportIsHardSep(r rune) bool {
+func isHardSep(r rune) bool {
 	return strings.ContainsRune(",;:=()[]{}\"'“”‘’!?…", r)
 }
 
-func reportIsIgnorable(r rune) bool {
+func isIgnorable(r rune) bool {
 	switch r {
 	case '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF', '\u00AD':
 		return true
@@ -423,14 +457,14 @@ func reportIsIgnorable(r rune) bool {
 	return false
 }
 
-func reportIsSymRune(r rune) bool {
-	return !unicode.IsSpace(r) && r != '_' && !reportIsIgnorable(r) && !reportIsHardSep(r) &&
-		!unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '/' && r != '.' && !reportIsMinus(r)
+func isSymRune(r rune) bool {
+	return !unicode.IsSpace(r) && r != '_' && !isIgnorable(r) && !isHardSep(r) &&
+		!unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '/' && r != '.' && !isMinus(r)
 }
 
-// reportIsDecoration reports whether a symbol run is only emoji-like symbols, as
+// isDecoration reports whether a symbol run is only emoji-like symbols, as
 // teachers end messages with (🙏, 👍️), and not control characters.
-func reportIsDecoration(raw string) bool {
+func isDecoration(raw string) bool {
 	for _, r := range raw {
 		if !unicode.In(r, unicode.So, unicode.Sk, unicode.Mn, unicode.Me) {
 			return false
@@ -439,24 +473,24 @@ func reportIsDecoration(raw string) bool {
 	return true
 }
 
-func reportTokenize(s string) []reportToken {
+func tokenize(s string) []token {
 	rs := []rune(s)
-	var toks []reportToken
-	hard, space := false, false
-	emit := func(k reportTokKind, raw string) {
+	var toks []token
+	hard, space, comma := false, false, false
+	emit := func(k tokKind, raw string) {
 		f := raw
 		if k == rtWord {
 			f = vntext.Fold(raw)
 		}
-		toks = append(toks, reportToken{kind: k, raw: raw, fold: f, hard: hard, space: space})
-		hard, space = false, false
+		toks = append(toks, token{kind: k, raw: raw, fold: f, hard: hard, space: space, comma: comma})
+		hard, space, comma = false, false, false
 	}
 	// word returns the end of the word run starting at i; dots count when
 	// they stand between two ASCII digits.
 	word := func(i int) int {
 		for i < len(rs) {
 			r := rs[i]
-			if reportIsWordRune(r) || (r == '.' && i > 0 && reportIsDigit(rs[i-1]) && i+1 < len(rs) && reportIsDigit(rs[i+1])) {
+			if isWordRune(r) || (r == '.' && i > 0 && isDigit(rs[i-1]) && i+1 < len(rs) && isDigit(rs[i+1])) {
 				i++
 				continue
 			}
@@ -470,18 +504,21 @@ func reportTokenize(s string) []reportToken {
 		case unicode.IsSpace(r) || r == '_':
 			space = true
 			i++
-		case reportIsIgnorable(r):
+		case isIgnorable(r):
 			i++
-		case reportIsHardSep(r):
+		case isHardSep(r):
+			if r == ',' && i > 0 && isDigit(rs[i-1]) && i+1 < len(rs) && isDigit(rs[i+1]) {
+				comma = true
+			}
 			hard = true
 			i++
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			j := word(i)
-			emit(reportClassify(rs[i:j]), string(rs[i:j]))
+			emit(classify(rs[i:j]), string(rs[i:j]))
 			i = j
-		case reportIsMinus(r) && (i == 0 || !reportIsWordRune(rs[i-1])) && i+1 < len(rs) && reportIsDigit(rs[i+1]):
+		case isMinus(r) && (i == 0 || !isWordRune(rs[i-1])) && i+1 < len(rs) && isDigit(rs[i+1]):
 			j := word(i + 1)
-			switch reportClassify(rs[i+1 : j]) {
+			switch classify(rs[i+1 : j]) {
 			case rtNum:
 				emit(rtNeg, "-"+string(rs[i+1:j]))
 				i = j
@@ -492,12 +529,12 @@ func reportTokenize(s string) []reportToken {
 				emit(rtJoin, "-")
 				i++
 			}
-		case r == '/' || r == '.' || reportIsMinus(r):
+		case r == '/' || r == '.' || isMinus(r):
 			emit(rtJoin, string(r))
 			i++
 		default:
 			j := i
-			for j < len(rs) && reportIsSymRune(rs[j]) {
+			for j < len(rs) && isSymRune(rs[j]) {
 				j++
 			}
 			if j == i {
@@ -510,11 +547,11 @@ func reportTokenize(s string) []reportToken {
 	return toks
 }
 
-func reportClassify(rs []rune) reportTokKind {
+func classify(rs []rune) tokKind {
 	dots := false
 	for _, r := range rs {
 		switch {
-		case reportIsDigit(r):
+		case isDigit(r):
 		case r == '.':
 			dots = true
 		default:
@@ -527,10 +564,10 @@ func reportClassify(rs []rune) reportTokKind {
 	return rtNum
 }
 
-// reportLabels are the field labels, as sequences of folded words, longest first.
-var reportLabels = []struct {
+// labels are the field labels, as sequences of folded words, longest first.
+var labels = []struct {
 	words []string
-	field ReportField
+	field Field
 }{
 	{[]string{"tham", "gia", "qua", "truong"}, FieldThroughSchool},
 	{[]string{"doi", "tuong", "khac"}, FieldOther},
@@ -550,48 +587,49 @@ var reportLabels = []struct {
 	{[]string{"doituongkhac"}, FieldOther},
 }
 
-// reportNumber is a figure as typed.
-type reportNumber struct {
+// number is a figure as typed.
+type number struct {
 	raw   string
 	val   int
-	ratio *reportNumber // in "a/b", this number is a and ratio is b
+	ratio *number // in "a/b", this number is a and ratio is b
 }
 
-func reportParseNumber(raw string) reportNumber {
+func parseNumber(raw string) number {
 	d := strings.TrimLeft(raw, "0")
-	if len(d) > reportMaxDigits {
-		return reportNumber{raw: raw, val: reportHugeNumber}
+	if len(d) > maxDigits {
+		return number{raw: raw, val: hugeNumber}
 	}
 	v := 0
 	for _, r := range d {
 		v = v*10 + int(r-'0')
 	}
-	return reportNumber{raw: raw, val: v}
+	return number{raw: raw, val: v}
 }
 
-type reportParser struct {
-	toks     []reportToken
+type parser struct {
+	toks     []token
 	classes  []string
 	byKey    map[string][]string // compact folded name → canonical classes
 	explicit bool
 
 	class      string
-	fields     [5]*reportNumber // indexed by ReportField
-	positional []reportNumber
+	fields     [5]*number // indexed by Field
+	positional []number
 	chain      []int // for each token: the count of numbers in its a/b/c chain
 
-	err       *ReportError
+	err       *Error
 	empty     bool // nothing after the command
 	classOnly bool // nothing but a class that was matched
 	hasNumber bool
-	hasLabel  bool // a label followed by a figure
-	unknown   bool // a word or symbol that is neither class, label nor figure
+	hasLabel  bool   // a label followed by a figure
+	unknown   bool   // a word or symbol that is neither class, label nor figure
+	glued     string // the token as typed when a class ending in a digit was read off a glued figure ("10a142")
 }
 
-func newReportParser(toks []reportToken, classes []string, explicit bool) *reportParser {
-	p := &reportParser{toks: reportTrimFiller(toks), classes: classes, explicit: explicit, byKey: map[string][]string{}}
+func newParser(toks []token, classes []string, explicit bool) *parser {
+	p := &parser{toks: trimFiller(toks), classes: classes, explicit: explicit, byKey: map[string][]string{}}
 	for _, c := range classes {
-		k := reportClassKey(vntext.Fold(c))
+		k := classKey(vntext.Fold(c))
 		if k == "" {
 			continue
 		}
@@ -600,30 +638,30 @@ func newReportParser(toks []reportToken, classes []string, explicit bool) *repor
 	return p
 }
 
-// reportClassKey is the matching key of a folded class name: letters and digits
+// classKey is the matching key of a folded class name: letters and digits
 // only, without a leading "lop".
-func reportClassKey(fold string) string {
+func classKey(fold string) string {
 	var b strings.Builder
 	for _, r := range fold {
-		if reportIsWordRune(r) && !unicode.IsMark(r) {
+		if isWordRune(r) && !unicode.IsMark(r) {
 			b.WriteRune(r)
 		}
 	}
 	k := b.String()
 	for _, lop := range []string{"lop", "lớp"} {
-		if rest, ok := strings.CutPrefix(k, lop); ok && reportStartsDigit(rest) {
+		if rest, ok := strings.CutPrefix(k, lop); ok && startsDigit(rest) {
 			k = rest
 		}
 	}
 	return k
 }
 
-// reportTrimFiller drops politeness particles at the ends ("dạ ... ạ", "nhé") and
+// trimFiller drops politeness particles at the ends ("dạ ... ạ", "nhé") and
 // trailing punctuation.
-func reportTrimFiller(toks []reportToken) []reportToken {
+func trimFiller(toks []token) []token {
 	for len(toks) > 0 {
 		t := toks[len(toks)-1]
-		if t.kind == rtJoin || (t.kind == rtWord && reportIsParticle(t.raw)) || (t.kind == rtSym && reportIsDecoration(t.raw)) {
+		if t.kind == rtJoin || (t.kind == rtWord && isParticle(t.raw)) || (t.kind == rtSym && isDecoration(t.raw)) {
 			toks = toks[:len(toks)-1]
 			continue
 		}
@@ -640,7 +678,7 @@ func reportTrimFiller(toks []reportToken) []reportToken {
 	return toks
 }
 
-func reportIsParticle(raw string) bool {
+func isParticle(raw string) bool {
 	switch strings.ToLower(raw) {
 	case "ạ", "nhé", "nhe", "nha", "nhá":
 		return true
@@ -648,7 +686,7 @@ func reportIsParticle(raw string) bool {
 	return false
 }
 
-func (p *reportParser) fault(e *ReportError) {
+func (p *parser) fault(e *Error) {
 	if p.err == nil {
 		p.err = e
 	}
@@ -656,23 +694,24 @@ func (p *reportParser) fault(e *ReportError) {
 
 // newError returns an error of the code filled with the teacher's classes
 // and the class for the example.
-func (p *reportParser) newError(code ReportErrorCode) *ReportError {
-	e := &ReportError{Code: code, Classes: p.classes, Class: p.class}
+func (p *parser) newError(code ErrorCode) *Error {
+	e := &Error{Code: code, Classes: p.classes, Class: p.class}
 	if e.Class == "" && len(p.classes) > 0 {
 		e.Class = p.classes[0]
 	}
 	return e
 }
 
-func (p *reportParser) parse() {
+func (p *parser) parse() {
 	p.empty = len(p.toks) == 0
-	p.chains()
 	i := 0
 	lop := false
 	if i < len(p.toks) && p.toks[i].kind == rtWord && p.toks[i].fold == "lop" {
 		lop = true
 		i++
 	}
+	p.unglue(i)
+	p.chains()
 	i = p.classSlot(i, lop)
 	p.classOnly = p.class != "" && p.err == nil && i >= len(p.toks)
 	for i < len(p.toks) {
@@ -680,8 +719,65 @@ func (p *reportParser) parse() {
 	}
 }
 
+// unglue splits the token at i when it is one of the teacher's classes with the
+// enrolment typed right after it ("6a42", "lớp6a42", as in "/baocao6a42 30 8")
+// into the class and the figure. A class ending in a letter ends where the
+// digits begin, so that split is certain. A class ending in a digit ("10A1"
+// in "10a142") could end one digit later or earlier; the split is still made,
+// so that the rest of the report is checked, but p.glued makes Parse answer
+// with the report spaced out to copy instead of accepting a guess. When two of
+// the teacher's classes could end inside the digits ("6a142" for 6A and 6A1)
+// nothing is split and the fault says so.
+func (p *parser) unglue(i int) {
+	if i >= len(p.toks) || p.toks[i].kind != rtWord {
+		return
+	}
+	t := p.toks[i]
+	key := classKey(t.fold)
+	if len(p.byKey[key]) > 0 {
+		return
+	}
+	if _, _, ok := splitLabel(t.fold); ok {
+		return
+	}
+	d := len(key)
+	for d > 0 && isDigit(rune(key[d-1])) {
+		d--
+	}
+	if d == 0 || d == len(key) {
+		return
+	}
+	// Every cut inside the trailing digits that leaves one of the teacher's
+	// classes before it and a figure after it.
+	var cuts []int
+	for m := d; m < len(key); m++ {
+		if len(p.byKey[key[:m]]) > 0 {
+			cuts = append(cuts, m)
+		}
+	}
+	if len(cuts) > 1 {
+		p.hasNumber = true
+		p.faultGot(CodeGlued, t.raw)
+		return
+	}
+	if len(cuts) == 0 {
+		return
+	}
+	digits := key[cuts[0]:]
+	if !strings.HasSuffix(t.raw, digits) {
+		return
+	}
+	name := t.raw[:len(t.raw)-len(digits)]
+	class := token{kind: rtWord, raw: name, fold: vntext.Fold(name), hard: t.hard, space: t.space}
+	figure := token{kind: rtNum, raw: digits, fold: digits}
+	p.toks = append(p.toks[:i], append([]token{class, figure}, p.toks[i+1:]...)...)
+	if cuts[0] > d {
+		p.glued = t.raw
+	}
+}
+
 // chains records, for every number, how many numbers its "a/b/c" chain holds.
-func (p *reportParser) chains() {
+func (p *parser) chains() {
 	p.chain = make([]int, len(p.toks))
 	for i := 0; i < len(p.toks); {
 		if p.toks[i].kind != rtNum {
@@ -701,16 +797,20 @@ func (p *reportParser) chains() {
 }
 
 // step consumes the token(s) at i and returns the next index.
-func (p *reportParser) step(i int) int {
+func (p *parser) step(i int) int {
 	t := p.toks[i]
 	if f, n := p.labelAt(i); n > 0 {
-		label := reportJoinRaw(p.toks[i : i+n])
+		label := joinRaw(p.toks[i : i+n])
 		j := p.skipFiller(i + n)
 		if j < len(p.toks) {
 			switch v := p.toks[j]; v.kind {
 			case rtNum:
 				p.hasLabel, p.hasNumber = true, true
-				p.assign(f, reportParseNumber(v.raw))
+				if p.decimalAt(j) {
+					p.faultDecimal(j)
+					return p.skipUnit(j + 2)
+				}
+				p.assign(f, parseNumber(v.raw))
 				return p.skipUnit(j + 1)
 			case rtNeg:
 				p.hasLabel, p.hasNumber = true, true
@@ -738,9 +838,13 @@ func (p *reportParser) step(i int) int {
 	switch t.kind {
 	case rtNum:
 		p.hasNumber = true
-		n := reportParseNumber(t.raw)
+		if p.decimalAt(i) {
+			p.faultDecimal(i)
+			return p.skipUnit(i + 2)
+		}
+		n := parseNumber(t.raw)
 		if p.chain[i] == 2 && !p.pairedBefore(i) {
-			den := reportParseNumber(p.toks[i+2].raw)
+			den := parseNumber(p.toks[i+2].raw)
 			n.ratio = &den
 			p.positional = append(p.positional, n)
 			return p.skipUnit(i + 3)
@@ -758,12 +862,16 @@ func (p *reportParser) step(i int) int {
 		p.unknown = true
 		p.faultGot(CodeNotNumber, t.raw)
 	case rtWord:
-		if reportIsFiller(t.fold) {
+		if isFiller(t.fold) {
 			return i + 1
 		}
-		if f, v, ok := reportSplitLabel(t.fold); ok {
+		if f, v, ok := splitLabel(t.fold); ok {
 			p.hasLabel, p.hasNumber = true, true
-			p.assign(f, reportParseNumber(v))
+			if p.decimalAt(i) {
+				p.faultDecimal(i)
+				return p.skipUnit(i + 2)
+			}
+			p.assign(f, parseNumber(v))
 			return p.skipUnit(i + 1)
 		}
 		if t.fold == "lop" {
@@ -786,18 +894,43 @@ func (p *reportParser) step(i int) int {
 	return i + 1
 }
 
+// decimalAt reports whether the figure at i and the token after it are one
+// number with a decimal comma, "30,5": a comma with a digit right on each
+// side joins exactly these two. A longer run joined the same way,
+// "42,30,8", is a list of figures, and a comma followed by a space always
+// separates.
+func (p *parser) decimalAt(i int) bool {
+	return !p.toks[i].comma && i+1 < len(p.toks) && p.toks[i+1].comma &&
+		(i+2 >= len(p.toks) || !p.toks[i+2].comma)
+}
+
+// faultDecimal records the decimal figure at i as a fault.
+func (p *parser) faultDecimal(i int) {
+	whole := p.toks[i].raw
+	k := len(whole)
+	for k > 0 && isDigit(rune(whole[k-1])) {
+		k--
+	}
+	frac := p.toks[i+1].raw
+	n := 0
+	for n < len(frac) && isDigit(rune(frac[n])) {
+		n++
+	}
+	p.faultGot(CodeDecimal, whole[k:]+","+frac[:n])
+}
+
 // pairedBefore reports whether the number at i is the second of an a/b pair.
-func (p *reportParser) pairedBefore(i int) bool {
+func (p *parser) pairedBefore(i int) bool {
 	return i >= 2 && p.toks[i-2].kind == rtNum && p.toks[i-1].kind == rtJoin && p.toks[i-1].raw == "/"
 }
 
-func (p *reportParser) faultGot(code ReportErrorCode, got string) {
+func (p *parser) faultGot(code ErrorCode, got string) {
 	e := p.newError(code)
 	e.Got = got
 	p.fault(e)
 }
 
-func (p *reportParser) assign(f ReportField, n reportNumber) {
+func (p *parser) assign(f Field, n number) {
 	if p.fields[f] != nil {
 		e := p.newError(CodeDuplicate)
 		e.Field = f
@@ -808,16 +941,16 @@ func (p *reportParser) assign(f ReportField, n reportNumber) {
 }
 
 // skipFiller skips filler words ("đã", "là") from i.
-func (p *reportParser) skipFiller(i int) int {
-	for i < len(p.toks) && p.toks[i].kind == rtWord && reportIsFiller(p.toks[i].fold) {
+func (p *parser) skipFiller(i int) int {
+	for i < len(p.toks) && p.toks[i].kind == rtWord && isFiller(p.toks[i].fold) {
 		i++
 	}
 	return i
 }
 
-// reportIsFiller reports whether a folded word carries no meaning in a
+// isFiller reports whether a folded word carries no meaning in a
 // report: "đã tham gia 30", "sĩ số là 42".
-func reportIsFiller(fold string) bool {
+func isFiller(fold string) bool {
 	switch fold {
 	case "da", "la", "duoc", "gom":
 		return true
@@ -826,7 +959,7 @@ func reportIsFiller(fold string) bool {
 }
 
 // skipUnit skips a unit after a figure: "em", "hs", "học sinh".
-func (p *reportParser) skipUnit(i int) int {
+func (p *parser) skipUnit(i int) int {
 	if i < len(p.toks) && !p.toks[i].hard && p.toks[i].kind == rtWord {
 		switch p.toks[i].fold {
 		case "em", "hs":
@@ -841,8 +974,8 @@ func (p *reportParser) skipUnit(i int) int {
 }
 
 // labelAt matches a field label at i and returns its field and length.
-func (p *reportParser) labelAt(i int) (ReportField, int) {
-	for _, l := range reportLabels {
+func (p *parser) labelAt(i int) (Field, int) {
+	for _, l := range labels {
 		if i+len(l.words) > len(p.toks) {
 			continue
 		}
@@ -861,13 +994,13 @@ func (p *reportParser) labelAt(i int) (ReportField, int) {
 	return FieldNone, 0
 }
 
-// reportSplitLabel splits a label glued to its figure: "ss42", "khac8".
-func reportSplitLabel(fold string) (ReportField, string, bool) {
-	i := strings.IndexFunc(fold, reportIsDigit)
-	if i <= 0 || strings.IndexFunc(fold[i:], func(r rune) bool { return !reportIsDigit(r) }) >= 0 {
+// splitLabel splits a label glued to its figure: "ss42", "khac8".
+func splitLabel(fold string) (Field, string, bool) {
+	i := strings.IndexFunc(fold, isDigit)
+	if i <= 0 || strings.IndexFunc(fold[i:], func(r rune) bool { return !isDigit(r) }) >= 0 {
 		return FieldNone, "", false
 	}
-	for _, l := range reportLabels {
+	for _, l := range labels {
 		if len(l.words) == 1 && l.words[0] == fold[:i] {
 			return l.field, fold[i:], true
 		}
@@ -878,7 +1011,7 @@ func reportSplitLabel(fold string) (ReportField, string, bool) {
 // matchClass finds the longest run of tokens from i whose key names one of
 // the teacher's classes: "6A", "6 A", "lớp6a", "6/1", "10A-1". It returns
 // the run's length and the classes it names.
-func (p *reportParser) matchClass(i int) (int, []string) {
+func (p *parser) matchClass(i int) (int, []string) {
 	best, bestSet := 0, []string(nil)
 	key, strict := "", ""
 	for j := i; j < len(p.toks) && j < i+6; j++ {
@@ -890,11 +1023,11 @@ func (p *reportParser) matchClass(i int) (int, []string) {
 		case rtWord, rtNum:
 			if j > i {
 				prev := p.toks[j-1]
-				if prev.kind != rtJoin && reportEndsDigit(prev.fold) && reportStartsDigit(t.fold) {
+				if prev.kind != rtJoin && endsDigit(prev.fold) && startsDigit(t.fold) {
 					return best, bestSet
 				}
 			}
-			key += reportClassKey(t.fold)
+			key += classKey(t.fold)
 			strict += strings.ToLower(t.raw)
 		case rtJoin:
 			if j == i {
@@ -913,14 +1046,14 @@ func (p *reportParser) matchClass(i int) (int, []string) {
 
 // refine narrows classes that fold alike ("6Đ", "6D") to the one spelled
 // exactly as typed, ignoring case and separators, if there is one.
-func (p *reportParser) refine(set []string, typed string) []string {
+func (p *parser) refine(set []string, typed string) []string {
 	if len(set) < 2 {
 		return set
 	}
-	typed = reportClassKey(typed)
+	typed = classKey(typed)
 	var exact []string
 	for _, c := range set {
-		if reportClassKey(strings.ToLower(c)) == typed {
+		if classKey(strings.ToLower(c)) == typed {
 			exact = append(exact, c)
 		}
 	}
@@ -930,19 +1063,19 @@ func (p *reportParser) refine(set []string, typed string) []string {
 	return set
 }
 
-func reportEndsDigit(s string) bool   { return s != "" && reportIsDigit(rune(s[len(s)-1])) }
-func reportStartsDigit(s string) bool { return s != "" && reportIsDigit(rune(s[0])) }
+func endsDigit(s string) bool   { return s != "" && isDigit(rune(s[len(s)-1])) }
+func startsDigit(s string) bool { return s != "" && isDigit(rune(s[0])) }
 
 // classSlot reads the class at i, where one may stand (the start of the
 // report, or after "lớp"), and returns the index after it.
-func (p *reportParser) classSlot(i int, lop bool) int {
+func (p *parser) classSlot(i int, lop bool) int {
 	if i >= len(p.toks) {
 		return i
 	}
 	if n, set := p.matchClass(i); n > 0 {
 		if len(set) > 1 {
 			e := p.newError(CodeAmbiguousClass)
-			e.Got, e.Classes, e.Class = reportJoinRaw(p.toks[i:i+n]), set, set[0]
+			e.Got, e.Classes, e.Class = joinRaw(p.toks[i:i+n]), set, set[0]
 			p.fault(e)
 			return i + n
 		}
@@ -955,10 +1088,10 @@ func (p *reportParser) classSlot(i int, lop bool) int {
 		if _, n := p.labelAt(i); n > 0 && !lop {
 			return i
 		}
-		if _, _, ok := reportSplitLabel(t.fold); ok && !lop {
+		if _, _, ok := splitLabel(t.fold); ok && !lop {
 			return i
 		}
-		if !lop && !p.explicit && !reportClassLike(reportClassKey(t.fold)) {
+		if !lop && !p.explicit && !classLike(classKey(t.fold)) {
 			return i
 		}
 	case t.kind == rtNum && lop:
@@ -967,18 +1100,18 @@ func (p *reportParser) classSlot(i int, lop bool) int {
 	}
 	n := 1
 	if t.kind == rtNum && i+1 < len(p.toks) {
-		if next := p.toks[i+1]; next.kind == rtWord && !next.hard && utf8.RuneCountInString(next.fold) <= 2 && !reportStartsDigit(next.fold) {
+		if next := p.toks[i+1]; next.kind == rtWord && !next.hard && utf8.RuneCountInString(next.fold) <= 2 && !startsDigit(next.fold) {
 			n = 2
 		}
 	}
-	got := reportJoinRaw(p.toks[i : i+n])
+	got := joinRaw(p.toks[i : i+n])
 	key := ""
 	for _, t := range p.toks[i : i+n] {
-		key += reportClassKey(t.fold)
+		key += classKey(t.fold)
 	}
 	var cands []string
 	for k, set := range p.byKey {
-		if key != "" && len(k) > len(key) && strings.HasPrefix(k, key) && reportIsDigit(rune(k[len(key)-1])) != reportIsDigit(rune(k[len(key)])) {
+		if key != "" && len(k) > len(key) && strings.HasPrefix(k, key) && isDigit(rune(k[len(key)-1])) != isDigit(rune(k[len(key)])) {
 			cands = append(cands, set...)
 		}
 	}
@@ -986,7 +1119,7 @@ func (p *reportParser) classSlot(i int, lop bool) int {
 	case len(cands) == 1:
 		p.class = cands[0]
 	case len(cands) > 1:
-		reportSortByTeacher(cands, p.classes)
+		sortByTeacher(cands, p.classes)
 		e := p.newError(CodeAmbiguousClass)
 		e.Got, e.Classes, e.Class = got, cands, cands[0]
 		p.fault(e)
@@ -996,8 +1129,8 @@ func (p *reportParser) classSlot(i int, lop bool) int {
 	return i + n
 }
 
-// reportSortByTeacher orders names as they appear in the teacher's classes.
-func reportSortByTeacher(names, classes []string) {
+// sortByTeacher orders names as they appear in the teacher's classes.
+func sortByTeacher(names, classes []string) {
 	pos := make(map[string]int, len(classes))
 	for i, c := range classes {
 		pos[c] = i
@@ -1009,11 +1142,11 @@ func reportSortByTeacher(names, classes []string) {
 	}
 }
 
-// reportClassLike reports whether a class key looks like a Vietnamese class name:
+// classLike reports whether a class key looks like a Vietnamese class name:
 // a grade of one or two digits, one to three letters, up to two digits.
-func reportClassLike(k string) bool {
+func classLike(k string) bool {
 	i := 0
-	for i < len(k) && reportIsDigit(rune(k[i])) {
+	for i < len(k) && isDigit(rune(k[i])) {
 		i++
 	}
 	if i < 1 || i > 2 {
@@ -1027,13 +1160,13 @@ func reportClassLike(k string) bool {
 		return false
 	}
 	l := j
-	for l < len(k) && reportIsDigit(rune(k[l])) {
+	for l < len(k) && isDigit(rune(k[l])) {
 		l++
 	}
 	return l == len(k) && l-j <= 2
 }
 
-func reportJoinRaw(toks []reportToken) string {
+func joinRaw(toks []token) string {
 	var b strings.Builder
 	for i, t := range toks {
 		if i > 0 && (t.space || t.hard) {
@@ -1045,10 +1178,10 @@ func reportJoinRaw(toks []reportToken) string {
 }
 
 // finish assigns the figures to fields, checks the class and the bounds.
-func (p *reportParser) finish() (ReportInput, error) {
+func (p *parser) finish() (Input, error) {
 	if p.class == "" {
 		if len(p.classes) != 1 {
-			return ReportInput{}, p.newError(CodeClassMissing)
+			return Input{}, p.newError(CodeClassMissing)
 		}
 		p.class = p.classes[0]
 	}
@@ -1056,7 +1189,7 @@ func (p *reportParser) finish() (ReportInput, error) {
 	if len(p.positional) == 1 && p.positional[0].ratio != nil && !labelled {
 		return p.finishRatio(p.positional[0], *p.positional[0].ratio)
 	}
-	var figures []reportNumber
+	var figures []number
 	for _, n := range p.positional {
 		if n.ratio != nil {
 			den := *n.ratio
@@ -1074,59 +1207,59 @@ func (p *reportParser) finish() (ReportInput, error) {
 		if f > FieldOther {
 			e := p.newError(CodeTooManyNumbers)
 			e.Got = n.raw
-			return ReportInput{}, e
+			return Input{}, e
 		}
 		p.fields[f] = &n
 	}
 	enrol, through, other := p.fields[FieldEnrolment], p.fields[FieldThroughSchool], p.fields[FieldOther]
 	switch {
 	case enrol == nil && through == nil && other == nil:
-		return ReportInput{}, p.newError(CodeNoNumbers)
+		return Input{}, p.newError(CodeNoNumbers)
 	case enrol == nil:
 		e := p.newError(CodeMissingNumber)
 		e.Field = FieldEnrolment
-		return ReportInput{}, e
+		return Input{}, e
 	case through == nil:
 		e := p.newError(CodeMissingNumber)
 		e.Field = FieldThroughSchool
-		return ReportInput{}, e
+		return Input{}, e
 	}
 	if other == nil {
-		other = &reportNumber{raw: "0"}
+		other = &number{raw: "0"}
 	}
 	if enrol.val < MinEnrolment || enrol.val > MaxEnrolment {
 		e := p.newError(CodeEnrolmentRange)
 		e.Got = enrol.raw
-		return ReportInput{}, e
+		return Input{}, e
 	}
-	for _, n := range []*reportNumber{through, other} {
-		if n.val == reportHugeNumber {
+	for _, n := range []*number{through, other} {
+		if n.val == hugeNumber {
 			e := p.newError(CodeExceedsEnrolment)
 			e.Got, e.Enrolment = n.raw, enrol.val
-			return ReportInput{}, e
+			return Input{}, e
 		}
 	}
 	if through.val+other.val > enrol.val {
 		e := p.newError(CodeExceedsEnrolment)
 		e.Enrolment, e.ThroughSchool, e.Other = enrol.val, through.val, other.val
-		return ReportInput{}, e
+		return Input{}, e
 	}
-	return ReportInput{Class: p.class, Enrolment: enrol.val, ThroughSchool: through.val, Other: other.val}, nil
+	return Input{Class: p.class, Enrolment: enrol.val, ThroughSchool: through.val, Other: other.val}, nil
 }
 
-func (p *reportParser) finishRatio(insured, enrol reportNumber) (ReportInput, error) {
+func (p *parser) finishRatio(insured, enrol number) (Input, error) {
 	if enrol.val < MinEnrolment || enrol.val > MaxEnrolment {
 		e := p.newError(CodeEnrolmentRange)
 		e.Got, e.Ratio = enrol.raw, true
-		return ReportInput{}, e
+		return Input{}, e
 	}
 	if insured.val > enrol.val {
 		e := p.newError(CodeExceedsEnrolment)
 		e.Enrolment, e.ThroughSchool, e.Ratio = enrol.val, insured.val, true
-		if insured.val == reportHugeNumber {
+		if insured.val == hugeNumber {
 			e.Got = insured.raw
 		}
-		return ReportInput{}, e
+		return Input{}, e
 	}
-	return ReportInput{Class: p.class, Enrolment: enrol.val, ThroughSchool: insured.val, InsuredOnly: true}, nil
+	return Input{Class: p.class, Enrolment: enrol.val, ThroughSchool: insured.val, InsuredOnly: true}, nil
 }
