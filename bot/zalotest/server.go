@@ -253,7 +253,7 @@ func (s *Server) Close() {
 
 // Restart simulates Zalo's server restarting under the same token and
 // address: open connections are cut (a pending long poll fails with a network
-// error), and pending updates, the webhook and the quota buckets are lost.
+// error, and a client's next call on a kept-alive connection may too), and pending updates, the webhook and the quota buckets are lost.
 // What the bot sent so far (Sent), the counters, injected faults and the
 // chats known to the bot stay, as they are the test's view or the platform's
 // lasting data.
@@ -370,7 +370,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	res, aerr := h(s, r, params)
 	if aerr == errClientGone {
-		return
+		// Cut the connection rather than answer an empty 200.
+		panic(http.ErrAbortHandler)
 	}
 	if aerr != nil {
 		s.writeError(w, aerr)
