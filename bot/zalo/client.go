@@ -27,6 +27,10 @@ const DefaultEndpoint = "https://bot-api.zaloplatforms.com/bot%s/%s"
 // nothing about when to come back, unlike Telegram's retry_after.
 const DefaultThrottlePause = time.Second
 
+// MaxTextLen is the longest text or caption Zalo accepts, in characters
+// (runes, not bytes); longer texts must be split before sending.
+const MaxTextLen = 2000
+
 // DefaultCallTimeout bounds one call other than a long poll.
 const DefaultCallTimeout = 30 * time.Second
 
@@ -222,13 +226,13 @@ func (c *Client) GetUpdates(ctx context.Context, timeout time.Duration) ([]Updat
 	return ups, nil
 }
 
-// SendMessage sends text (1 to 2,000 characters) to chatID.
+// SendMessage sends text (1 to MaxTextLen characters) to chatID.
 func (c *Client) SendMessage(ctx context.Context, chatID, text string) (Sent, error) {
 	return c.send(ctx, "sendMessage", map[string]any{"chat_id": chatID, "text": text})
 }
 
 // SendPhoto sends the image at photoURL, which Zalo fetches, with an optional
-// caption (up to 2,000 characters).
+// caption (up to MaxTextLen characters).
 func (c *Client) SendPhoto(ctx context.Context, chatID, photoURL, caption string) (Sent, error) {
 	p := map[string]any{"chat_id": chatID, "photo": photoURL}
 	if caption != "" {

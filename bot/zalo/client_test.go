@@ -144,6 +144,10 @@ func TestSendMessage(t *testing.T) {
 	if len(sent) != 1 || sent[0].Text != "Lớp 6A: 38/42 em có thẻ BHYT (90%)." || sent[0].MessageID != s.MessageID {
 		t.Fatalf("sent = %+v", sent)
 	}
+	// The limit counts characters: 2,000 of Vietnamese (4,000+ bytes) pass.
+	if _, err := c.SendMessage(ctxT(t), "chat1", strings.Repeat("ữ", MaxTextLen)); err != nil {
+		t.Errorf("a text of MaxTextLen characters: %v", err)
+	}
 }
 
 func TestSendPhotoServesAPNG(t *testing.T) {
@@ -208,7 +212,7 @@ func TestErrorKinds(t *testing.T) {
 			{"chat not found 404", nil, send(c404, "gone", "x"), failure.Gone, 404, 0},
 			{"quota", func() { srv.FailNext(1, zalotest.APIError{Code: 429, Description: zalotest.DescQuota}) }, send(c, "a", "x"), failure.Throttled, 429, 3 * time.Second},
 			{"server error", func() { srv.FailNext(1, zalotest.APIError{Code: 500, Description: "Internal error"}) }, send(c, "a", "x"), failure.RetryLater, 500, 0},
-			{"too long", nil, send(c, "a", strings.Repeat("â", 2001)), failure.Permanent, 400, 0},
+			{"too long", nil, send(c, "a", strings.Repeat("â", MaxTextLen+1)), failure.Permanent, 400, 0},
 			{"wrong token", nil, func() error { _, err := badToken.GetMe(ctxT(t)); return err }, failure.RetryLater, 401, 0},
 		}
 		for _, tt := range tests {

@@ -675,3 +675,44 @@ func TestWaitSentAndClose(t *testing.T) {
 	}
 	srv.Close() // twice is fine
 }
+
+// TestConcurrentPollersShareUpdatesExactlyOnce: with no offset, an update
+// answered to one poller is never answered to another.
+func TestConcurrentPollersShareUpdatesExactlyOnce(t *testing.T) {
+	srv := New(Options{})
+	defer srv.Close()
+	const n = 60
+	want := map[string]bool{}
+	for i := range n {
+		want[srv.SendText(User{ID: "u" + string(rune('a'+i%26))}, "tin")] = true
+	}
+	var mu sync.Mutex
+	got := map[string]int{}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				a := call(t, srv, "getUpdates", map[string]any{"timeout": "0"})
+				if !a.OK {
+					return // 408: nothing left
+				}
+				var u Update
+				_ = json.Unmarshal(a.Result, &u)
+				mu.Lock()
+				got[u.Message.MessageID]++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if len(got) != n {
+		t.Fatalf("%d distinct updates read, want %d", len(got), n)
+	}
+	for id, c := range got {
+		if c != 1 || !want[id] {
+			t.Errorf("update %s read %d times", id, c)
+		}
+	}
+}
