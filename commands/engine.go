@@ -208,6 +208,7 @@ func (e *Engine) commands() map[string]commandSpec {
 		"xephang":  {run: e.cmdBoard, allow: (*caller).isManager, denied: deniedManager},
 		"xuat":     {run: e.cmdExport, allow: (*caller).isAreaManager, private: true, denied: deniedAreaManager},
 		"guingay":  {run: e.cmdSendNow, allow: (*caller).isAreaManager, private: true, denied: deniedAreaManager},
+		"web":      {run: e.cmdWeb, allow: (*caller).isManager, private: true, denied: deniedManager},
 	}
 }
 

@@ -96,6 +96,9 @@ func (e *Engine) helpTextWith(c *caller, officerArea string) string {
 	if c.canInvite() {
 		b.WriteString("• <code>/thuhoi MÃ</code> – thu hồi một mã mời đã tạo.\n")
 	}
+	if c.isManager() && e.cfg.Web.Listen != "" {
+		b.WriteString("• /web – link xem bảng số liệu trên trình duyệt (dùng một lần).\n")
+	}
 	if c.isParent() {
 		b.WriteString("\n<b>Phụ huynh</b>\n")
 		b.WriteString("• Khi con đã có thẻ BHYT, nhắn “Con tôi đã có thẻ” (hoặc /cothe) để báo giáo viên chủ nhiệm xác nhận.\n")
