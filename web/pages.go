@@ -33,19 +33,19 @@ type view struct {
 	Up      *link  `json:"up,omitempty"`
 	Message string `json:"message,omitempty"`
 
-	Total      *row            `json:"total,omitempty"`
-	Areas      []row           `json:"areas,omitempty"`
-	Units      []row           `json:"units,omitempty"`
-	UnitName   string          `json:"-"` // "Trường", "Lớp"
-	Unreported []missing       `json:"unreported_classes,omitempty"`
-	Trend      []trendPoint    `json:"trend,omitempty"`
-	Chart      template.HTML   `json:"-"`
-	Scopes     []link          `json:"scopes,omitempty"`
-	History    []historyRow    `json:"history,omitempty"`
-	Teacher    string          `json:"teacher,omitempty"`
-	Excel      string          `json:"excel,omitempty"`
-	Warn       string          `json:"-"`
-	LoggedIn   bool            `json:"-"`
+	Total      *row          `json:"total,omitempty"`
+	Areas      []row         `json:"areas,omitempty"`
+	Units      []row         `json:"units,omitempty"`
+	UnitName   string        `json:"-"` // "Trường", "Lớp"
+	Unreported []missing     `json:"unreported_classes,omitempty"`
+	Trend      []trendPoint  `json:"trend,omitempty"`
+	Chart      template.HTML `json:"-"`
+	Scopes     []link        `json:"scopes,omitempty"`
+	History    []historyRow  `json:"history,omitempty"`
+	Teacher    string        `json:"teacher,omitempty"`
+	Excel      string        `json:"excel,omitempty"`
+	Warn       string        `json:"-"`
+	LoggedIn   bool          `json:"-"`
 	xlsx       func() (string, []byte, error)
 }
 
