@@ -46,7 +46,12 @@ type view struct {
 	Excel      string        `json:"excel,omitempty"`
 	Warn       string        `json:"-"`
 	LoggedIn   bool          `json:"-"`
-	xlsx       func() (string, []byte, error)
+	xlsx       *file
+}
+
+type file struct {
+	name string
+	data []byte
 }
 
 type link struct {
@@ -191,11 +196,7 @@ func (s *Server) page(fn pageFunc) http.HandlerFunc {
 				s.notFound(w, r)
 				return
 			}
-			name, data, err := v.xlsx()
-			if err != nil {
-				s.fail(w, r, err)
-				return
-			}
+			name, data := v.xlsx.name, v.xlsx.data
 			w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 			w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 			w.Header().Set("Content-Length", strconv.Itoa(len(data)))
@@ -453,7 +454,11 @@ func (s *Server) area(r *http.Request, tx *storage.Tx, q request, a storage.Area
 	}
 	s.weekNav(out, q.week)
 	if q.format == "xlsx" {
-		out.xlsx = func() (string, []byte, error) { return s.boards.Workbook(ctx, tx, a.Path, q.week) }
+		name, data, err := s.boards.Workbook(ctx, tx, a.Path, q.week)
+		if err != nil {
+			return nil, err
+		}
+		out.xlsx = &file{name: name, data: data}
 		return out, nil
 	}
 	hrefs := make([]string, len(d.BelowIDs))
@@ -619,3 +624,5 @@ var funcs = template.FuncMap{
 		return table{Name: name, Rows: rows, Total: total, Week: week, Warn: warn}
 	},
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
