@@ -17,7 +17,7 @@ func trendSVG(pts []trendPoint, warn, target float64) template.HTML {
 	}
 	const (
 		w, h                     = 640.0, 240.0
-		left, right, top, bottom = 44.0, 12.0, 14.0, 34.0
+		left, right, top, bottom = 44.0, 30.0, 16.0, 34.0
 	)
 	pw, ph := w-left-right, h-top-bottom
 	x := func(i int) float64 {
@@ -43,7 +43,7 @@ func trendSVG(pts []trendPoint, warn, target float64) template.HTML {
 	}
 	var line strings.Builder
 	for i, p := range pts {
-		if p.Enrolment == 0 {
+		if !p.Known || p.Enrolment == 0 {
 			continue
 		}
 		fmt.Fprintf(&line, "%.1f,%.1f ", x(i), y(p.Percent))
@@ -57,7 +57,7 @@ func trendSVG(pts []trendPoint, warn, target float64) template.HTML {
 			label = strings.TrimPrefix(label[:k], "tuần ")
 		}
 		fmt.Fprintf(&b, `<text class="nhan" x="%.1f" y="%.1f" text-anchor="middle">T%s</text>`, x(i), h-bottom+18, template.HTMLEscapeString(label))
-		if p.Enrolment == 0 {
+		if !p.Known || p.Enrolment == 0 {
 			continue
 		}
 		fmt.Fprintf(&b, `<circle class="diem" cx="%.1f" cy="%.1f" r="3.5"><title>%s: %s</title></circle>`, x(i), y(p.Percent),

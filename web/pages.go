@@ -96,6 +96,7 @@ type trendPoint struct {
 	Percent   float64 `json:"percent"`
 	Insured   int     `json:"insured"`
 	Enrolment int     `json:"enrolment"`
+	Known     bool    `json:"known"` // false: no class had reported by then
 }
 
 type historyRow struct {
@@ -360,7 +361,8 @@ func (s *Server) total(units []leaderboard.Unit, week string) *row {
 func (s *Server) trend(units []leaderboard.Unit) ([]trendPoint, template.HTML) {
 	pts := make([]trendPoint, len(units))
 	for i, u := range units {
-		pts[i] = trendPoint{Week: u.Name, Percent: leaderboard.Percent(u.Insured(), u.Enrolment), Insured: u.Insured(), Enrolment: u.Enrolment}
+		pts[i] = trendPoint{Week: u.Name, Percent: leaderboard.Percent(u.Insured(), u.Enrolment), Insured: u.Insured(), Enrolment: u.Enrolment,
+			Known: u.Reported || u.LastWeek != ""}
 	}
 	return pts, trendSVG(pts, s.cfg.Campaign.WarnBelowPercent, s.cfg.Campaign.TargetPercent)
 }
