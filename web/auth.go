@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/bhytbot/bhytbot/commands"
 	"github.com/bhytbot/bhytbot/storage"
@@ -12,6 +13,11 @@ import (
 // login consumes a one-time link, opens a session and sends the browser to the caller's scope.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "private, no-store")
+	if r.Method == http.MethodHead || linkPreviewer(r.UserAgent()) {
+		// A link preview or a HEAD must not use up the one-time link before its owner opens it.
+		s.message(w, r, http.StatusOK, "Đăng nhập trang số liệu BHYT học sinh", "Mở link này trong trình duyệt để đăng nhập.")
+		return
+	}
 	var tok string
 	err := s.store.Update(r.Context(), func(tx *storage.Tx) error {
 		user, err := tx.UseWebLogin(r.Context(), r.PathValue("token"))
@@ -51,6 +57,18 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 }
 
 var errNoRole = errors.New("web: no role that may see the dashboard")
+
+// previewers are the user agents of link-preview fetchers of chat apps and social sites.
+var previewers = []string{"TelegramBot", "facebookexternalhit", "WhatsApp", "Slackbot", "Discordbot", "Twitterbot", "SkypeUriPreview"}
+
+func linkPreviewer(ua string) bool {
+	for _, p := range previewers {
+		if strings.Contains(ua, p) {
+			return true
+		}
+	}
+	return false
+}
 
 // logoutPage asks to confirm with a button: a GET never ends a session, so a link preview
 // cannot log anyone out.

@@ -174,6 +174,7 @@ func TestBrowserJourney(t *testing.T) {
 	if h := text(t, ctx, "h1"); h != "Trường THCS Mỹ Tú" {
 		t.Fatalf("drill-down to the school: h1 %q", h)
 	}
+	shoot(t, ctx, "school")
 	if s := text(t, ctx, ".chuabc"); !strings.Contains(s, "6C") || !strings.Contains(s, "Cô Hoa") {
 		t.Errorf("unreported classes: %q", s)
 	}

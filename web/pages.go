@@ -350,11 +350,10 @@ func (s *Server) row(r leaderboard.Ranked, stt int, href string) row {
 }
 
 // total is the sum of a board's units as its last row.
-func (s *Server) total(units []leaderboard.Unit, week string) *row {
+func (s *Server) total(units []leaderboard.Unit) *row {
 	r := leaderboard.Rank([]leaderboard.Unit{reminders.SumUnits("Tổng cộng", units)})[0]
 	x := s.row(r, 0, "")
 	x.RankTxt, x.Class = "", "tong"
-	_ = week
 	return &x
 }
 
@@ -393,9 +392,9 @@ func (s *Server) home(r *http.Request, tx *storage.Tx, v *commands.Viewer, q req
 			if err != nil {
 				return nil, err
 			}
-			return s.area(r, tx, q, a)
+			return s.area(r, tx, v, q, a)
 		default:
-			return s.area(r, tx, q, storage.Area{})
+			return s.area(r, tx, v, q, storage.Area{})
 		}
 	}
 	out := &view{Kind: "home", Title: "Phạm vi được xem", Path: "/"}
@@ -434,11 +433,11 @@ func (s *Server) areaPage(r *http.Request, tx *storage.Tx, v *commands.Viewer, q
 	if !v.CanArea(a.Path) {
 		return nil, errNotFound
 	}
-	return s.area(r, tx, q, a)
+	return s.area(r, tx, v, q, a)
 }
 
 // area is an area's board (a zero Area: the whole roster), its areas below and its schools.
-func (s *Server) area(r *http.Request, tx *storage.Tx, q request, a storage.Area) (*view, error) {
+func (s *Server) area(r *http.Request, tx *storage.Tx, v *commands.Viewer, q request, a storage.Area) (*view, error) {
 	ctx := r.Context()
 	d, err := s.boards.AreaDrill(ctx, tx, a.Path, q.week)
 	if err != nil {
@@ -449,7 +448,7 @@ func (s *Server) area(r *http.Request, tx *storage.Tx, q request, a storage.Area
 		out.Path = areaHref(a.ID)
 		out.Title = "Khu vực " + a.Path
 		if a.ParentID != 0 {
-			if p, err := tx.AreaByID(ctx, a.ParentID); err == nil {
+			if p, err := tx.AreaByID(ctx, a.ParentID); err == nil && v.CanArea(p.Path) {
 				out.Up = &link{Name: p.Path, Href: areaHref(p.ID)}
 			}
 		}
@@ -473,7 +472,7 @@ func (s *Server) area(r *http.Request, tx *storage.Tx, q request, a storage.Area
 		hrefs[i] = schoolHref(id)
 	}
 	out.Units = s.rows(d.Board.Units, hrefs)
-	out.Total = s.total(d.Board.Units, q.week)
+	out.Total = s.total(d.Board.Units)
 	if a.ID != 0 {
 		out.Excel = out.Path + ".xlsx?week=" + q.week
 	} else {
@@ -520,7 +519,7 @@ func (s *Server) school(r *http.Request, tx *storage.Tx, v *commands.Viewer, q r
 		hrefs[i] = classHref(cid)
 	}
 	out.Units = s.rows(d.Board.Units, hrefs)
-	out.Total = s.total(d.Board.Units, q.week)
+	out.Total = s.total(d.Board.Units)
 	if d.Board.AreaSize > 0 && d.Board.AreaRank > 0 {
 		out.Total.RankTxt = strconv.Itoa(d.Board.AreaRank) + "/" + strconv.Itoa(d.Board.AreaSize) + " trong khu vực"
 	}

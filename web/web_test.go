@@ -94,6 +94,16 @@ func TestLoginOnceThenRefused(t *testing.T) {
 	if a := f.get("/", c); a.status != 200 {
 		t.Fatalf("with session: %d", a.status)
 	}
+	preview := f.loginToken(officerID)
+	if a := f.get("/login/"+preview, nil, "User-Agent", "TelegramBot (like TwitterBot)"); a.status != 200 || strings.Contains(a.header.Get("Set-Cookie"), CookieName) {
+		t.Fatalf("link preview: %d %v", a.status, a.header)
+	}
+	if a := f.do(http.MethodHead, "/login/"+preview, nil); a.status != 200 {
+		t.Fatalf("HEAD of a link: %d", a.status)
+	}
+	if a := f.get("/login/"+preview, nil); a.status != http.StatusSeeOther {
+		t.Fatalf("a link previewed, then opened: %d", a.status)
+	}
 	again := f.get("/login/"+tok, nil)
 	if again.status != http.StatusGone || !strings.Contains(again.body, "/web") {
 		t.Fatalf("used link: %d %s", again.status, again.body)
@@ -160,6 +170,7 @@ func TestPagesFollowTheChatScope(t *testing.T) {
 		{"officer", officer, thLH, 200, "Thầy Bảo"},
 		{"officer", officer, class1B, 200, "Lớp 1B"},
 		{"commune", commune, myTu, 200, "Trường TH Mỹ Tú"},
+		{"officer", officer, myTu, 200, `href="` + province + `?week=2026-W48"`},
 		{"commune", commune, longHung, 404, ""},
 		{"commune", commune, province, 404, ""},
 		{"commune", commune, thLH, 404, ""},
@@ -185,6 +196,9 @@ func TestPagesFollowTheChatScope(t *testing.T) {
 			t.Errorf("%s %s: page lacks %q", c.who, c.path, c.want)
 		}
 		checkHeaders(t, c.who+" "+c.path, a, true)
+	}
+	if a := f.get(myTu, commune); strings.Contains(a.body, `href="`+province) {
+		t.Error("the commune officer's page links up to the province, outside the scope")
 	}
 	// The principal's page names the school's rank in its commune, and never a pupil.
 	a := f.get(thcs, principal)
