@@ -39,6 +39,10 @@ func (tx *Tx) CreateWebLogin(ctx context.Context, userID int64, expires time.Tim
 	if err != nil {
 		return "", fmt.Errorf("storage: create web login: %w", err)
 	}
+	// Links expired for a day are of no use even to explain a refusal: drop them as new ones come.
+	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM web_logins WHERE expires_at < ?`, unix(tx.now.Add(-24*time.Hour))); err != nil {
+		return "", fmt.Errorf("storage: prune web logins: %w", err)
+	}
 	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO web_logins (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
 		h, userID, unix(tx.now), unix(expires)); err != nil {
 		return "", fmt.Errorf("storage: create web login: %w", err)
@@ -74,6 +78,10 @@ func (tx *Tx) CreateWebSession(ctx context.Context, userID int64, expires time.T
 	tok, h, err := newWebToken()
 	if err != nil {
 		return "", fmt.Errorf("storage: create web session: %w", err)
+	}
+	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM web_sessions WHERE expires_at < ? OR (ended_at != 0 AND ended_at < ?)`,
+		unix(tx.now), unix(tx.now.Add(-24*time.Hour))); err != nil {
+		return "", fmt.Errorf("storage: prune web sessions: %w", err)
 	}
 	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO web_sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
 		h, userID, unix(tx.now), unix(expires)); err != nil {

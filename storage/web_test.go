@@ -76,4 +76,25 @@ func TestWebTokensStoredHashed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Two days later, new tokens drop the old rows.
+	now = now.Add(48 * time.Hour)
+	err = st.Update(ctx, func(tx *Tx) error {
+		if _, err := tx.CreateWebLogin(ctx, 42, now.Add(time.Minute)); err != nil {
+			return err
+		}
+		if _, err := tx.CreateWebSession(ctx, 42, now.Add(time.Hour)); err != nil {
+			return err
+		}
+		var logins, sessions int
+		if err := tx.tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM web_logins), (SELECT count(*) FROM web_sessions)`).Scan(&logins, &sessions); err != nil {
+			return err
+		}
+		if logins != 1 || sessions != 1 {
+			t.Errorf("after pruning: %d logins, %d sessions", logins, sessions)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
