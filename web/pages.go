@@ -86,7 +86,6 @@ type row struct {
 
 type missing struct {
 	Class   string `json:"class"`
-	School  string `json:"school,omitempty"`
 	Teacher string `json:"teacher"`
 	Href    string `json:"href"`
 }
