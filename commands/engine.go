@@ -233,6 +233,7 @@ var rules = map[string]rule{
 	"xephang":  {allow: (*caller).isManager, where: anyChat, denied: deniedManager},
 	"xuat":     {allow: (*caller).isAreaManager, where: privateOnly, denied: deniedAreaManager},
 	"guingay":  {allow: (*caller).isAreaManager, where: privateOnly, denied: deniedAreaManager},
+	"web":      {allow: (*caller).isManager, where: privateOnly, denied: deniedManager},
 }
 
 // buttonCommand maps a button's callback prefix to the command it belongs to.
@@ -285,6 +286,7 @@ func (e *Engine) commands() map[string]commandFunc {
 		"xephang":  e.cmdBoard,
 		"xuat":     e.cmdExport,
 		"guingay":  e.cmdSendNow,
+		"web":      e.cmdWeb,
 	}
 }
 

@@ -97,6 +97,9 @@ func (e *Engine) helpTextWith(c *caller, officerArea string) string {
 		b.WriteString("• <code>/thuhoi MÃ</code> – thu hồi một mã mời đã tạo (người đã dùng mã mất quyền).\n")
 		b.WriteString("• /xoaquyen – gỡ quyền của người ở cấp dưới (chọn trong danh sách), hoặc <code>/xoaquyen MÃ_NGƯỜI_DÙNG</code>.\n")
 	}
+	if c.isManager() && e.cfg.Web.Listen != "" {
+		b.WriteString("• /web – link xem bảng số liệu trên trình duyệt (dùng một lần).\n")
+	}
 	if c.isParent() {
 		b.WriteString("\n<b>Phụ huynh</b>\n")
 		b.WriteString("• Khi con đã có thẻ BHYT, nhắn “Con tôi đã có thẻ” (hoặc /cothe) để báo giáo viên chủ nhiệm xác nhận.\n")

@@ -39,6 +39,7 @@ type Config struct {
 	Invites    Invites    `yaml:"invites"`
 	AdminHTTP  AdminHTTP  `yaml:"admin_http"`
 	Limits     Limits     `yaml:"limits"`
+	Web        Web        `yaml:"web"`
 }
 
 // Telegram configures the channel.
@@ -117,6 +118,14 @@ type AdminHTTP struct {
 	Listen string `yaml:"listen"`
 }
 
+// Web configures the officers' read-only dashboard; an empty Listen turns it off.
+type Web struct {
+	Listen     string        `yaml:"listen"`
+	PublicURL  string        `yaml:"public_url"`
+	LoginTTL   time.Duration `yaml:"login_ttl"`
+	SessionTTL time.Duration `yaml:"session_ttl"`
+}
+
 // Default returns the configuration used when nothing overrides it.
 func Default() Config {
 	return Config{
@@ -148,6 +157,7 @@ func Default() Config {
 		QuietHours: QuietHours{Start: "21:00", End: "07:00"},
 		Invites:    Invites{TTL: 14 * 24 * time.Hour, ClassLinkUses: 60},
 		Limits:     Limits{MessagesPerMinute: 30, Burst: 20, PendingRepliesPerChat: 20},
+		Web:        Web{LoginTTL: 15 * time.Minute, SessionTTL: 168 * time.Hour},
 	}
 }
 

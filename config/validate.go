@@ -108,6 +108,17 @@ func (c Config) Validate() error {
 	if c.Limits.PendingRepliesPerChat < 1 {
 		return bad("limits.pending_replies_per_chat", "must be ≥ 1, not %d", c.Limits.PendingRepliesPerChat)
 	}
+	if w := c.Web; w.Listen != "" {
+		if u, err := url.Parse(w.PublicURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return bad("web.public_url", "the dashboard needs the URL people open, like https://bhyt.example.vn, not %q", w.PublicURL)
+		}
+		if w.LoginTTL < time.Minute || w.LoginTTL > 24*time.Hour {
+			return bad("web.login_ttl", "must be between 1m and 24h, not %s", w.LoginTTL)
+		}
+		if w.SessionTTL < 10*time.Minute || w.SessionTTL > 90*24*time.Hour {
+			return bad("web.session_ttl", "must be between 10m and 2160h, not %s", w.SessionTTL)
+		}
+	}
 	return nil
 }
 

@@ -667,6 +667,9 @@ func FormatWeek(w string) string {
 	return w
 }
 
+// FormatChange is a unit's change since last week as every board shows it (see formatChange).
+func FormatChange(r Ranked) string { return formatChange(r) }
+
 // formatChange is a unit's change since last week: "▲ 3,5", "▼ 1,0", "=" or
 // "mới" when it has no figure for last week.
 func formatChange(r Ranked) string {

@@ -15,6 +15,7 @@ import (
 	"github.com/bhytbot/bhytbot/leaderboard"
 	"github.com/bhytbot/bhytbot/reminders"
 	"github.com/bhytbot/bhytbot/storage"
+	"github.com/bhytbot/bhytbot/web"
 )
 
 // stopTimeout bounds how long serve waits for running jobs and in-flight sends on SIGTERM.
@@ -44,6 +45,7 @@ type app struct {
 	engine    *commands.Engine
 	channel   *bot.Service
 	admin     *admin.Server
+	web       *web.Server
 	log       *slog.Logger
 }
 
@@ -77,6 +79,12 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, clock func
 		}
 		a.admin = admin.New(cfg.AdminHTTP.Listen, st, maxPoll, log)
 	}
+	if cfg.Web.Listen != "" {
+		if a.web, err = web.New(cfg, st, a.reminders, clock, log); err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
 	return a, nil
 }
 
@@ -106,13 +114,32 @@ func (a *app) run(ctx context.Context, schedules bool) error {
 			}
 		}()
 	}
+	webDone, stopWeb := make(chan error, 1), context.CancelFunc(func() {})
+	if a.web != nil {
+		// The dashboard stops after the channel; when it cannot start, the whole bot stops with its error.
+		var stopAll context.CancelFunc
+		ctx, stopAll = context.WithCancel(ctx)
+		defer stopAll()
+		var wctx context.Context
+		wctx, stopWeb = context.WithCancel(context.Background())
+		go func() {
+			err := a.web.Run(wctx)
+			if err != nil {
+				stopAll()
+			}
+			webDone <- err
+		}()
+	} else {
+		webDone <- nil
+	}
 	a.log.Info("bhytbot started", "mode", a.cfg.Telegram.Mode, "database", a.cfg.Database.Path)
 	err := a.channel.Run(ctx)
 	a.log.Info("bhytbot stopping")
 	if errors.Is(err, context.Canceled) {
 		err = nil
 	}
-	return err
+	stopWeb()
+	return errors.Join(err, <-webDone)
 }
 
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, clock func() time.Time) error {

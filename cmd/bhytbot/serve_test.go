@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -69,5 +71,56 @@ func TestServeNeedsToken(t *testing.T) {
 	code, _, errs := c.run("", "serve")
 	if code != 2 || !strings.Contains(errs, "telegram.token") {
 		t.Fatalf("serve without token: %d %q", code, errs)
+	}
+}
+
+// TestServeRunsDashboard: with web.listen set, serve answers the dashboard (401 without a
+// session) and stops it with the bot; a dashboard address in use stops serve with an error.
+func TestServeRunsDashboard(t *testing.T) {
+	fake := telegramtest.New(telegramtest.Options{})
+	defer fake.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	c := newCLI(t)
+	c.env = append(c.env, "BHYTBOT_TELEGRAM_TOKEN="+fake.Token(), "BHYTBOT_TELEGRAM_API_ENDPOINT="+fake.Endpoint(),
+		"BHYTBOT_TELEGRAM_POLL_TIMEOUT=1s", "BHYTBOT_WEB_LISTEN="+addr, "BHYTBOT_WEB_PUBLIC_URL=http://"+addr)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		code, _, _ := c.runCtx(ctx, "", "serve")
+		done <- code
+	}()
+	var resp *http.Response
+	for i := 0; i < 200; i++ {
+		if resp, err = http.Get("http://" + addr + "/"); err == nil {
+			break
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("dashboard not served: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("dashboard without session: %d", resp.StatusCode)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("serve exited %d", code)
+	}
+
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	c.env = append(c.env, "BHYTBOT_WEB_LISTEN="+busy.Addr().String())
+	code, _, errs := c.run("", "serve")
+	if code == 0 || !strings.Contains(errs, "web") {
+		t.Fatalf("dashboard address in use: %d %q", code, errs)
 	}
 }
