@@ -85,7 +85,7 @@ func TestRender(t *testing.T) {
 		},
 		{
 			name: "guided confirmation", text: "📝 Kiểm tra lại báo cáo lớp <b>6A</b>:\nSĩ số 42 · qua trường 30 · đối tượng khác 8",
-			buttons: [][]storage.Button{{{Text: "✅ Gửi báo cáo", Data: "bc:ok"}, {Text: "↩️ Làm lại", Data: "bc:lai"}}, {{Text: "❌ Hủy", Data: "bc:huy"}}},
+			buttons:     [][]storage.Button{{{Text: "✅ Gửi báo cáo", Data: "bc:ok"}, {Text: "↩️ Làm lại", Data: "bc:lai"}}, {{Text: "❌ Hủy", Data: "bc:huy"}}},
 			want:        "📝 Kiểm tra lại báo cáo lớp 6A:\nSĩ số 42 · qua trường 30 · đối tượng khác 8\n\n1. ✅ Gửi báo cáo\n2. ↩️ Làm lại\n3. ❌ Hủy\nTrả lời 1, 2 hoặc 3.",
 			wantChoices: []Choice{{1, "bc:ok"}, {2, "bc:lai"}, {3, "bc:huy"}},
 		},
@@ -165,7 +165,7 @@ func TestRenderParts(t *testing.T) {
 		many = append(many, []storage.Button{{Text: fmt.Sprintf("Trường số %d", i), Data: fmt.Sprintf("tr:%d", i)}})
 	}
 	long := strings.Repeat("Còn <b>4</b> học sinh chưa tham gia &amp; cần nhắc. ", 120) // one line of 6,000+ characters
-	word := strings.Repeat("x", 4500)                                                  // a "word" with no space
+	word := strings.Repeat("x", 4500)                                                   // a "word" with no space
 	tests := []struct {
 		name      string
 		text      string
