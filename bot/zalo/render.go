@@ -168,7 +168,9 @@ func choiceBlock(buttons [][]storage.Button) (string, []Choice) {
 			n := i + 1
 			nums[i] = strconv.Itoa(n)
 			choices = append(choices, Choice{N: n, Data: btn.Data})
-			lines = append(lines, nums[i]+". "+strings.TrimSpace(btn.Text))
+			// A label that already carries its number ("1. Nguyễn Văn An") is not numbered twice.
+			label := strings.TrimPrefix(strings.TrimSpace(btn.Text), nums[i]+". ")
+			lines = append(lines, nums[i]+". "+label)
 		}
 		if len(data) >= manyChoices {
 			lines = append(lines, "Trả lời số từ 1 đến "+strconv.Itoa(len(data))+".")

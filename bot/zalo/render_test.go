@@ -100,6 +100,12 @@ func TestRender(t *testing.T) {
 			wantChoices: []Choice{{1, "y"}, {2, "n"}},
 		},
 		{
+			name: "labels that carry their number", text: "Gỡ quyền của ai?\n1. Lan – giáo viên 6A\n2. Minh – phụ huynh",
+			buttons:     [][]storage.Button{{{Text: "1. Lan (mã người dùng 5)", Data: "go:7"}}, {{Text: "2. Minh (mã người dùng 6)", Data: "go:9"}}},
+			want:        "Gỡ quyền của ai?\n1. Lan – giáo viên 6A\n2. Minh – phụ huynh\n\n1. Lan (mã người dùng 5)\n2. Minh (mã người dùng 6)\nTrả lời 1 hoặc 2.",
+			wantChoices: []Choice{{1, "go:7"}, {2, "go:9"}},
+		},
+		{
 			name: "one choice", text: "Xong?", buttons: [][]storage.Button{{{Text: "OK", Data: "ok"}}},
 			want: "Xong?\n\n1. OK\nTrả lời 1.", wantChoices: []Choice{{1, "ok"}},
 		},
