@@ -22,7 +22,7 @@ var (
 
 // bigBoard renders an area board of many schools, as the officers' weekly message, longer
 // than 10,000 characters; school names carry characters that are escaped.
-func bigBoard(t *testing.T) string {
+func bigBoard(t testing.TB) string {
 	t.Helper()
 	loc := time.FixedZone("ICT", 7*3600)
 	b := leaderboard.Board{Title: "Sóc Trăng / Mỹ Tú", Week: "2025-W40", TargetPercent: 100, WarnBelowPercent: 50,
@@ -39,6 +39,8 @@ func bigBoard(t *testing.T) string {
 	s := leaderboard.RenderAreaBoard(b)
 	if n := utf8.RuneCountInString(s); n < 10000 {
 		t.Fatalf("board is %d characters, want ≥ 10,000", n)
+	} else {
+		t.Logf("board of %d characters", n)
 	}
 	if err := markup.Check(s); err != nil {
 		t.Fatalf("the board is not in the neutral markup: %v", err)
@@ -190,6 +192,7 @@ func TestRenderParts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			parts, choices := RenderParts(tt.text, tt.buttons)
+			t.Logf("%d parts, %d choices", len(parts), len(choices))
 			if tt.wantParts != 0 && len(parts) != tt.wantParts {
 				t.Errorf("%d parts, want %d", len(parts), tt.wantParts)
 			}
@@ -238,5 +241,13 @@ func TestSplitPlain(t *testing.T) {
 		if got := splitPlain(tt.text, tt.limit); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s: splitPlain(%q, %d) = %q, want %q", tt.name, tt.text, tt.limit, got, tt.want)
 		}
+	}
+}
+
+func BenchmarkRenderPartsBoard(b *testing.B) {
+	board := bigBoard(b)
+	b.SetBytes(int64(len(board)))
+	for b.Loop() {
+		RenderParts(board, guidedRows)
 	}
 }
