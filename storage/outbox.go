@@ -32,7 +32,10 @@ type Button struct {
 }
 
 // Message is the channel-neutral outgoing message that commands and reminders write and the
-// sender delivers. Text is Telegram HTML; user input in it must already be escaped.
+// sender delivers. Text is in the neutral markup (package markup): only <b>, <i>, <u>, <s>,
+// <code>, <pre> and <a href="…">, and the entities &lt; &gt; &amp; &quot;; user input in it
+// must already be escaped (vntext.EscapeHTML). Telegram sends it as is (HTML parse mode);
+// Zalo renders it as plain text with the buttons as numbered choices.
 type Message struct {
 	ID        int64
 	DedupeKey string // unique; enqueueing the same key twice keeps the first
