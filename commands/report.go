@@ -140,7 +140,7 @@ func (e *Engine) figuresText(ctx context.Context, tx *storage.Tx, cl storage.Cla
 		return "", err
 	}
 	if rank > 0 {
-		fmt.Fprintf(&b, "\nXếp hạng trong trường tuần này: <b>%d</b>/%d lớp đã báo cáo.", rank, ranked)
+		fmt.Fprintf(&b, "\nLớp đứng <b>hạng %d</b> trong %d lớp đã báo cáo của trường tuần này.", rank, ranked)
 	}
 	return b.String(), nil
 }

@@ -15,7 +15,7 @@ func TestReportEndToEnd(t *testing.T) {
 		wants  []string
 		report *storage.Report // the report written, nil for none
 	}{
-		{"command", "/baocao 6A 42 30 8", []string{"Đã ghi báo cáo lớp <b>6A</b> – tuần 48/2026", "Sĩ số 42 · qua trường 30 · đối tượng khác 8", "<b>90,5%</b>", "Còn <b>4</b> học sinh", "Xếp hạng trong trường tuần này: <b>1</b>/1"},
+		{"command", "/baocao 6A 42 30 8", []string{"Đã ghi báo cáo lớp <b>6A</b> – tuần 48/2026", "Sĩ số 42 · qua trường 30 · đối tượng khác 8", "<b>90,5%</b>", "Còn <b>4</b> học sinh", "Lớp đứng <b>hạng 1</b> trong 1 lớp đã báo cáo của trường tuần này."},
 			&storage.Report{Enrolment: 42, ThroughSchool: 30, Other: 8, Source: storage.SourceMessage}},
 		{"ratio", "/baocao 6a 38/42", []string{"90,5%", "cả 38 em được tính là tham gia qua trường"}, &storage.Report{Enrolment: 42, ThroughSchool: 38, Source: storage.SourceMessage}},
 		{"labels without diacritics", "6A: ss 40, tr 30, khac 10", []string{"100%", "Cả lớp đã có thẻ BHYT"}, &storage.Report{Enrolment: 40, ThroughSchool: 30, Other: 10, Source: storage.SourceMessage}},
