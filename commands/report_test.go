@@ -78,10 +78,10 @@ func TestCorrectionKeepsHistoryAndRanks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := f.say(uTeacher, "/baocao 6A 42 30 8"); !strings.Contains(got, "<b>1</b>/2") {
+	if got := f.say(uTeacher, "/baocao 6A 42 30 8"); !strings.Contains(got, "<b>hạng 1</b> trong 2 lớp") {
 		t.Errorf("first report rank: %s", got)
 	}
-	if got := f.say(uTeacher, "/baocao 6A 42 20 0"); !strings.Contains(got, "<b>2</b>/2") || !strings.Contains(got, "47,6%") {
+	if got := f.say(uTeacher, "/baocao 6A 42 20 0"); !strings.Contains(got, "<b>hạng 2</b> trong 2 lớp") || !strings.Contains(got, "47,6%") {
 		t.Errorf("correction rank: %s", got)
 	}
 	rs := f.reports(f.classA.ID)

@@ -205,10 +205,18 @@ func (e *Engine) cmdUninsured(ctx context.Context, t *turn, args string) error {
 	if len(pupils) == 0 {
 		return t.reply(ctx, "Lớp <b>"+name+"</b> chưa có danh sách học sinh nên không liệt kê được từng em. Hãy báo cáo số liệu bằng /baocao.", nil)
 	}
+	claimed, err := t.tx.PupilsClaimed(ctx, cl.ID)
+	if err != nil {
+		return fmt.Errorf("commands: uninsured: %w", err)
+	}
 	var lines []string
 	for _, p := range pupils {
 		if p.Status == storage.StatusUninsured {
-			lines = append(lines, strconv.Itoa(p.Number)+". "+vntext.EscapeHTML(p.Name))
+			line := strconv.Itoa(p.Number) + ". " + vntext.EscapeHTML(p.Name)
+			if claimed[p.ID] {
+				line += " (phụ huynh báo đã có thẻ, chờ thầy/cô xác nhận)"
+			}
+			lines = append(lines, line)
 		}
 	}
 	if len(lines) == 0 {
