@@ -67,12 +67,10 @@ func (e *Engine) submitReport(ctx context.Context, t *turn, cl storage.Class, in
 		}
 		return t.reply(ctx, "⚠️ "+vntext.EscapeHTML(err.Error()), nil)
 	}
-	if in.Enrolment != cl.Enrolment {
-		if err := t.tx.SetEnrolment(ctx, cl.ID, in.Enrolment); err != nil {
-			return fmt.Errorf("commands: report: %w", err)
-		}
-		cl.Enrolment = in.Enrolment
-	}
+	// The class's enrolment is the school's list (the roster import); a report that gives
+	// another one is taken as this week's figure and said to differ, and the list stays as
+	// it is, so each later report is compared with the list again.
+	listed := cl.Enrolment
 	r := storage.Report{ClassID: cl.ID, Week: t.week(), Enrolment: in.Enrolment, ThroughSchool: in.ThroughSchool, Other: in.Other,
 		Source: source, UserID: t.u.UserID, UpdateID: t.u.ID}
 	id, err := t.tx.InsertReport(ctx, r)
@@ -90,6 +88,10 @@ func (e *Engine) submitReport(ctx context.Context, t *turn, cl storage.Class, in
 	}
 	if in.InsuredOnly {
 		text += "\n(Thầy/cô gửi dạng số có thẻ/sĩ số nên cả " + strconv.Itoa(in.ThroughSchool) + " em được tính là tham gia qua trường.)"
+	}
+	if in.Enrolment != listed {
+		text += "\n⚠️ Sĩ số đã đổi từ " + strconv.Itoa(listed) + " thành " + strconv.Itoa(in.Enrolment) +
+			" so với danh sách của trường; nếu nhầm, thầy/cô gửi lại báo cáo đúng. Hiệu trưởng sẽ thấy thay đổi này trong bảng xếp hạng tuần."
 	}
 	return t.reply(ctx, text, [][]storage.Button{{{Text: "✏️ Sửa", Data: cbReport + ":sua:" + strconv.FormatInt(cl.ID, 10)}}})
 }

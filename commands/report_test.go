@@ -88,15 +88,27 @@ func TestCorrectionKeepsHistoryAndRanks(t *testing.T) {
 	if len(rs) != 2 || rs[0].ThroughSchool != 30 || rs[1].ThroughSchool != 20 {
 		t.Errorf("history %+v", rs)
 	}
-	// The enrolment given becomes the class's.
-	f.say(uTeacher, "/baocao 6A 44 20 0")
+	// An enrolment other than the school's list is recorded in the report and said to
+	// differ; the list's enrolment stays the class's, so a second report says it again.
+	for range 2 {
+		got := f.say(uTeacher, "/baocao 6A 44 20 0")
+		if !strings.Contains(got, "Sĩ số đã đổi từ 42 thành 44 so với danh sách của trường; nếu nhầm, thầy/cô gửi lại báo cáo đúng.") {
+			t.Errorf("changed enrolment not said: %s", got)
+		}
+	}
+	if got := f.say(uTeacher, "/baocao 6A 42 20 0"); strings.Contains(got, "Sĩ số đã đổi") {
+		t.Errorf("the list's enrolment said to differ: %s", got)
+	}
 	f.view(func(tx *storage.Tx) error {
 		c, err := tx.ClassByID(f.ctx, f.classA.ID)
-		if err != nil || c.Enrolment != 44 {
-			t.Errorf("enrolment %d %v", c.Enrolment, err)
+		if err != nil || c.Enrolment != 42 {
+			t.Errorf("class enrolment %d %v, want the list's 42", c.Enrolment, err)
 		}
 		return nil
 	})
+	if rs := f.reports(f.classA.ID); len(rs) != 5 || rs[2].Enrolment != 44 {
+		t.Errorf("history %+v", rs)
+	}
 }
 
 func TestWeekLabel(t *testing.T) {
