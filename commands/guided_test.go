@@ -116,3 +116,28 @@ func TestGuidedNumber(t *testing.T) {
 		}
 	}
 }
+
+// "Sửa" under a report whose enrolment differs from the list offers both enrolments, and
+// the guided flow's examples are the class's own (uTeacherOut's 6A has 30 pupils).
+func TestGuidedUsesTheClassEnrolment(t *testing.T) {
+	f := newFixture(t)
+	f.say(uTeacher, "/baocao 6A 44 35 2")
+	msgs := f.press(uTeacher, "bc:sua:"+itoa(f.classA.ID))
+	var buttons []string
+	for _, m := range msgs {
+		for _, row := range m.Buttons {
+			for _, b := range row {
+				buttons = append(buttons, b.Text+"="+b.Data)
+			}
+		}
+	}
+	if got := strings.Join(buttons, " "); !strings.Contains(got, "42 (theo danh sách)=bc:so:e:42") || !strings.Contains(got, "44 (báo cáo gần nhất)=bc:so:e:44") {
+		t.Errorf("Sửa buttons: %s", got)
+	}
+	if got := f.say(uTeacherOut, "/baocao"); !strings.Contains(got, "(ví dụ 30)") {
+		t.Errorf("step 1 of a 30-pupil class:\n%s", got)
+	}
+	if got := f.say(uTeacherOut, "250"); !strings.Contains(got, "Ví dụ đúng: 30.") {
+		t.Errorf("enrolment out of range in a 30-pupil class:\n%s", got)
+	}
+}

@@ -36,6 +36,11 @@ func (e *Engine) textReport(ctx context.Context, t *turn) (handled bool, err err
 		var re *report.Error
 		if errors.As(perr, &re) {
 			metrics.ReportsRejected.WithLabelValues(re.Code.String()).Inc()
+			if cl, found := t.who.classByName(re.Class); found {
+				if re.Own, err = ownFigures(ctx, t, cl); err != nil {
+					return true, err
+				}
+			}
 			return true, t.reply(ctx, "⚠️ "+vntext.EscapeHTML(re.Error()), nil)
 		}
 		return true, fmt.Errorf("commands: report: %w", perr)
@@ -64,6 +69,10 @@ func (e *Engine) submitReport(ctx context.Context, t *turn, cl storage.Class, in
 		var re *report.Error
 		if errors.As(err, &re) {
 			metrics.ReportsRejected.WithLabelValues(re.Code.String()).Inc()
+			re.Class = cl.Name
+			if re.Own, err = ownFigures(ctx, t, cl); err != nil {
+				return err
+			}
 		}
 		return t.reply(ctx, "⚠️ "+vntext.EscapeHTML(err.Error()), nil)
 	}
@@ -94,6 +103,23 @@ func (e *Engine) submitReport(ctx context.Context, t *turn, cl storage.Class, in
 			" so với danh sách của trường; nếu nhầm, thầy/cô gửi lại báo cáo đúng. Hiệu trưởng sẽ thấy thay đổi này trong bảng xếp hạng tuần."
 	}
 	return t.reply(ctx, text, [][]storage.Button{{{Text: "✏️ Sửa", Data: cbReport + ":sua:" + strconv.FormatInt(cl.ID, 10)}}})
+}
+
+// ownFigures are the numbers a correct example for the class shows: the enrolment on the
+// school's list with the insured counts of the class's latest report (cut to fit), or, before
+// any report, three quarters through school and a tenth in other categories.
+func ownFigures(ctx context.Context, t *turn, cl storage.Class) ([3]int, error) {
+	enrol := cl.Enrolment
+	through, other := enrol*3/4, enrol/10
+	r, err := t.tx.LatestReport(ctx, cl.ID, t.week())
+	switch {
+	case err == nil:
+		through, other = min(r.ThroughSchool, enrol), r.Other
+		other = min(other, enrol-through)
+	case !isNotFound(err):
+		return [3]int{}, fmt.Errorf("commands: example figures: %w", err)
+	}
+	return [3]int{enrol, through, other}, nil
 }
 
 // checkFigures applies the report bounds (the parser applies them too; the guided flow and

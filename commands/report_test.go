@@ -20,7 +20,7 @@ func TestReportEndToEnd(t *testing.T) {
 		{"ratio", "/baocao 6a 38/42", []string{"90,5%", "cả 38 em được tính là tham gia qua trường"}, &storage.Report{Enrolment: 42, ThroughSchool: 38, Source: storage.SourceMessage}},
 		{"labels without diacritics", "6A: ss 40, tr 30, khac 10", []string{"100%", "Cả lớp đã có thẻ BHYT"}, &storage.Report{Enrolment: 40, ThroughSchool: 30, Other: 10, Source: storage.SourceMessage}},
 		{"full-width NFD", "ｂáo cáo lớp ６A sĩ số ４２ qua trường ３０", []string{"71,4%"}, &storage.Report{Enrolment: 42, ThroughSchool: 30, Source: storage.SourceMessage}},
-		{"exceeds", "/baocao 6A 42 40 8", []string{"⚠️", "không được lớn hơn sĩ số 42", "Ví dụ đúng: /baocao 6A 42 30 8"}, nil},
+		{"exceeds", "/baocao 6A 42 40 8", []string{"⚠️", "không được lớn hơn sĩ số 42", "Ví dụ đúng: /baocao 6A 42 31 4 (sĩ số 42, tham gia qua trường 31, đối tượng khác 4)"}, nil},
 		{"enrolment range", "/baocao 6A 250 30 8", []string{"Sĩ số phải từ 1 đến 200, thầy/cô gửi 250"}, nil},
 		{"negative", "/baocao 6A 42 -3 8", []string{"không được âm"}, nil},
 		{"not the sender's class", "/baocao 7A 40 30 8", []string{"Lớp “7A” không có trong các lớp thầy/cô chủ nhiệm (6A, 6B)"}, nil},
@@ -108,6 +108,23 @@ func TestCorrectionKeepsHistoryAndRanks(t *testing.T) {
 	})
 	if rs := f.reports(f.classA.ID); len(rs) != 5 || rs[2].Enrolment != 44 {
 		t.Errorf("history %+v", rs)
+	}
+}
+
+// A faulty report of a known class is answered with an example in the class's own numbers:
+// the enrolment on the school's list and the insured counts of its latest report.
+func TestReportExampleUsesTheClassFigures(t *testing.T) {
+	f := newFixture(t)
+	f.say(uTeacher, "/baocao 6A 44 35 2")
+	for text, want := range map[string]string{
+		"/baocao 6A 42 40 8": "Ví dụ đúng: /baocao 6A 42 35 2 (sĩ số 42, tham gia qua trường 35, đối tượng khác 2)",
+		"/baocao 6A 50/42":   "Ví dụ đúng: /baocao 6A 37/42 (37 học sinh có thẻ BHYT trên sĩ số 42)",
+		"/baocao 6A 42":      "Ví dụ đúng: /baocao 6A 42 35 2",
+		"/dadong 6A 3":       "chưa có danh sách học sinh; hãy báo cáo số liệu, ví dụ <code>/baocao 6A 42 35 2</code>",
+	} {
+		if got := f.say(uTeacher, text); !strings.Contains(got, want) {
+			t.Errorf("%s:\n%s\nwant %q", text, got, want)
+		}
 	}
 }
 
