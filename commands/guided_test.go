@@ -141,3 +141,22 @@ func TestGuidedUsesTheClassEnrolment(t *testing.T) {
 		t.Errorf("enrolment out of range in a 30-pupil class:\n%s", got)
 	}
 }
+
+// A guided report whose stored figures break the bounds (a state saved before a change of
+// the rules) is refused at confirmation with an example in the class's own numbers.
+func TestGuidedStoredFiguresOutOfBounds(t *testing.T) {
+	f := newFixture(t)
+	err := f.store.Update(f.ctx, func(tx *storage.Tx) error {
+		return tx.SaveConversation(f.ctx, uTeacher, "baocao", `{"step":"ok","class":`+itoa(f.classA.ID)+`,"enrolment":42,"through":40,"other":8}`)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := f.replyTo(uTeacher, f.press(uTeacher, "bc:ok"))
+	if !strings.Contains(got, "không được lớn hơn sĩ số 42") || !strings.Contains(got, "Ví dụ đúng: /baocao 6A 42 31 4") {
+		t.Errorf("out-of-bounds guided report:\n%s", got)
+	}
+	if rs := f.reports(f.classA.ID); len(rs) != 0 {
+		t.Errorf("written: %+v", rs)
+	}
+}

@@ -70,9 +70,11 @@ func (e *Engine) submitReport(ctx context.Context, t *turn, cl storage.Class, in
 		if errors.As(err, &re) {
 			metrics.ReportsRejected.WithLabelValues(re.Code.String()).Inc()
 			re.Class = cl.Name
-			if re.Own, err = ownFigures(ctx, t, cl); err != nil {
-				return err
+			own, ferr := ownFigures(ctx, t, cl)
+			if ferr != nil {
+				return ferr
 			}
+			re.Own = own
 		}
 		return t.reply(ctx, "⚠️ "+vntext.EscapeHTML(err.Error()), nil)
 	}
