@@ -150,8 +150,7 @@ func (e *Engine) cmdStart(ctx context.Context, t *turn, args string) error {
 			if err != nil {
 				return fmt.Errorf("commands: start: %w", err)
 			}
-			return t.reply(ctx, "Không nhận được lời mời này: em <b>"+vntext.EscapeHTML(p.Name)+"</b> không còn trong danh sách "+
-				vntext.EscapeHTML(classLabel(cl))+" năm học "+vntext.EscapeHTML(cl.SchoolYear)+". Anh/chị vui lòng liên hệ giáo viên chủ nhiệm.", nil)
+			return t.reply(ctx, "Không nhận được lời mời này. "+retiredText(p, cl), nil)
 		}
 		if otherParents, err = t.tx.RolesOfStudent(ctx, inv.Scope.StudentID); err != nil {
 			return fmt.Errorf("commands: start: %w", err)

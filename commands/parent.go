@@ -423,7 +423,7 @@ func (e *Engine) hasCard(ctx context.Context, t *turn, studentID, classID int64)
 				cl = own
 			}
 		}
-		for _, p := range c.pupils {
+		for _, p := range append(current, c.pupils...) {
 			if p.ClassID == classID && cl.ID == 0 {
 				pupil, cl = p, c.pupilClasses[p.ID]
 			}
@@ -450,7 +450,7 @@ func (e *Engine) hasCard(ctx context.Context, t *turn, studentID, classID int64)
 		cl = c.parentClasses[0]
 	}
 	if pupil.Retired {
-		return t.reply(ctx, "Em <b>"+vntext.EscapeHTML(pupil.Name)+"</b>: "+retiredText(cl), nil)
+		return t.reply(ctx, retiredText(pupil, cl), nil)
 	}
 	if pupil.ID == 0 {
 		pupils, err := t.tx.StudentsOfClass(ctx, cl.ID)
@@ -624,16 +624,15 @@ func (e *Engine) cmdChild(ctx context.Context, t *turn, _ string) error {
 			return fmt.Errorf("commands: child: %w", err)
 		}
 		if waiting {
-			return t.reply(ctx, "Anh/chị là phụ huynh "+vntext.EscapeHTML(classLabel(cl))+". "+msgClaimWaiting, nil)
+			return t.reply(ctx, "Anh/chị là phụ huynh "+vntext.EscapeHTML(classLabel(cl))+". Anh/chị đã báo con có thẻ BHYT; thông tin đang chờ giáo viên chủ nhiệm xác nhận.", nil)
 		}
 		return t.reply(ctx, "Anh/chị là phụ huynh "+vntext.EscapeHTML(classLabel(cl))+". Lớp chưa có danh sách học sinh nên bot chưa biết tình trạng thẻ của con; khi con đã có thẻ, hãy bấm nút dưới đây.",
 			[][]storage.Button{{hasCardClassButton(cl.ID)}})
 	}
 	for _, p := range c.pupils {
 		cl := c.pupilClasses[p.ID]
-		head := "Em <b>" + vntext.EscapeHTML(p.Name) + "</b> (" + vntext.EscapeHTML(classLabel(cl)) + "): "
 		if p.Retired {
-			text := head + retiredText(cl)
+			text := retiredText(p, cl)
 			if p.Status != storage.StatusUninsured {
 				text += " Trước đó nhà trường đã ghi nhận em " + statusName(p.Status) + "."
 			}
@@ -642,13 +641,14 @@ func (e *Engine) cmdChild(ctx context.Context, t *turn, _ string) error {
 			}
 			continue
 		}
+		head := "Em <b>" + vntext.EscapeHTML(p.Name) + "</b> (" + vntext.EscapeHTML(classLabel(cl)) + "): "
 		if p.Status == storage.StatusUninsured {
 			waiting, err := t.tx.ClaimWaiting(ctx, t.u.UserID, p.ID, cl.ID)
 			if err != nil {
 				return fmt.Errorf("commands: child: %w", err)
 			}
 			if waiting {
-				if err := t.reply(ctx, head+msgClaimWaiting, nil); err != nil {
+				if err := t.reply(ctx, head+"phụ huynh đã báo em có thẻ BHYT; thông tin đang chờ giáo viên chủ nhiệm xác nhận.", nil); err != nil {
 					return err
 				}
 				continue
@@ -661,12 +661,9 @@ func (e *Engine) cmdChild(ctx context.Context, t *turn, _ string) error {
 	return nil
 }
 
-// msgClaimWaiting tells a parent their card report reached the teacher and waits there.
-const msgClaimWaiting = "Phụ huynh đã báo con có thẻ BHYT; thông tin đang chờ giáo viên chủ nhiệm xác nhận."
-
 // retiredText tells a parent that their child has left the class list (a later roster file
 // no longer has them), so nothing about the child is recorded through the bot any more.
-func retiredText(cl storage.Class) string {
-	return "em không còn trong danh sách " + vntext.EscapeHTML(classLabel(cl)) + " năm học " + vntext.EscapeHTML(cl.SchoolYear) +
-		". Nếu có nhầm lẫn, anh/chị vui lòng liên hệ giáo viên chủ nhiệm."
+func retiredText(p storage.Student, cl storage.Class) string {
+	return "Em <b>" + vntext.EscapeHTML(p.Name) + "</b> không còn trong danh sách " + vntext.EscapeHTML(classLabel(cl)) + " năm học " +
+		vntext.EscapeHTML(cl.SchoolYear) + ". Nếu có nhầm lẫn, anh/chị vui lòng liên hệ giáo viên chủ nhiệm."
 }
