@@ -118,3 +118,35 @@ func TestPendingClaimAndRetiredChild(t *testing.T) {
 		t.Errorf("the refused invite linked the latecomer to the child:\n%s", got)
 	}
 }
+
+// Through Telegram: a report whose enrolment differs from the school's list is accepted and
+// says so; its "Sửa" offers both enrolments, and a mistake is answered in the class's numbers.
+func TestJourneyEnrolmentDiffersFromList(t *testing.T) {
+	w := newWorld(t)
+	const teacher = 42
+	err := w.store.Update(w.ctx, func(tx *storage.Tx) error {
+		cl, err := commandsClass(w, tx, "Trường THCS Mỹ Tú / 7A")
+		if err != nil {
+			return err
+		}
+		if err := tx.TouchUser(w.ctx, storage.User{ID: teacher, ChatID: teacher, Name: "Thầy Minh"}); err != nil {
+			return err
+		}
+		return tx.GrantRole(w.ctx, teacher, storage.RoleTeacher, storage.Scope{ClassID: cl})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := w.say(teacher, "/baocao 7A 41 30 5")
+	expect(t, got, "Đã ghi báo cáo lớp <b>7A</b>", "Sĩ số đã đổi từ 40 thành 41 so với danh sách của trường; nếu nhầm, thầy/cô gửi lại báo cáo đúng.")
+	if len(got) != 1 || len(got[0].Buttons) != 1 {
+		t.Fatalf("reply: %+v", got)
+	}
+	fix := w.press(teacher, got[0], got[0].Buttons[0][0].Data)
+	if len(fix) != 1 || len(fix[0].Buttons) == 0 || len(fix[0].Buttons[0]) != 2 ||
+		fix[0].Buttons[0][0].Text != "40 (theo danh sách)" || fix[0].Buttons[0][1].Text != "41 (báo cáo gần nhất)" {
+		t.Errorf("Sửa: %+v", fix)
+	}
+	w.say(teacher, "/huy")
+	expect(t, w.say(teacher, "/baocao 7A 40 38 8"), "Ví dụ đúng: /baocao 7A 40 30 5")
+}
