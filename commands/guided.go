@@ -106,8 +106,16 @@ func (e *Engine) prompt(ctx context.Context, t *turn, st guidedState, fault stri
 	}
 	switch st.Step {
 	case stepEnrol:
-		return t.reply(ctx, prefix+"📝 Lớp "+name+" – bước 1/3: <b>sĩ số</b> của lớp là bao nhiêu? Gõ một số từ 1 đến 200 (ví dụ 42).",
-			[][]storage.Button{{num(strconv.Itoa(cl.Enrolment)+" (theo danh sách)", cl.Enrolment)}, {cancelButton}})
+		row := []storage.Button{num(strconv.Itoa(cl.Enrolment)+" (theo danh sách)", cl.Enrolment)}
+		// A class whose last report gave another enrolment is offered that one too, so a
+		// correction ("Sửa") keeps it with one press.
+		if r, err := t.tx.LatestReport(ctx, cl.ID, t.week()); err == nil && r.Enrolment != cl.Enrolment {
+			row = append(row, num(strconv.Itoa(r.Enrolment)+" (báo cáo gần nhất)", r.Enrolment))
+		} else if err != nil && !isNotFound(err) {
+			return fmt.Errorf("commands: guided: %w", err)
+		}
+		return t.reply(ctx, prefix+"📝 Lớp "+name+" – bước 1/3: <b>sĩ số</b> của lớp là bao nhiêu? Gõ một số từ 1 đến 200 (ví dụ "+strconv.Itoa(cl.Enrolment)+").",
+			[][]storage.Button{row, {cancelButton}})
 	case stepThrough:
 		return t.reply(ctx, prefix+"📝 Lớp "+name+" – bước 2/3: bao nhiêu học sinh đã tham gia BHYT <b>qua trường</b>? Gõ một số từ 0 đến "+
 			strconv.Itoa(st.Enrolment)+".", [][]storage.Button{{num("0", 0), num(strconv.Itoa(st.Enrolment)+" (cả lớp)", st.Enrolment)}, {cancelButton}})
@@ -190,7 +198,11 @@ func (e *Engine) guidedAnswer(ctx context.Context, t *turn, st guidedState, n in
 	switch st.Step {
 	case stepEnrol:
 		if n < report.MinEnrolment || n > report.MaxEnrolment {
-			return e.prompt(ctx, t, st, "Sĩ số phải từ 1 đến 200, thầy/cô gửi "+strconv.Itoa(n)+". Ví dụ đúng: 42.")
+			example := 42
+			if cl, ok := e.ownClass(t, st.Class); ok {
+				example = cl.Enrolment
+			}
+			return e.prompt(ctx, t, st, "Sĩ số phải từ 1 đến 200, thầy/cô gửi "+strconv.Itoa(n)+". Ví dụ đúng: "+strconv.Itoa(example)+".")
 		}
 		st.Enrolment, st.Through, st.Other, st.Step = n, 0, 0, stepThrough
 	case stepThrough:

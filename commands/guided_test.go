@@ -116,3 +116,47 @@ func TestGuidedNumber(t *testing.T) {
 		}
 	}
 }
+
+// "Sửa" under a report whose enrolment differs from the list offers both enrolments, and
+// the guided flow's examples are the class's own (uTeacherOut's 6A has 30 pupils).
+func TestGuidedUsesTheClassEnrolment(t *testing.T) {
+	f := newFixture(t)
+	f.say(uTeacher, "/baocao 6A 44 35 2")
+	msgs := f.press(uTeacher, "bc:sua:"+itoa(f.classA.ID))
+	var buttons []string
+	for _, m := range msgs {
+		for _, row := range m.Buttons {
+			for _, b := range row {
+				buttons = append(buttons, b.Text+"="+b.Data)
+			}
+		}
+	}
+	if got := strings.Join(buttons, " "); !strings.Contains(got, "42 (theo danh sách)=bc:so:e:42") || !strings.Contains(got, "44 (báo cáo gần nhất)=bc:so:e:44") {
+		t.Errorf("Sửa buttons: %s", got)
+	}
+	if got := f.say(uTeacherOut, "/baocao"); !strings.Contains(got, "(ví dụ 30)") {
+		t.Errorf("step 1 of a 30-pupil class:\n%s", got)
+	}
+	if got := f.say(uTeacherOut, "250"); !strings.Contains(got, "Ví dụ đúng: 30.") {
+		t.Errorf("enrolment out of range in a 30-pupil class:\n%s", got)
+	}
+}
+
+// A guided report whose stored figures break the bounds (a state saved before a change of
+// the rules) is refused at confirmation with an example in the class's own numbers.
+func TestGuidedStoredFiguresOutOfBounds(t *testing.T) {
+	f := newFixture(t)
+	err := f.store.Update(f.ctx, func(tx *storage.Tx) error {
+		return tx.SaveConversation(f.ctx, uTeacher, "baocao", `{"step":"ok","class":`+itoa(f.classA.ID)+`,"enrolment":42,"through":40,"other":8}`)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := f.replyTo(uTeacher, f.press(uTeacher, "bc:ok"))
+	if !strings.Contains(got, "không được lớn hơn sĩ số 42") || !strings.Contains(got, "Ví dụ đúng: /baocao 6A 42 31 4") {
+		t.Errorf("out-of-bounds guided report:\n%s", got)
+	}
+	if rs := f.reports(f.classA.ID); len(rs) != 0 {
+		t.Errorf("written: %+v", rs)
+	}
+}

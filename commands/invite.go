@@ -139,6 +139,19 @@ func (e *Engine) cmdStart(ctx context.Context, t *turn, args string) error {
 	}
 	var otherParents []storage.Role
 	if inv.Role == storage.RoleParent && inv.Scope.StudentID != 0 {
+		// An invite made for a pupil who has since left the class list binds nobody: the
+		// parent would be linked to a child the school no longer counts.
+		p, err := t.tx.StudentByID(ctx, inv.Scope.StudentID)
+		if err != nil {
+			return fmt.Errorf("commands: start: %w", err)
+		}
+		if p.Retired {
+			cl, err := t.tx.ClassByID(ctx, p.ClassID)
+			if err != nil {
+				return fmt.Errorf("commands: start: %w", err)
+			}
+			return t.reply(ctx, "Không nhận được lời mời này. "+retiredText(p, cl), nil)
+		}
 		if otherParents, err = t.tx.RolesOfStudent(ctx, inv.Scope.StudentID); err != nil {
 			return fmt.Errorf("commands: start: %w", err)
 		}

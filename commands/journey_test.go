@@ -213,7 +213,7 @@ func TestJourneys(t *testing.T) {
 
 	// The teacher reports without the class (one class), and is ranked.
 	got := w.say(teacher, "bao cao ss 42 tr 38 khac 2")
-	expect(t, got, "Đã ghi báo cáo lớp <b>6A</b>", "95,2%", "Còn <b>2</b> học sinh", "Xếp hạng trong trường tuần này: <b>1</b>/1")
+	expect(t, got, "Đã ghi báo cáo lớp <b>6A</b>", "95,2%", "Còn <b>2</b> học sinh", "Lớp đứng <b>hạng 1</b> trong 1 lớp đã báo cáo của trường tuần này.")
 	msg, data = buttonWith(t, got, "bc:sua:")
 	// Correction through the guided flow: Sửa → enrolment → through → other → confirm.
 	got = w.press(teacher, msg, data)

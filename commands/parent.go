@@ -395,6 +395,14 @@ func (e *Engine) cardButton(ctx context.Context, t *turn) error {
 // it. studentID or classID names the child or class when known (from a button).
 func (e *Engine) hasCard(ctx context.Context, t *turn, studentID, classID int64) error {
 	c := t.who
+	// A child who has left the class list is offered no choice; asked about by name (an
+	// old button), they are answered that they are gone.
+	var current []storage.Student
+	for _, p := range c.pupils {
+		if !p.Retired {
+			current = append(current, p)
+		}
+	}
 	var (
 		pupil storage.Student
 		cl    storage.Class
@@ -415,7 +423,7 @@ func (e *Engine) hasCard(ctx context.Context, t *turn, studentID, classID int64)
 				cl = own
 			}
 		}
-		for _, p := range c.pupils {
+		for _, p := range append(current, c.pupils...) {
 			if p.ClassID == classID && cl.ID == 0 {
 				pupil, cl = p, c.pupilClasses[p.ID]
 			}
@@ -423,12 +431,15 @@ func (e *Engine) hasCard(ctx context.Context, t *turn, studentID, classID int64)
 		if cl.ID == 0 {
 			return t.reply(ctx, "Anh/chị không phải phụ huynh của lớp này.", nil)
 		}
-	case len(c.pupils) == 1 && len(c.parentClasses) == 0:
+	case len(current)+len(c.parentClasses) == 0 && len(c.pupils) > 0:
 		pupil = c.pupils[0]
 		cl = c.pupilClasses[pupil.ID]
-	case len(c.pupils)+len(c.parentClasses) > 1:
+	case len(current) == 1 && len(c.parentClasses) == 0:
+		pupil = current[0]
+		cl = c.pupilClasses[pupil.ID]
+	case len(current)+len(c.parentClasses) > 1:
 		var rows [][]storage.Button
-		for _, p := range c.pupils {
+		for _, p := range current {
 			rows = append(rows, []storage.Button{{Text: p.Name, Data: reminders.CardStudentData(p.ID)}})
 		}
 		for _, own := range c.parentClasses {
@@ -437,6 +448,9 @@ func (e *Engine) hasCard(ctx context.Context, t *turn, studentID, classID int64)
 		return t.reply(ctx, "Em nào đã có thẻ BHYT?", rows)
 	default:
 		cl = c.parentClasses[0]
+	}
+	if pupil.Retired {
+		return t.reply(ctx, retiredText(pupil, cl), nil)
 	}
 	if pupil.ID == 0 {
 		pupils, err := t.tx.StudentsOfClass(ctx, cl.ID)
@@ -605,14 +619,51 @@ func (e *Engine) cmdChild(ctx context.Context, t *turn, _ string) error {
 		if len(pupils) > 0 {
 			return e.startParentIdentify(ctx, t, cl.ID)
 		}
+		waiting, err := t.tx.ClaimWaiting(ctx, t.u.UserID, 0, cl.ID)
+		if err != nil {
+			return fmt.Errorf("commands: child: %w", err)
+		}
+		if waiting {
+			return t.reply(ctx, "Anh/chị là phụ huynh "+vntext.EscapeHTML(classLabel(cl))+". Anh/chị đã báo con có thẻ BHYT; thông tin đang chờ giáo viên chủ nhiệm xác nhận.", nil)
+		}
 		return t.reply(ctx, "Anh/chị là phụ huynh "+vntext.EscapeHTML(classLabel(cl))+". Lớp chưa có danh sách học sinh nên bot chưa biết tình trạng thẻ của con; khi con đã có thẻ, hãy bấm nút dưới đây.",
 			[][]storage.Button{{hasCardClassButton(cl.ID)}})
 	}
 	for _, p := range c.pupils {
 		cl := c.pupilClasses[p.ID]
-		if err := t.reply(ctx, "Em <b>"+vntext.EscapeHTML(p.Name)+"</b> ("+vntext.EscapeHTML(classLabel(cl))+"): "+pupilStatusText(p), pupilButtons(p)); err != nil {
+		if p.Retired {
+			text := retiredText(p, cl)
+			if p.Status != storage.StatusUninsured {
+				text += " Trước đó nhà trường đã ghi nhận em " + statusName(p.Status) + "."
+			}
+			if err := t.reply(ctx, text, nil); err != nil {
+				return err
+			}
+			continue
+		}
+		head := "Em <b>" + vntext.EscapeHTML(p.Name) + "</b> (" + vntext.EscapeHTML(classLabel(cl)) + "): "
+		if p.Status == storage.StatusUninsured {
+			waiting, err := t.tx.ClaimWaiting(ctx, t.u.UserID, p.ID, cl.ID)
+			if err != nil {
+				return fmt.Errorf("commands: child: %w", err)
+			}
+			if waiting {
+				if err := t.reply(ctx, head+"phụ huynh đã báo em có thẻ BHYT; thông tin đang chờ giáo viên chủ nhiệm xác nhận.", nil); err != nil {
+					return err
+				}
+				continue
+			}
+		}
+		if err := t.reply(ctx, head+pupilStatusText(p), pupilButtons(p)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// retiredText tells a parent that their child has left the class list (a later roster file
+// no longer has them), so nothing about the child is recorded through the bot any more.
+func retiredText(p storage.Student, cl storage.Class) string {
+	return "Em <b>" + vntext.EscapeHTML(p.Name) + "</b> không còn trong danh sách " + vntext.EscapeHTML(classLabel(cl)) + " năm học " +
+		vntext.EscapeHTML(cl.SchoolYear) + ". Nếu có nhầm lẫn, anh/chị vui lòng liên hệ giáo viên chủ nhiệm."
 }

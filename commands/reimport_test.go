@@ -71,7 +71,7 @@ func TestReimportKeepsParentsOnTheirChildren(t *testing.T) {
 	}
 
 	got := w.say(parentA, "/con")
-	expect(t, got, "Nguyễn Văn An", "đã tham gia BHYT qua trường")
+	expect(t, got, "Nguyễn Văn An", "không còn trong danh sách lớp 6B", "đã tham gia BHYT qua trường")
 	if strings.Contains(texts(got), "Trần Thị Bình") {
 		t.Errorf("pupil 1's parent is shown another child:\n%s", texts(got))
 	}

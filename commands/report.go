@@ -36,6 +36,11 @@ func (e *Engine) textReport(ctx context.Context, t *turn) (handled bool, err err
 		var re *report.Error
 		if errors.As(perr, &re) {
 			metrics.ReportsRejected.WithLabelValues(re.Code.String()).Inc()
+			if cl, found := t.who.classByName(re.Class); found {
+				if re.Own, err = ownFigures(ctx, t, cl); err != nil {
+					return true, err
+				}
+			}
 			return true, t.reply(ctx, "⚠️ "+vntext.EscapeHTML(re.Error()), nil)
 		}
 		return true, fmt.Errorf("commands: report: %w", perr)
@@ -64,15 +69,19 @@ func (e *Engine) submitReport(ctx context.Context, t *turn, cl storage.Class, in
 		var re *report.Error
 		if errors.As(err, &re) {
 			metrics.ReportsRejected.WithLabelValues(re.Code.String()).Inc()
+			re.Class = cl.Name
+			own, ferr := ownFigures(ctx, t, cl)
+			if ferr != nil {
+				return ferr
+			}
+			re.Own = own
 		}
 		return t.reply(ctx, "⚠️ "+vntext.EscapeHTML(err.Error()), nil)
 	}
-	if in.Enrolment != cl.Enrolment {
-		if err := t.tx.SetEnrolment(ctx, cl.ID, in.Enrolment); err != nil {
-			return fmt.Errorf("commands: report: %w", err)
-		}
-		cl.Enrolment = in.Enrolment
-	}
+	// The class's enrolment is the school's list (the roster import); a report that gives
+	// another one is taken as this week's figure and said to differ, and the list stays as
+	// it is, so each later report is compared with the list again.
+	listed := cl.Enrolment
 	r := storage.Report{ClassID: cl.ID, Week: t.week(), Enrolment: in.Enrolment, ThroughSchool: in.ThroughSchool, Other: in.Other,
 		Source: source, UserID: t.u.UserID, UpdateID: t.u.ID}
 	id, err := t.tx.InsertReport(ctx, r)
@@ -91,7 +100,28 @@ func (e *Engine) submitReport(ctx context.Context, t *turn, cl storage.Class, in
 	if in.InsuredOnly {
 		text += "\n(Thầy/cô gửi dạng số có thẻ/sĩ số nên cả " + strconv.Itoa(in.ThroughSchool) + " em được tính là tham gia qua trường.)"
 	}
+	if in.Enrolment != listed {
+		text += "\n⚠️ Sĩ số đã đổi từ " + strconv.Itoa(listed) + " thành " + strconv.Itoa(in.Enrolment) +
+			" so với danh sách của trường; nếu nhầm, thầy/cô gửi lại báo cáo đúng. Hiệu trưởng sẽ thấy thay đổi này trong bảng xếp hạng tuần."
+	}
 	return t.reply(ctx, text, [][]storage.Button{{{Text: "✏️ Sửa", Data: cbReport + ":sua:" + strconv.FormatInt(cl.ID, 10)}}})
+}
+
+// ownFigures are the numbers a correct example for the class shows: the enrolment on the
+// school's list with the insured counts of the class's latest report (cut to fit), or, before
+// any report, three quarters through school and a tenth in other categories.
+func ownFigures(ctx context.Context, t *turn, cl storage.Class) ([3]int, error) {
+	enrol := cl.Enrolment
+	through, other := enrol*3/4, enrol/10
+	r, err := t.tx.LatestReport(ctx, cl.ID, t.week())
+	switch {
+	case err == nil:
+		through, other = min(r.ThroughSchool, enrol), r.Other
+		other = min(other, enrol-through)
+	case !isNotFound(err):
+		return [3]int{}, fmt.Errorf("commands: example figures: %w", err)
+	}
+	return [3]int{enrol, through, other}, nil
 }
 
 // checkFigures applies the report bounds (the parser applies them too; the guided flow and
@@ -140,7 +170,7 @@ func (e *Engine) figuresText(ctx context.Context, tx *storage.Tx, cl storage.Cla
 		return "", err
 	}
 	if rank > 0 {
-		fmt.Fprintf(&b, "\nXếp hạng trong trường tuần này: <b>%d</b>/%d lớp đã báo cáo.", rank, ranked)
+		fmt.Fprintf(&b, "\nLớp đứng <b>hạng %d</b> trong %d lớp đã báo cáo của trường tuần này.", rank, ranked)
 	}
 	return b.String(), nil
 }

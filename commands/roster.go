@@ -102,7 +102,12 @@ func (e *Engine) markCmd(status string) commandFunc {
 			return fmt.Errorf("commands: mark: %w", err)
 		}
 		if len(pupils) == 0 {
-			return t.reply(ctx, "⚠️ Lớp <b>"+vntext.EscapeHTML(cl.Name)+"</b> chưa có danh sách học sinh; hãy báo cáo số liệu, ví dụ <code>/baocao "+vntext.EscapeHTML(cl.Name)+" 42 30 8</code>.", nil)
+			own, err := ownFigures(ctx, t, cl)
+			if err != nil {
+				return err
+			}
+			return t.reply(ctx, fmt.Sprintf("⚠️ Lớp <b>%s</b> chưa có danh sách học sinh; hãy báo cáo số liệu, ví dụ <code>/baocao %s %d %d %d</code>.",
+				vntext.EscapeHTML(cl.Name), vntext.EscapeHTML(cl.Name), own[0], own[1], own[2]), nil)
 		}
 		byNumber := make(map[int]storage.Student, len(pupils))
 		for _, p := range pupils {
@@ -205,10 +210,18 @@ func (e *Engine) cmdUninsured(ctx context.Context, t *turn, args string) error {
 	if len(pupils) == 0 {
 		return t.reply(ctx, "Lớp <b>"+name+"</b> chưa có danh sách học sinh nên không liệt kê được từng em. Hãy báo cáo số liệu bằng /baocao.", nil)
 	}
+	claimed, err := t.tx.PupilsClaimed(ctx, cl.ID)
+	if err != nil {
+		return fmt.Errorf("commands: uninsured: %w", err)
+	}
 	var lines []string
 	for _, p := range pupils {
 		if p.Status == storage.StatusUninsured {
-			lines = append(lines, strconv.Itoa(p.Number)+". "+vntext.EscapeHTML(p.Name))
+			line := strconv.Itoa(p.Number) + ". " + vntext.EscapeHTML(p.Name)
+			if claimed[p.ID] {
+				line += " (phụ huynh báo đã có thẻ, chờ thầy/cô xác nhận)"
+			}
+			lines = append(lines, line)
 		}
 	}
 	if len(lines) == 0 {

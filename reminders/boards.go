@@ -207,13 +207,44 @@ func (s *Service) schoolMessages(f *figures, schoolID int64, chatID int64, prefi
 	if err != nil {
 		return nil, err
 	}
-	out := textMessages(leaderboard.RenderSchoolBoard(b), chatID, prefix, prio)
+	text := leaderboard.RenderSchoolBoard(b)
+	if line := enrolmentChanges(f, schoolID); line != "" {
+		text += "\n\n" + line
+	}
+	out := textMessages(text, chatID, prefix, prio)
 	if m, ok, err := s.chartMessage(b, chatID, prefix, prio); err != nil {
 		return nil, err
 	} else if ok {
 		out = append(out, m)
 	}
 	return out, nil
+}
+
+// enrolmentChanges names the school's classes whose figure on the board (this week's report
+// or the one carried forward) gives another enrolment than the school's list, as
+// "Lớp có sĩ số khác danh sách: 6A (40 → 42), 7B (38 → 37)."; "" when there are none. A
+// report with another enrolment is accepted and moves the school's totals, so the principal
+// is told which classes did it. Classes with a pupil list count their pupils and never differ.
+func enrolmentChanges(f *figures, schoolID int64) string {
+	i := f.schoolIndex(schoolID)
+	if i < 0 {
+		return ""
+	}
+	var parts []string
+	for _, c := range f.order[f.first[i]:f.first[i+1]] {
+		cf := &f.classes[c]
+		if cf.Roster {
+			continue
+		}
+		u := classUnit(cf)
+		if (u.Reported || u.LastWeek != "") && u.Enrolment != cf.Enrolment {
+			parts = append(parts, vntext.EscapeHTML(cf.Name)+" ("+strconv.Itoa(cf.Enrolment)+" → "+strconv.Itoa(u.Enrolment)+")")
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "📋 Lớp có sĩ số khác danh sách: " + strings.Join(parts, ", ") + "."
 }
 
 // areaMessages are an area's board as messages: the text parts, the chart and the workbook,

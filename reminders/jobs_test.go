@@ -212,3 +212,37 @@ func TestAfterDeadline(t *testing.T) {
 		}
 	}
 }
+
+// A report whose enrolment differs from the school's list is named on the principal's weekly
+// board; a class whose latest report gives the list's enrolment again is not, nor is a
+// school where every class matches.
+func TestPrincipalBoardNamesEnrolmentChanges(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ctx := context.Background()
+	err := w.store.Update(ctx, func(tx *storage.Tx) error {
+		for _, r := range []storage.Report{
+			{ClassID: w.ids["c:6A"], Week: "2026-W48", Enrolment: 44, ThroughSchool: 30, Other: 8},
+			{ClassID: w.ids["c:6B"], Week: "2026-W47", Enrolment: 39, ThroughSchool: 30},
+		} {
+			if _, err := tx.InsertReport(ctx, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := w.service()
+	w.clock.Set(at(t, "2026-W48", time.Friday, 16, 0))
+	runJob(t, w, s, config.JobPrincipalLeaderboard)
+	box := w.outbox()
+	myTu := box["principal-leaderboard/2026-W48/u20/s1/1"].Text
+	if !strings.Contains(myTu, "\n\n📋 Lớp có sĩ số khác danh sách: 6A (42 → 44).") {
+		t.Errorf("Mỹ Tú's board does not name 6A's change:\n%s", myTu)
+	}
+	if lh := box["principal-leaderboard/2026-W48/u21/s3/1"].Text; lh == "" || strings.Contains(lh, "sĩ số khác") {
+		t.Errorf("Long Hưng's board:\n%s", lh)
+	}
+}

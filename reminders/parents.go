@@ -77,13 +77,15 @@ func (s *Service) QuietUntil(t time.Time) time.Time {
 }
 
 // parent: one reminder per parent per week, for their own uninsured pupils (roster) and
-// their linked classes under target; held until the end of quiet hours.
+// their linked classes under target; held until the end of quiet hours. A child whose card
+// a parent has already reported, waiting for the teacher, is not asked about again.
 func (j *jobRun) parent(grants []storage.RoleHolder) error {
 	s := j.s
 	var items []storage.RoleHolder
 	var seenClass map[int64]bool
 	for _, h := range grants {
 		switch {
+		case h.ClaimPending:
 		case h.StudentID != 0:
 			if h.StudentStatus == storage.StatusUninsured {
 				items = append(items, h)

@@ -159,3 +159,48 @@ func TestPaymentAmount(t *testing.T) {
 		}
 	}
 }
+
+// A child whose card a parent has reported, waiting for the teacher, is not asked about
+// again: An's parent gets no reminder, Cường's parent who reported for 6A is reminded of
+// Cường only, and the other 6A parent, whose claim the teacher rejected, is still reminded.
+func TestParentReminderSkipsPendingClaims(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ctx := context.Background()
+	err := w.store.Update(ctx, func(tx *storage.Tx) error {
+		claims := []storage.Claim{
+			{UserID: uParentAn, StudentID: w.ids["p:An"], ClassID: w.ids["c:7A"]},
+			{UserID: uParentCuong6A, ClassID: w.ids["c:6A"]},
+			{UserID: uParentLink6A, ClassID: w.ids["c:6A"]},
+		}
+		for i, c := range claims {
+			id, err := tx.CreateClaim(ctx, c)
+			if err != nil {
+				return err
+			}
+			if i == 2 {
+				if _, err := tx.DecideClaim(ctx, id, storage.ClaimRejected, uTeacher6A6B); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := w.service()
+	w.clock.Set(at(t, "2026-W48", time.Wednesday, 19, 0))
+	runJob(t, w, s, config.JobParentReminder)
+	box := w.outbox()
+	if m, ok := box["parent-reminder/2026-W48/u40"]; ok {
+		t.Errorf("An's parent, whose claim waits, reminded:\n%s", m.Text)
+	}
+	both := box["parent-reminder/2026-W48/u44"]
+	if len(both.Buttons) != 1 || !strings.Contains(both.Text, "Lê Văn Cường") || strings.Contains(both.Text, "Lớp của con") {
+		t.Errorf("Cường's parent with a waiting claim on 6A: %+v\n%s", both.Buttons, both.Text)
+	}
+	if _, ok := box["parent-reminder/2026-W48/u42"]; !ok {
+		t.Errorf("the other 6A parent is not reminded: %v", keysOf(box, "parent-reminder"))
+	}
+}

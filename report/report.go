@@ -117,6 +117,10 @@ type Error struct {
 	Class         string   // the class used in the example ("" for a generic one)
 	Ratio         bool     // the teacher used the insured/enrolment form
 	Fixed         string   // for CodeGlued: the teacher's own report, spaced, to copy
+	// Own are the example class's own figures (enrolment, through school, other) when the
+	// caller knows them, so the teacher copies numbers that fit the class; all zero for the
+	// generic 42 30 8.
+	Own [3]int
 }
 
 // Example returns a correct report message for the error's class, in the
@@ -129,10 +133,15 @@ func (e *Error) Example() string {
 	if class == "" {
 		class = "6A"
 	}
-	if e.Ratio {
-		return "/baocao " + class + " 38/42 (38 học sinh có thẻ BHYT trên sĩ số 42)"
+	enrol, through, other := 42, 30, 8
+	if e.Own[0] > 0 {
+		enrol, through, other = e.Own[0], e.Own[1], e.Own[2]
 	}
-	return "/baocao " + class + " 42 30 8 (sĩ số 42, tham gia qua trường 30, đối tượng khác 8)"
+	n, i, o, in := strconv.Itoa(enrol), strconv.Itoa(through), strconv.Itoa(other), strconv.Itoa(through+other)
+	if e.Ratio {
+		return "/baocao " + class + " " + in + "/" + n + " (" + in + " học sinh có thẻ BHYT trên sĩ số " + n + ")"
+	}
+	return "/baocao " + class + " " + n + " " + i + " " + o + " (sĩ số " + n + ", tham gia qua trường " + i + ", đối tượng khác " + o + ")"
 }
 
 // Error returns the message for the teacher, in Vietnamese.

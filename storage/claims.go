@@ -109,3 +109,39 @@ func (tx *Tx) DecideClaim(ctx context.Context, id int64, status string, decidedB
 	n, _ := res.RowsAffected()
 	return n == 1, nil
 }
+
+// ClaimWaiting reports whether a card claim is waiting for the teacher: for a pupil
+// (studentID != 0), any parent's pending claim on that pupil; for a parent linked to a
+// class without a roster (studentID 0), that user's pending claim on the class.
+func (tx *Tx) ClaimWaiting(ctx context.Context, userID, studentID, classID int64) (bool, error) {
+	var n int
+	err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM card_claims WHERE class_id = ? AND status = 'pending'
+AND (CASE WHEN ? != 0 THEN student_id = ? ELSE student_id IS NULL AND user_id = ? END)`,
+		classID, studentID, studentID, userID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("storage: claim waiting: %w", err)
+	}
+	return n > 0, nil
+}
+
+// PupilsClaimed returns the pupils of a class some parent has said have a card, with the
+// claim still waiting for the teacher.
+func (tx *Tx) PupilsClaimed(ctx context.Context, classID int64) (map[int64]bool, error) {
+	rows, err := tx.tx.QueryContext(ctx, `SELECT DISTINCT student_id FROM card_claims WHERE class_id = ? AND status = 'pending' AND student_id IS NOT NULL`, classID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: pupils claimed: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("storage: pupils claimed: %w", err)
+		}
+		out[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: pupils claimed: %w", err)
+	}
+	return out, nil
+}

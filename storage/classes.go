@@ -137,7 +137,8 @@ func (tx *Tx) ClassesUnder(ctx context.Context, areaPath, year string) ([]Class,
 	return scanClasses(tx.tx.QueryContext(ctx, classSelect+`WHERE `+underArea+` AND c.school_year = ? ORDER BY s.name, c.name`, areaPath, areaPath, year))
 }
 
-// SetEnrolment changes a class's enrolment (from a report that gives a new figure).
+// SetEnrolment changes a class's enrolment on the school's list (reports do not: a report
+// with another enrolment is recorded as given and compared with this one).
 func (tx *Tx) SetEnrolment(ctx context.Context, classID int64, enrolment int) error {
 	if _, err := tx.tx.ExecContext(ctx, `UPDATE classes SET enrolment = ? WHERE id = ?`, enrolment, classID); err != nil {
 		return fmt.Errorf("storage: set enrolment: %w", err)

@@ -334,7 +334,7 @@ func (tx *Tx) EachRoleHolder(ctx context.Context, role, year, areaPath string, f
 			&h.Scope.AreaID, &h.Scope.SchoolID, &h.Scope.ClassID, &h.Scope.StudentID,
 			&h.AreaID, &h.AreaPath, &h.SchoolID, &h.SchoolName,
 			&h.ClassID, &h.ClassName, &h.Enrolment,
-			&h.StudentID, &h.StudentName, &h.StudentStatus); err != nil {
+			&h.StudentID, &h.StudentName, &h.StudentStatus, &h.ClaimPending); err != nil {
 			return fmt.Errorf("storage: role holders: %w", err)
 		}
 		if err := fn(h); err != nil {
@@ -348,18 +348,25 @@ func (tx *Tx) EachRoleHolder(ctx context.Context, role, year, areaPath string, f
 }
 
 // roleHoldersSelect is the query of EachRoleHolder and RoleHolders. A parent's link to a
-// pupil who has left the roster holds nothing: no reminder names a child who is gone.
+// pupil who has left the roster holds nothing: no reminder names a child who is gone. The
+// pending claims are joined as two small materialized sets (claims are few, grants many),
+// so no grant row runs a query of its own.
 const roleHoldersSelect = `SELECT r.id, r.user_id, u.chat_id, r.role,
     IFNULL(r.area_id, 0), IFNULL(r.school_id, 0), IFNULL(r.class_id, 0), IFNULL(r.student_id, 0),
     IFNULL(a.id, 0), IFNULL(a.path, ''), IFNULL(s.id, 0), IFNULL(s.name, ''),
     IFNULL(c.id, 0), IFNULL(c.name, ''), IFNULL(c.enrolment, 0),
-    IFNULL(st.id, 0), IFNULL(st.name, ''), IFNULL(st.status, '')
+    IFNULL(st.id, 0), IFNULL(st.name, ''), IFNULL(st.status, ''),
+    (pcs.student_id IS NOT NULL OR pcc.user_id IS NOT NULL)
 FROM roles r
 JOIN users u ON u.id = r.user_id
 LEFT JOIN students st ON st.id = r.student_id
 LEFT JOIN classes c ON c.id = COALESCE(r.class_id, st.class_id)
 LEFT JOIN schools s ON s.id = COALESCE(r.school_id, c.school_id)
 LEFT JOIN areas a ON a.id = COALESCE(r.area_id, s.area_id)
+LEFT JOIN (SELECT DISTINCT student_id FROM card_claims WHERE status = 'pending' AND student_id IS NOT NULL) pcs
+    ON pcs.student_id = r.student_id
+LEFT JOIN (SELECT DISTINCT user_id, class_id FROM card_claims WHERE status = 'pending' AND student_id IS NULL) pcc
+    ON r.student_id IS NULL AND pcc.user_id = r.user_id AND pcc.class_id = r.class_id
 WHERE r.role = ? AND u.active = 1
   AND (st.id IS NULL OR st.retired_at = 0)
   AND (c.id IS NULL OR c.school_year = ?)

@@ -25,6 +25,9 @@ type RoleHolder struct {
 	StudentID     int64
 	StudentName   string
 	StudentStatus string
+	// ClaimPending is set on a parent's grant when a card claim for the child (any parent's)
+	// or, for a grant on a class, this parent's claim on the class waits for the teacher.
+	ClaimPending bool
 }
 
 // RoleHolders lists the grants of a role held by active users, at or below areaPath ("" for
