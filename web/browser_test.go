@@ -22,7 +22,7 @@ import (
 )
 
 // chromium finds Debian's headless browser. Without it the browser tests are skipped, unless
-// BHYTBOT_REQUIRE_BROWSER=1 (CI installs chromium and sets it), where they fail.
+// REQUIRE_BROWSER_TESTS=1 (CI installs chromium and sets it), where they fail.
 func chromium(t *testing.T) string {
 	t.Helper()
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
@@ -30,10 +30,10 @@ func chromium(t *testing.T) string {
 			return p
 		}
 	}
-	if os.Getenv("BHYTBOT_REQUIRE_BROWSER") == "1" {
-		t.Fatal("BHYTBOT_REQUIRE_BROWSER=1 but no chromium on PATH (apt-get install chromium)")
+	if os.Getenv("REQUIRE_BROWSER_TESTS") == "1" {
+		t.Fatal("REQUIRE_BROWSER_TESTS=1 but no chromium on PATH (apt-get install chromium)")
 	}
-	t.Skip("no chromium on PATH: browser tests skipped (apt-get install chromium; BHYTBOT_REQUIRE_BROWSER=1 makes this a failure)")
+	t.Skip("no chromium on PATH: browser tests skipped (apt-get install chromium; REQUIRE_BROWSER_TESTS=1 makes this a failure)")
 	return ""
 }
 
