@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,19 +16,33 @@ import (
 	"github.com/bhytbot/bhytbot/bot/telegramtest"
 	"github.com/bhytbot/bhytbot/config"
 	"github.com/bhytbot/bhytbot/demo"
+	"github.com/bhytbot/bhytbot/reminders"
+	"github.com/bhytbot/bhytbot/storage"
+	"github.com/bhytbot/bhytbot/web"
 )
 
 func init() {
-	register(subcommand{name: "demo", args: "[-out DIR] [-keep]",
+	register(subcommand{name: "demo", args: "[-out DIR] [-keep] [-web ADDR]",
 		summary: "a self-contained run: the real bot against a built-in Bot API fake, three weeks of a campaign, no token, no network",
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			out := fs.String("out", "demo-out", "directory for the transcript, the Excel file and the charts")
 			keep := fs.Bool("keep", false, "keep the demo database in DIR/demo.db, for bhytbot chat --as ROLE")
+			webAddr := fs.String("web", "", "after the three weeks, serve the dashboard over the demo's database on `ADDR` (e.g. 127.0.0.1:8080) until Ctrl-C; keeps DIR/demo.db")
 			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) != 0 {
 					return usagef("takes no arguments")
 				}
-				return runDemo(ctx, e, *out, *keep)
+				var ln net.Listener
+				if *webAddr != "" {
+					// Listening before the three weeks play out reports a taken address at once,
+					// and with port 0 the address is known for the links.
+					var err error
+					if ln, err = net.Listen("tcp", *webAddr); err != nil {
+						return fmt.Errorf("demo: -web: %w", err)
+					}
+					defer ln.Close()
+				}
+				return runDemo(ctx, e, *out, *keep || ln != nil, ln)
 			}
 		}})
 }
@@ -73,7 +88,8 @@ func (d demoSetup) start(ctx context.Context, log *slog.Logger) (*app, func() er
 	return a, stop, nil
 }
 
-func runDemo(ctx context.Context, e *env, out string, keep bool) error {
+// runDemo plays the demo; with webLn set, it then serves the dashboard on it until ctx ends.
+func runDemo(ctx context.Context, e *env, out string, keep bool, webLn net.Listener) error {
 	started := time.Now()
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
@@ -120,5 +136,46 @@ func runDemo(ctx context.Context, e *env, out string, keep bool) error {
 	} else {
 		fmt.Fprintf(e.stdout, "No database kept; for bhytbot chat run bhytbot demo -keep\n")
 	}
+	if webLn != nil {
+		return serveDemoWeb(ctx, e, d, webLn, log)
+	}
 	return nil
+}
+
+// demoWebUsers are the people the demo prints dashboard links for: the province's officer
+// sees every commune and school, a principal only their school.
+var demoWebUsers = []struct {
+	label  string
+	person demo.Person
+}{
+	{"Cán bộ tỉnh", demo.OfficerProv},
+	{"Hiệu trưởng THCS Mỹ Tú", demo.PrincipalMyTu},
+}
+
+// serveDemoWeb serves the dashboard over the demo's database on ln until ctx ends, after
+// printing one-time login links. It reads the demo's clock, so "this week" is the demo's last
+// week and the links expire by that clock.
+func serveDemoWeb(ctx context.Context, e *env, d demoSetup, ln net.Listener, log *slog.Logger) error {
+	cfg := d.cfg
+	cfg.Web.Listen = ln.Addr().String()
+	cfg.Web.PublicURL = "http://" + ln.Addr().String()
+	st, err := storage.Open(ctx, cfg.Database.Path, storage.WithClock(d.clock.Now))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	srv, err := web.New(cfg, st, reminders.New(cfg, st, d.clock.Now, log), d.clock.Now, log)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "\nDashboard at %s; open a link in a browser (each works once, within %s):\n", cfg.Web.PublicURL, cfg.Web.LoginTTL)
+	for _, u := range demoWebUsers {
+		link, err := managerWebLink(ctx, st, cfg, u.person.ID)
+		if err != nil {
+			return fmt.Errorf("demo: web link for %s: %w", u.person.Name, err)
+		}
+		fmt.Fprintf(e.stdout, "%s: %s\n", u.label, link)
+	}
+	fmt.Fprintf(e.stdout, "Serving until Ctrl-C; run the demo again for new links.\n")
+	return srv.Serve(ctx, ln)
 }

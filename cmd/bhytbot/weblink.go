@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/bhytbot/bhytbot/commands"
+	"github.com/bhytbot/bhytbot/config"
 	"github.com/bhytbot/bhytbot/storage"
 )
 
@@ -33,18 +34,7 @@ func init() {
 					return err
 				}
 				defer st.Close()
-				var link string
-				err = st.Update(ctx, func(tx *storage.Tx) error {
-					v, err := commands.LoadViewer(ctx, tx, e.cfg, *user)
-					if err != nil {
-						return err
-					}
-					if !v.Manager() {
-						return fmt.Errorf("user %d is not an admin, officer or principal: the dashboard would refuse them", *user)
-					}
-					link, err = commands.WebLink(ctx, tx, e.cfg, *user)
-					return err
-				})
+				link, err := managerWebLink(ctx, st, e.cfg, *user)
 				if err != nil {
 					return err
 				}
@@ -53,4 +43,23 @@ func init() {
 				return nil
 			}
 		}})
+}
+
+// managerWebLink mints a one-time dashboard login link for a user the dashboard would let in
+// (an admin, officer or principal); for anyone else it mints nothing, since the link would
+// only lead to a refusal.
+func managerWebLink(ctx context.Context, st *storage.Store, cfg config.Config, user int64) (string, error) {
+	var link string
+	err := st.Update(ctx, func(tx *storage.Tx) error {
+		v, err := commands.LoadViewer(ctx, tx, cfg, user)
+		if err != nil {
+			return err
+		}
+		if !v.Manager() {
+			return fmt.Errorf("user %d is not an admin, officer or principal: the dashboard would refuse them", user)
+		}
+		link, err = commands.WebLink(ctx, tx, cfg, user)
+		return err
+	})
+	return link, err
 }
