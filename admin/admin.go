@@ -115,7 +115,7 @@ func (s *Server) Start() error {
 	s.started = s.now()
 	go func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			s.log.Error("admin listener stopped", "err", err)
+			s.log.Error("admin listener stopped", "error", err)
 		}
 	}()
 	s.log.Info("admin listener started", "addr", ln.Addr().String())

@@ -95,12 +95,6 @@ func New(cfg config.Config, store *storage.Store, handler commands.Handler, logg
 // Notify wakes the sender after outbox rows were committed in this process.
 func (s *Service) Notify() { s.sender.Notify() }
 
-// Sender returns the outbox sender (for its Stats).
-func (s *Service) Sender() *Sender { return s.sender }
-
-// Client returns the Bot API client.
-func (s *Service) Client() *Client { return s.client }
-
 // Run runs the channel until ctx ends (nil then) or a fatal error (an invalid token, a
 // webhook address that cannot be listened on).
 func (s *Service) Run(ctx context.Context) error {

@@ -2,7 +2,8 @@
 // into checked effects on storage and replies in the outbox, inside the transaction the
 // channel opened for the update (see Handler). It knows no Telegram types.
 //
-// Who may do what (DESIGN.md decision 6): an admin (config.Admins) sees and invites
+// Who may do what (each role sees only its own part of the country, so a person learns
+// nothing about classes they do not answer for): an admin (config.Admins) sees and invites
 // everywhere; an officer oversees an area and every area below it; a principal a school; a
 // teacher their classes; a parent a pupil, or a class until they name their child. Reports
 // and roster marks come only from the class's own teacher. A stranger gets a polite

@@ -6,7 +6,6 @@ package reminders
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -153,9 +152,6 @@ func observeRun(job string, started time.Time, skipped bool, err error) {
 	metrics.JobDuration.WithLabelValues(job).Observe(time.Since(started).Seconds())
 }
 
-// IsUnknownJob reports whether err is Run's error for a job name it does not know.
-func IsUnknownJob(err error) bool { return errors.Is(err, errUnknownJob) }
-
 // Start registers a cron entry per job (schedules.<job> in the configured zone) and first
 // catches up: a job whose latest scheduled time this ISO week has passed, within
 // schedules.catch_up_window, and that the ledger has no run of for the week runs now.
@@ -213,7 +209,7 @@ func (s *Service) Tick(ctx context.Context) []Result {
 	for _, job := range config.Jobs {
 		at, ok, err := s.LatestScheduled(job, now)
 		if err != nil {
-			s.log.Error("bad schedule", "job", job, "err", err)
+			s.log.Error("bad schedule", "job", job, "error", err)
 			continue
 		}
 		late := now.Sub(at)
@@ -226,7 +222,7 @@ func (s *Service) Tick(ctx context.Context) []Result {
 		}
 		res, err := s.RunNow(ctx, job, trigger)
 		if err != nil {
-			s.log.Error("job failed", "job", job, "trigger", trigger, "err", err)
+			s.log.Error("job failed", "job", job, "trigger", trigger, "error", err)
 			continue
 		}
 		if !res.Skipped {

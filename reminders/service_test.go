@@ -213,7 +213,7 @@ func TestRunLedgerAndScoped(t *testing.T) {
 		t.Errorf("reruns changed the outbox: %d → %d", before, after)
 	}
 
-	if _, err := s.RunNow(ctx, "frobnicate", TriggerCLI); !IsUnknownJob(err) {
+	if _, err := s.RunNow(ctx, "frobnicate", TriggerCLI); !errors.Is(err, errUnknownJob) {
 		t.Errorf("unknown job: %v", err)
 	}
 	err = w.store.Update(ctx, func(tx *storage.Tx) error {
