@@ -73,12 +73,12 @@ func New(cfg config.Config, store *storage.Store, clock func() time.Time, log *s
 	return &Service{cfg: cfg, store: store, clock: clock, log: log, loc: cfg.Location()}
 }
 
-// Run runs a job for the current ISO week inside the caller's write transaction, unless the
+// RunInTx runs a job for the current ISO week inside the caller's write transaction, unless the
 // ledger already holds a run of it for the week (Result.Skipped). After the campaign
 // deadline the ledger's period is "final-<school year>", so the final results go out once
 // even after old outbox rows (and their dedupe keys) are pruned. The ledger row and the
 // outbox rows commit together with the caller's transaction.
-func (s *Service) Run(ctx context.Context, tx *storage.Tx, job, trigger string) (Result, error) {
+func (s *Service) RunInTx(ctx context.Context, tx *storage.Tx, job, trigger string) (Result, error) {
 	if !slices.Contains(config.Jobs, job) {
 		return Result{}, fmt.Errorf("%w %q (one of %s)", errUnknownJob, job, strings.Join(config.Jobs, ", "))
 	}
@@ -100,7 +100,7 @@ func (s *Service) Run(ctx context.Context, tx *storage.Tx, job, trigger string) 
 	return res, nil
 }
 
-// RunNow runs a job (as Run) in its own write transaction: the path of cron and the CLI.
+// RunNow runs a job (as RunInTx) in its own write transaction: the path of cron and the CLI.
 // It counts the run (metrics.JobRuns: ran, skipped or failed) and times it, commit included
 // (metrics.JobDuration).
 func (s *Service) RunNow(ctx context.Context, job, trigger string) (Result, error) {
@@ -108,7 +108,7 @@ func (s *Service) RunNow(ctx context.Context, job, trigger string) (Result, erro
 	started := time.Now()
 	err := s.store.Update(ctx, func(tx *storage.Tx) error {
 		var err error
-		res, err = s.Run(ctx, tx, job, trigger)
+		res, err = s.RunInTx(ctx, tx, job, trigger)
 		return err
 	})
 	observeRun(job, started, res.Skipped, err)
@@ -152,11 +152,25 @@ func observeRun(job string, started time.Time, skipped bool, err error) {
 	metrics.JobDuration.WithLabelValues(job).Observe(time.Since(started).Seconds())
 }
 
-// Start registers a cron entry per job (schedules.<job> in the configured zone) and first
+// Run catches up, then runs the weekly jobs on their schedules until ctx ends; then it
+// stops the schedules, waits for a running job to finish (its context is ctx, so its
+// transaction ends quickly and, if cut short, rolls back and the job runs again at the
+// next start) and returns. A bad schedule returns at once. Failures of runs are logged,
+// not returned.
+func (s *Service) Run(ctx context.Context) error {
+	if err := s.start(ctx); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	<-s.stop().Done()
+	return nil
+}
+
+// start registers a cron entry per job (schedules.<job> in the configured zone) and first
 // catches up: a job whose latest scheduled time this ISO week has passed, within
 // schedules.catch_up_window, and that the ledger has no run of for the week runs now.
-// Start returns once the catch-up is done; failures of runs are logged, not returned.
-func (s *Service) Start(ctx context.Context) error {
+// start returns once the catch-up is done.
+func (s *Service) start(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cron != nil {
@@ -183,8 +197,8 @@ func (s *Service) Start(ctx context.Context) error {
 	return nil
 }
 
-// Stop stops the scheduler; the returned context is done when running jobs have finished.
-func (s *Service) Stop() context.Context {
+// stop stops the scheduler; the returned context is done when running jobs have finished.
+func (s *Service) stop() context.Context {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cron == nil {
