@@ -30,17 +30,8 @@
 //	/xuat [week]    the area's Excel workbook (officers, admins; private chat only)
 //	/guingay JOB    run a weekly job now for the officer's areas (officers, admins)
 //
-// Callback data (≤ 64 bytes):
-//
-//	bc:lop:<class id>       guided report: the class
-//	bc:so:<step>:<n>        guided report: a number for step e (enrolment), t (through school), o (other)
-//	bc:ok, bc:lai, bc:huy   guided report: confirm, start again, cancel
-//	bc:sua:<class id>       "Sửa" under a report reply: the guided flow for that class
-//	moi:gv:<class id>       a principal's teacher invite for a class
-//	moi:ph:<class id>       a teacher's parent links for a class
-//	the:s|o|x:<claim id>    a teacher confirms a card claim (through school / other) or rejects it
-//	card:<student id>       "Con tôi đã có thẻ" (reminders.CardStudentData), and
-//	card:c<class id>        the same for a parent linked to a class (reminders.CardClassData)
+// Callback data (bc:…, moi:…, the:…, card:…) is built and read by package button, whose doc
+// lists every datum; handleCallback dispatches on its prefix.
 //
 // Decisions:
 //   - A class imported with pupils (has_roster) takes its counts from the roster: a count

@@ -8,8 +8,10 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/bhytbot/bhytbot/button"
 	"github.com/bhytbot/bhytbot/config"
 	"github.com/bhytbot/bhytbot/reminders"
+	"github.com/bhytbot/bhytbot/schedule"
 	"github.com/bhytbot/bhytbot/storage"
 	"github.com/bhytbot/bhytbot/vntext"
 )
@@ -83,13 +85,10 @@ func (t *turn) send(ctx context.Context, key string, chatID int64, text string, 
 	return nil
 }
 
-// sendToParent enqueues a message to a parent, held until morning during quiet hours (as
-// the reminders service decides) when the service is connected.
+// sendToParent enqueues a message to a parent, held until morning during quiet hours.
 func (t *turn) sendToParent(ctx context.Context, key string, chatID int64, text string) error {
 	m := storage.Message{DedupeKey: key, ChatID: chatID, Priority: storage.PriorityReply, Text: text}
-	if t.e.boards != nil {
-		m.NotBefore = t.e.boards.QuietUntil(t.e.clock())
-	}
+	m.NotBefore = schedule.QuietUntil(t.e.cfg.QuietHours, t.e.loc, t.e.clock())
 	if _, err := t.tx.Enqueue(ctx, m); err != nil {
 		return fmt.Errorf("commands: notify parent: %w", err)
 	}
@@ -283,24 +282,24 @@ func (e *Engine) continueConversation(ctx context.Context, t *turn, kind, state 
 // handleCallback dispatches a button press by the prefix of its data.
 func (e *Engine) handleCallback(ctx context.Context, t *turn) error {
 	data := t.u.Data
-	prefix, rest, _ := strings.Cut(data, ":")
+	prefix, rest := button.Split(data)
 	switch {
-	case prefix == cbReport:
+	case prefix == button.Report:
 		if !t.who.isTeacher() {
 			return t.reply(ctx, deniedTeacher, nil)
 		}
 		return e.guidedButton(ctx, t, rest)
-	case prefix == cbClaim:
+	case prefix == button.Claim:
 		if !t.who.isTeacher() {
 			return t.reply(ctx, deniedTeacher, nil)
 		}
 		return e.claimDecision(ctx, t, rest)
-	case prefix == cbInvite:
+	case prefix == button.Invite:
 		if !t.who.canInvite() {
 			return t.reply(ctx, deniedInvite, nil)
 		}
 		return e.inviteButton(ctx, t, rest)
-	case strings.HasPrefix(data, reminders.CardCallbackPrefix):
+	case prefix == button.Card:
 		if !t.who.isParent() {
 			return t.reply(ctx, deniedParent, nil)
 		}
@@ -311,13 +310,6 @@ func (e *Engine) handleCallback(ctx context.Context, t *turn) error {
 	}
 	return t.reply(ctx, "Nút này không còn dùng được. Gõ /huongdan để xem các lệnh.", nil)
 }
-
-// Callback data prefixes; the part after the first ':' is the command's own.
-const (
-	cbReport = "bc"  // guided report: bc:lop:<class id>, bc:so:<step>:<n>, bc:ok, bc:huy, bc:sua:<class id>
-	cbClaim  = "the" // a teacher's decision on a claim: the:s:<id> (through school), the:o:<id> (other), the:x:<id> (reject)
-	cbInvite = "moi" // in-chat invites: moi:gv:<class id> (teacher link), moi:ph:<class id> (parent links)
-)
 
 const strangerText = "Xin chào! Đây là trợ lý theo dõi tham gia <b>bảo hiểm y tế học sinh</b>. " +
 	"Bạn chưa được cấp quyền sử dụng bot. Hãy xin đường link mời từ giáo viên chủ nhiệm, nhà trường hoặc " +

@@ -8,20 +8,20 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/bhytbot/bhytbot/reminders"
+	"github.com/bhytbot/bhytbot/button"
 	"github.com/bhytbot/bhytbot/storage"
 	"github.com/bhytbot/bhytbot/vntext"
 )
 
 // hasCardButton is the "Con tôi đã có thẻ" button for a pupil, with the callback data the
-// reminders package defines for its parent reminders (reminders.CardStudentData).
+// reminders package defines for its parent reminders (button.CardStudentData).
 func hasCardButton(p storage.Student) storage.Button {
-	return storage.Button{Text: reminders.CardButtonText, Data: reminders.CardStudentData(p.ID)}
+	return storage.Button{Text: button.CardText, Data: button.CardStudentData(p.ID)}
 }
 
 // hasCardClassButton is the same button for a parent linked to a class without a roster.
 func hasCardClassButton(classID int64) storage.Button {
-	return storage.Button{Text: reminders.CardButtonText, Data: reminders.CardClassData(classID)}
+	return storage.Button{Text: button.CardText, Data: button.CardClassData(classID)}
 }
 
 // isHasCardText recognises "Con tôi đã có thẻ" and its usual variants, with or without
@@ -166,9 +166,9 @@ func (e *Engine) cmdHasCard(ctx context.Context, t *turn, _ string) error {
 }
 
 // cardButton handles the card button of a parent reminder or of the engine's own replies
-// (reminders.ParseCardData: a pupil, or a class for a parent without an identified child).
+// (button.ParseCard: a pupil, or a class for a parent without an identified child).
 func (e *Engine) cardButton(ctx context.Context, t *turn) error {
-	studentID, classID, ok := reminders.ParseCardData(t.u.Data)
+	studentID, classID, ok := button.ParseCard(t.u.Data)
 	if !ok {
 		return t.reply(ctx, "Nút này không còn dùng được.", nil)
 	}
@@ -213,10 +213,10 @@ func (e *Engine) hasCard(ctx context.Context, t *turn, studentID, classID int64)
 	case len(c.pupils)+len(c.parentClasses) > 1:
 		var rows [][]storage.Button
 		for _, p := range c.pupils {
-			rows = append(rows, []storage.Button{{Text: p.Name, Data: reminders.CardStudentData(p.ID)}})
+			rows = append(rows, []storage.Button{{Text: p.Name, Data: button.CardStudentData(p.ID)}})
 		}
 		for _, own := range c.parentClasses {
-			rows = append(rows, []storage.Button{{Text: "Con tôi (lớp " + own.Name + ")", Data: reminders.CardClassData(own.ID)}})
+			rows = append(rows, []storage.Button{{Text: "Con tôi (lớp " + own.Name + ")", Data: button.CardClassData(own.ID)}})
 		}
 		return t.reply(ctx, "Em nào đã có thẻ BHYT?", rows)
 	default:
@@ -254,10 +254,9 @@ func (e *Engine) hasCard(ctx context.Context, t *turn, studentID, classID int64)
 	if pupil.ID != 0 {
 		who = "Phụ huynh của em <b>" + vntext.EscapeHTML(pupil.Name) + "</b> (số " + strconv.Itoa(pupil.Number) + ", lớp " + vntext.EscapeHTML(cl.Name) + ")"
 	}
-	idText := strconv.FormatInt(id, 10)
 	buttons := [][]storage.Button{
-		{{Text: "✅ Qua trường", Data: cbClaim + ":s:" + idText}, {Text: "✅ Đối tượng khác", Data: cbClaim + ":o:" + idText}},
-		{{Text: "❌ Chưa đúng", Data: cbClaim + ":x:" + idText}},
+		{{Text: "✅ Qua trường", Data: button.ClaimData(button.ClaimSchool, id)}, {Text: "✅ Đối tượng khác", Data: button.ClaimData(button.ClaimOther, id)}},
+		{{Text: "❌ Chưa đúng", Data: button.ClaimData(button.ClaimReject, id)}},
 	}
 	for _, u := range teachers {
 		text := "🔔 " + who + " báo con đã có thẻ BHYT. Thầy/cô kiểm tra và xác nhận em tham gia qua trường hay thuộc đối tượng khác:"
@@ -295,10 +294,9 @@ func classTeachers(ctx context.Context, tx *storage.Tx, classID int64) ([]storag
 // the pupil insured in the category the teacher chose (through school or other) and
 // appends a roster report; a rejected one changes nothing. The parent is told either way.
 func (e *Engine) claimDecision(ctx context.Context, t *turn, rest string) error {
-	kind, idText, _ := strings.Cut(rest, ":")
-	id, err := strconv.ParseInt(idText, 10, 64)
-	status := map[string]string{"s": storage.StatusSchool, "o": storage.StatusOther, "x": storage.StatusUninsured}[kind]
-	if err != nil || status == "" {
+	kind, id, ok := button.ParseKindID(rest)
+	status := map[string]string{button.ClaimSchool: storage.StatusSchool, button.ClaimOther: storage.StatusOther, button.ClaimReject: storage.StatusUninsured}[kind]
+	if !ok || status == "" {
 		return t.reply(ctx, "Nút này không còn dùng được.", nil)
 	}
 	claim, err := t.tx.ClaimByID(ctx, id)

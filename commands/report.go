@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bhytbot/bhytbot/button"
 	"github.com/bhytbot/bhytbot/leaderboard"
 	"github.com/bhytbot/bhytbot/metrics"
 	"github.com/bhytbot/bhytbot/storage"
@@ -90,7 +91,7 @@ func (e *Engine) submitReport(ctx context.Context, t *turn, cl storage.Class, in
 	if in.InsuredOnly {
 		text += "\n(Bạn gửi dạng số có thẻ/sĩ số nên cả " + strconv.Itoa(in.ThroughSchool) + " em được tính là tham gia qua trường.)"
 	}
-	return t.reply(ctx, text, [][]storage.Button{{{Text: "✏️ Sửa", Data: cbReport + ":sua:" + strconv.FormatInt(cl.ID, 10)}}})
+	return t.reply(ctx, text, [][]storage.Button{{{Text: "✏️ Sửa", Data: button.ReportEditData(cl.ID)}}})
 }
 
 // checkFigures applies the report bounds (the parser applies them too; the guided flow and
