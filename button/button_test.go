@@ -28,7 +28,6 @@ func TestCardData(t *testing.T) {
 	}
 }
 
-
 // TestRoundTrip: every datum parses back to what built it, keeps the prefix strings the
 // commands dispatch on, and fits Telegram's 64 bytes with the largest ids.
 func TestRoundTrip(t *testing.T) {

@@ -33,4 +33,3 @@ func TestQuietUntil(t *testing.T) {
 		}
 	}
 }
-
