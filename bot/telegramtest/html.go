@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/bhytbot/bhytbot/bot/split"
 )
 
 // htmlTags maps the tags Telegram's HTML parse mode supports to entity types.
@@ -30,18 +32,9 @@ type openTag struct {
 	lang   string
 }
 
-// utf16Len is the length of s in UTF-16 code units, as Telegram counts.
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		if l := utf16.RuneLen(r); l > 0 {
-			n += l
-		} else {
-			n++ // invalid rune: counted as U+FFFD
-		}
-	}
-	return n
-}
+// utf16Len is the length of s in UTF-16 code units, as Telegram counts: the same measure
+// the bot's splitter uses.
+func utf16Len(s string) int { return split.UTF16Len(s) }
 
 // parseHTML parses text in Telegram's HTML parse mode and returns the plain
 // text and its entities. It is stricter than Telegram in one respect:
