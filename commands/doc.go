@@ -2,6 +2,16 @@
 // into checked effects on storage and replies in the outbox, inside the transaction the
 // channel opened for the update (see Handler). It knows no Telegram types.
 //
+// Where to look:
+//   - a report is parsed by report.Parse (package report; the grammar is its doc), and
+//     recorded in report.go;
+//   - a board is ranked by leaderboard.Rank and rendered by the leaderboard package; the
+//     /xephang and /xuat commands (boards.go) only read the figures and call it;
+//   - a person's inbound messages are rate-limited per account in limit.go; outbound
+//     messages by the channel's sender (package bot, its token buckets);
+//   - button data is built and read by package button; quiet hours by package schedule;
+//   - weekly jobs run once a week through the reminders package's job ledger.
+//
 // Who may do what (each role sees only its own part of the country, so a person learns
 // nothing about classes they do not answer for): an admin (config.Admins) sees and invites
 // everywhere; an officer oversees an area and every area below it; a principal a school; a

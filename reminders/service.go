@@ -2,6 +2,16 @@
 // job ledger that makes each run once per ISO week, reads the figures a board needs from
 // storage (figures.go, cache.go), hands them to the leaderboard package to rank and render
 // (text, chart PNG, Excel), and writes every message to the outbox; it never talks to Telegram.
+//
+// Where to look:
+//   - a job runs once a week because of the job ledger: RunInTx claims (job, ISO week) in
+//     storage's job_runs table (StartJobRun) in the same transaction as its outbox rows, so
+//     a re-run, a catch-up after a restart or a second process finds the week taken;
+//   - Run (the service's lifecycle: catch up, then the cron schedules until ctx ends)
+//     calls Tick, which runs what is due; run-job and /guingay call RunNow and RunScoped;
+//   - a board is ranked by leaderboard.Rank; the figures come from figures.go;
+//   - messages are rate-limited by the channel's sender (package bot), not here; parent
+//     messages are held through quiet hours (schedule.QuietUntil).
 package reminders
 
 import (
