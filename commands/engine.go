@@ -95,24 +95,18 @@ func (t *turn) sendToParent(ctx context.Context, key string, chatID int64, text 
 	return nil
 }
 
-// replyLong sends lines as one or more messages, each under Telegram's 4096-character limit.
+// replyLong sends the header and lines as one message, however long: the channel's sender
+// cuts it at line boundaries into parts its chat accepts (package bot/split) and records
+// each part it delivered.
 func (t *turn) replyLong(ctx context.Context, header string, lines []string, buttons [][]storage.Button) error {
-	const limit = 3500
-	var b strings.Builder
-	b.WriteString(header)
-	for _, l := range lines {
-		if b.Len()+len(l)+1 > limit {
-			if err := t.reply(ctx, b.String(), nil); err != nil {
-				return err
-			}
-			b.Reset()
-		}
-		if b.Len() > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(l)
+	text := strings.Join(lines, "\n")
+	switch {
+	case len(lines) == 0:
+		text = header
+	case header != "":
+		text = header + "\n" + text
 	}
-	return t.reply(ctx, b.String(), buttons)
+	return t.reply(ctx, text, buttons)
 }
 
 func (t *turn) private() bool { return t.u.ChatType == "" || t.u.ChatType == "private" }
