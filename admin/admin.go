@@ -105,20 +105,48 @@ func (s *Server) refreshDepth(next http.Handler) http.Handler {
 	})
 }
 
-// Start listens and serves in the background; Addr is known when it returns.
-func (s *Server) Start() error {
+// shutdownTimeout bounds how long Run waits for in-flight admin requests once its context ends.
+const shutdownTimeout = time.Second
+
+// Listen binds the address now, so that Addr is known before Run; Run calls it if it was
+// not called.
+func (s *Server) Listen() error {
+	if s.listener != nil {
+		return nil
+	}
 	ln, err := net.Listen("tcp", s.srv.Addr)
 	if err != nil {
 		return fmt.Errorf("admin: listen %s: %w", s.srv.Addr, err)
 	}
 	s.listener = ln
 	s.started = s.now()
-	go func() {
-		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			s.log.Error("admin listener stopped", "err", err)
-		}
-	}()
-	s.log.Info("admin listener started", "addr", ln.Addr().String())
+	return nil
+}
+
+// Run serves until ctx ends, then shuts the listener down, letting in-flight requests
+// finish for up to a second, and returns. A failure to listen returns at once.
+func (s *Server) Run(ctx context.Context) error {
+	if err := s.Listen(); err != nil {
+		return err
+	}
+	s.log.Info("admin listener started", "addr", s.listener.Addr().String())
+	served := make(chan error, 1)
+	go func() { served <- s.srv.Serve(s.listener) }()
+	select {
+	case err := <-served:
+		// The listener failed by itself (it never returns ErrServerClosed before Shutdown).
+		return fmt.Errorf("admin: serve: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	err := s.srv.Shutdown(sctx)
+	if serr := <-served; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+		s.log.Error("admin listener stopped", "error", serr)
+	}
+	if err != nil {
+		return fmt.Errorf("admin: shutdown: %w", err)
+	}
 	return nil
 }
 
@@ -128,9 +156,4 @@ func (s *Server) Addr() string {
 		return s.srv.Addr
 	}
 	return s.listener.Addr().String()
-}
-
-// Stop shuts the listener down.
-func (s *Server) Stop(ctx context.Context) error {
-	return s.srv.Shutdown(ctx)
 }

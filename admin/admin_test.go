@@ -23,10 +23,19 @@ func start(t *testing.T, maxPoll time.Duration) (*Server, *storage.Store) {
 		t.Fatal(err)
 	}
 	s := New("127.0.0.1:0", st, maxPoll, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err := s.Start(); err != nil {
+	if err := s.Listen(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.Stop(ctx); st.Close() })
+	rctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- s.Run(rctx) }()
+	t.Cleanup(func() {
+		stop()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+		st.Close()
+	})
 	return s, st
 }
 
@@ -139,5 +148,34 @@ func TestMetrics(t *testing.T) {
 	}
 	if code, _ := get(t, "http://"+s.Addr()+"/nothing"); code != http.StatusNotFound {
 		t.Errorf("unknown path: %d", code)
+	}
+}
+
+// TestRunLifecycle: Run fails at once when its address is taken, and otherwise serves until
+// its context ends, then returns with the port released.
+func TestRunLifecycle(t *testing.T) {
+	s, st := start(t, 0)
+	busy := New(s.Addr(), st, 0, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := busy.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "admin: listen") {
+		t.Fatalf("Run on a taken address: %v", err)
+	}
+
+	other := New("127.0.0.1:0", st, 0, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := other.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	addr := other.Addr()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- other.Run(ctx) }()
+	if code, _ := get(t, "http://"+addr+"/healthz"); code != http.StatusOK {
+		t.Fatalf("healthz while running: %d", code)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run after its context ended: %v", err)
+	}
+	if _, err := http.Get("http://" + addr + "/healthz"); err == nil {
+		t.Fatal("the listener still answers after Run returned")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bhytbot/bhytbot/bot/split"
 	"github.com/bhytbot/bhytbot/config"
 	"github.com/bhytbot/bhytbot/storage"
 )
@@ -519,6 +520,12 @@ func (s *Sender) pick(st *state) (*job, time.Duration) {
 	return nil, soonest
 }
 
+// Telegram's limits on one message, in UTF-16 code units.
+const (
+	maxTextLen    = 4096 // characters of a message text
+	maxCaptionLen = 1024 // characters of a photo/document caption
+)
+
 // part is one Bot API call of a message.
 type part struct {
 	file    string // "", "photo" or "document"
@@ -533,18 +540,18 @@ func plan(m storage.Message) []part {
 	var parts []part
 	switch m.Kind() {
 	case "text":
-		for _, t := range splitText(m.Text, maxTextLen) {
+		for _, t := range split.Split(m.Text, maxTextLen, split.UTF16Len) {
 			parts = append(parts, part{text: t})
 		}
 	default:
 		caption, rest := m.Text, ""
-		if textLen(caption) > maxCaptionLen {
-			chunks := splitText(caption, maxCaptionLen)
+		if split.UTF16Len(caption) > maxCaptionLen {
+			chunks := split.Split(caption, maxCaptionLen, split.UTF16Len)
 			caption, rest = chunks[0], strings.Join(chunks[1:], "\n")
 		}
 		parts = append(parts, part{file: m.Kind(), text: caption})
 		if rest != "" {
-			for _, t := range splitText(rest, maxTextLen) {
+			for _, t := range split.Split(rest, maxTextLen, split.UTF16Len) {
 				parts = append(parts, part{text: t})
 			}
 		}

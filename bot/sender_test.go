@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bhytbot/bhytbot/bot/split"
 	"github.com/bhytbot/bhytbot/bot/telegramtest"
 	"github.com/bhytbot/bhytbot/config"
 	"github.com/bhytbot/bhytbot/storage"
@@ -331,8 +332,8 @@ func TestSenderPhotoAndDocument(t *testing.T) {
 	if got[1].Method != "sendDocument" || !bytes.Equal(got[1].Document, xlsx) || got[1].FileName != "baocao.xlsx" {
 		t.Errorf("document: %s, %d bytes intact=%v, name %q", got[1].Method, len(got[1].Document), bytes.Equal(got[1].Document, xlsx), got[1].FileName)
 	}
-	if textLen(got[1].Caption) > maxCaptionLen || got[2].Method != "sendMessage" || got[1].Caption+"\n"+got[2].Text != strings.TrimRight(longCaption, "\n") {
-		t.Errorf("long caption: caption %d chars, then %s", textLen(got[1].Caption), got[2].Method)
+	if split.UTF16Len(got[1].Caption) > maxCaptionLen || got[2].Method != "sendMessage" || got[1].Caption+"\n"+got[2].Text != strings.TrimRight(longCaption, "\n") {
+		t.Errorf("long caption: caption %d chars, then %s", split.UTF16Len(got[1].Caption), got[2].Method)
 	}
 }
 
@@ -387,7 +388,7 @@ func TestSenderRestartKeepsPartsAlreadySent(t *testing.T) {
 		lines = append(lines, fmt.Sprintf("%d. Trường THCS Mỹ Tú — lớp 6A: 38/42 (90,5%%)", i+1))
 	}
 	text := "<b>Bảng xếp hạng</b>\n" + strings.Join(lines, "\n")
-	parts := len(splitText(text, maxTextLen))
+	parts := len(split.Split(text, maxTextLen, split.UTF16Len))
 	if parts < 3 {
 		t.Fatalf("%d parts", parts)
 	}

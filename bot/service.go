@@ -2,6 +2,15 @@
 // never leaks the token, our own getUpdates loop and a webhook server that apply each
 // update exactly once, the outbox sender that keeps within Telegram's limits, and
 // per-role command menus. Service runs them all; see New.
+//
+// Where to look:
+//   - outbound messages are rate-limited in the sender (sender.go) by token buckets
+//     (ratelimit.go): a global budget, one per private chat, one per group; a 429 pauses
+//     the whole sender. Inbound messages are limited per account in package commands.
+//   - a long message is cut into parts by package bot/split, at send time, and each
+//     delivered part is recorded (parts_sent), so a crash resumes with the next part;
+//   - reports are parsed by report.Parse and boards ranked by leaderboard.Rank; this
+//     package only carries their messages.
 package bot
 
 import (
@@ -94,12 +103,6 @@ func New(cfg config.Config, store *storage.Store, handler commands.Handler, logg
 
 // Notify wakes the sender after outbox rows were committed in this process.
 func (s *Service) Notify() { s.sender.Notify() }
-
-// Sender returns the outbox sender (for its Stats).
-func (s *Service) Sender() *Sender { return s.sender }
-
-// Client returns the Bot API client.
-func (s *Service) Client() *Client { return s.client }
 
 // Run runs the channel until ctx ends (nil then) or a fatal error (an invalid token, a
 // webhook address that cannot be listened on).

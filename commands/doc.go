@@ -2,7 +2,18 @@
 // into checked effects on storage and replies in the outbox, inside the transaction the
 // channel opened for the update (see Handler). It knows no Telegram types.
 //
-// Who may do what (DESIGN.md decision 6): an admin (config.Admins) sees and invites
+// Where to look:
+//   - a report is parsed by report.Parse (package report; the grammar is its doc), and
+//     recorded in report.go;
+//   - a board is ranked by leaderboard.Rank and rendered by the leaderboard package; the
+//     /xephang and /xuat commands (boards.go) only read the figures and call it;
+//   - a person's inbound messages are rate-limited per account in limit.go; outbound
+//     messages by the channel's sender (package bot, its token buckets);
+//   - button data is built and read by package button; quiet hours by package schedule;
+//   - weekly jobs run once a week through the reminders package's job ledger.
+//
+// Who may do what (each role sees only its own part of the country, so a person learns
+// nothing about classes they do not answer for): an admin (config.Admins) sees and invites
 // everywhere; an officer oversees an area and every area below it; a principal a school; a
 // teacher their classes; a parent a pupil, or a class until they name their child. Reports
 // and roster marks come only from the class's own teacher. A stranger gets a polite
@@ -29,17 +40,8 @@
 //	/xuat [week]    the area's Excel workbook (officers, admins; private chat only)
 //	/guingay JOB    run a weekly job now for the officer's areas (officers, admins)
 //
-// Callback data (≤ 64 bytes):
-//
-//	bc:lop:<class id>       guided report: the class
-//	bc:so:<step>:<n>        guided report: a number for step e (enrolment), t (through school), o (other)
-//	bc:ok, bc:lai, bc:huy   guided report: confirm, start again, cancel
-//	bc:sua:<class id>       "Sửa" under a report reply: the guided flow for that class
-//	moi:gv:<class id>       a principal's teacher invite for a class
-//	moi:ph:<class id>       a teacher's parent links for a class
-//	the:s|o|x:<claim id>    a teacher confirms a card claim (through school / other) or rejects it
-//	card:<student id>       "Con tôi đã có thẻ" (reminders.CardStudentData), and
-//	card:c<class id>        the same for a parent linked to a class (reminders.CardClassData)
+// Callback data (bc:…, moi:…, the:…, card:…) is built and read by package button, whose doc
+// lists every datum; handleCallback dispatches on its prefix.
 //
 // Decisions:
 //   - A class imported with pupils (has_roster) takes its counts from the roster: a count
@@ -51,5 +53,6 @@
 //   - A class-link parent names their child by full name (case and diacritics ignored) or
 //     roster number; only a unique match binds, wrong answers reveal nothing, and after five
 //     wrong answers the parent is asked to get a per-pupil link from the teacher.
-//   - Coverage is shown truncated to 0.1 ("95,2%"), as on the leaderboards.
+//   - Coverage is shown rounded half up to 0.1 ("95,2%"; 100% only when complete), by
+//     leaderboard.Percent, as on the leaderboards and in the office's spreadsheet.
 package commands

@@ -8,8 +8,10 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/bhytbot/bhytbot/button"
 	"github.com/bhytbot/bhytbot/config"
 	"github.com/bhytbot/bhytbot/reminders"
+	"github.com/bhytbot/bhytbot/schedule"
 	"github.com/bhytbot/bhytbot/storage"
 	"github.com/bhytbot/bhytbot/vntext"
 )
@@ -85,37 +87,28 @@ func (t *turn) send(ctx context.Context, key string, chatID int64, text string, 
 	return nil
 }
 
-// sendToParent enqueues a message to a parent, held until morning during quiet hours (as
-// the reminders service decides) when the service is connected.
+// sendToParent enqueues a message to a parent, held until morning during quiet hours.
 func (t *turn) sendToParent(ctx context.Context, key string, chatID int64, text string) error {
 	m := storage.Message{DedupeKey: key, ChatID: chatID, Priority: storage.PriorityReply, Text: text}
-	if t.e.boards != nil {
-		m.NotBefore = t.e.boards.QuietUntil(t.e.clock())
-	}
+	m.NotBefore = schedule.QuietUntil(t.e.cfg.QuietHours, t.e.loc, t.e.clock())
 	if _, err := t.tx.Enqueue(ctx, m); err != nil {
 		return fmt.Errorf("commands: notify parent: %w", err)
 	}
 	return nil
 }
 
-// replyLong sends lines as one or more messages, each under Telegram's 4096-character limit.
+// replyLong sends the header and lines as one message, however long: the channel's sender
+// cuts it at line boundaries into parts its chat accepts (package bot/split) and records
+// each part it delivered.
 func (t *turn) replyLong(ctx context.Context, header string, lines []string, buttons [][]storage.Button) error {
-	const limit = 3500
-	var b strings.Builder
-	b.WriteString(header)
-	for _, l := range lines {
-		if b.Len()+len(l)+1 > limit {
-			if err := t.reply(ctx, b.String(), nil); err != nil {
-				return err
-			}
-			b.Reset()
-		}
-		if b.Len() > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(l)
+	text := strings.Join(lines, "\n")
+	switch {
+	case len(lines) == 0:
+		text = header
+	case header != "":
+		text = header + "\n" + text
 	}
-	return t.reply(ctx, b.String(), buttons)
+	return t.reply(ctx, text, buttons)
 }
 
 func (t *turn) private() bool { return t.u.ChatType == "" || t.u.ChatType == "private" }
@@ -238,12 +231,12 @@ var rules = map[string]rule{
 
 // buttonCommand maps a button's callback prefix to the command it belongs to.
 var buttonCommand = map[string]string{
-	cbReport: "baocao",   // the guided report
-	cbClaim:  "dadong",   // a teacher marks a pupil insured on a parent's claim
-	cbInvite: "moi",      // class choices of /moi
-	cbLink:   "moi",      // a teacher admits a class-link parent to a pupil
-	cbRevoke: "xoaquyen", // choices and confirmation of /xoaquyen
-	cbCard:   "cothe",    // a parent's "my child has a card"
+	button.Report: "baocao",   // the guided report
+	button.Claim:  "dadong",   // a teacher marks a pupil insured on a parent's claim
+	button.Invite: "moi",      // class choices of /moi
+	button.Link:   "moi",      // a teacher admits a class-link parent to a pupil
+	button.Revoke: "xoaquyen", // choices and confirmation of /xoaquyen
+	button.Card:   "cothe",    // a parent's "my child has a card"
 }
 
 // permit checks the rule of a command for the turn's caller and chat; when it refuses, it
@@ -358,7 +351,7 @@ func (e *Engine) continueConversation(ctx context.Context, t *turn, kind, state 
 // the command the button belongs to.
 func (e *Engine) handleCallback(ctx context.Context, t *turn) error {
 	data := t.u.Data
-	prefix, rest, _ := strings.Cut(data, ":")
+	prefix, rest := button.Split(data)
 	name, ok := buttonCommand[prefix]
 	if !ok {
 		if t.who.stranger() {
@@ -370,29 +363,19 @@ func (e *Engine) handleCallback(ctx context.Context, t *turn) error {
 		return err
 	}
 	switch prefix {
-	case cbReport:
+	case button.Report:
 		return e.guidedButton(ctx, t, rest)
-	case cbClaim:
+	case button.Claim:
 		return e.claimDecision(ctx, t, rest)
-	case cbInvite:
+	case button.Invite:
 		return e.inviteButton(ctx, t, rest)
-	case cbLink:
+	case button.Link:
 		return e.linkDecision(ctx, t, rest)
-	case cbRevoke:
+	case button.Revoke:
 		return e.removeRoleButton(ctx, t, rest)
 	}
 	return e.cardButton(ctx, t)
 }
-
-// Callback data prefixes; the part after the first ':' is the command's own.
-const (
-	cbReport = "bc"   // guided report: bc:lop:<class id>, bc:so:<step>:<n>, bc:ok, bc:huy, bc:sua:<class id>
-	cbClaim  = "the"  // a teacher's decision on a claim: the:s:<id> (through school), the:o:<id> (other), the:x:<id> (reject)
-	cbInvite = "moi"  // in-chat invites: moi:gv:<class id> (teacher link), moi:ph:<class id> (parent links)
-	cbLink   = "lk"   // a teacher's decision on a class-link parent: lk:y:<request id>, lk:n:<request id>
-	cbRevoke = "xq"   // /xoaquyen: xq:<role id> (asks), xq:y:<role id> (removes), xq:n (keeps)
-	cbCard   = "card" // a parent's card button: reminders.CardCallbackPrefix ("card:") and its own form
-)
 
 const strangerText = "Xin chào! Đây là trợ lý theo dõi tham gia <b>bảo hiểm y tế học sinh</b>. " +
 	"Tài khoản này chưa được cấp quyền sử dụng bot. Hãy xin đường link mời từ giáo viên chủ nhiệm, nhà trường hoặc " +

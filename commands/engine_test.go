@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bhytbot/bhytbot/button"
 	"github.com/bhytbot/bhytbot/config"
 	"github.com/bhytbot/bhytbot/reminders"
 	"github.com/bhytbot/bhytbot/storage"
@@ -381,8 +382,8 @@ func TestButtonsRespectScope(t *testing.T) {
 		{uPrincipalOut, "moi:gv:" + id(f.classA.ID), "không thuộc trường thầy/cô quản lý"},
 		{uTeacherOut, "moi:ph:" + id(f.classA.ID), "Thầy/cô chỉ mời được phụ huynh của lớp mình chủ nhiệm"},
 		{uTeacher, "moi:ph:" + id(f.classB.ID), "https://t.me/bhyt_test_bot?start="},
-		{uParent, reminders.CardStudentData(f.pupils[1].ID), "không phải phụ huynh của học sinh này"},
-		{uTeacher, reminders.CardStudentData(f.pupils[1].ID), deniedParent},
+		{uParent, button.CardStudentData(f.pupils[1].ID), "không phải phụ huynh của học sinh này"},
+		{uTeacher, button.CardStudentData(f.pupils[1].ID), deniedParent},
 		{uStranger, "bc:ok", strangerText},
 		{uTeacher, "rác", "Nút này không còn dùng được"},
 		{uStranger, "rác", strangerText},

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bhytbot/bhytbot/button"
 	"github.com/bhytbot/bhytbot/leaderboard"
 	"github.com/bhytbot/bhytbot/report"
 	"github.com/bhytbot/bhytbot/storage"
@@ -38,7 +39,7 @@ type guidedState struct {
 }
 
 var (
-	cancelButton = storage.Button{Text: "❌ Hủy", Data: cbReport + ":huy"}
+	cancelButton = storage.Button{Text: "❌ Hủy", Data: button.ReportAction(button.ReportCancel)}
 )
 
 // startGuided opens the guided report, at the class step or, when the class is known,
@@ -89,7 +90,7 @@ func (e *Engine) prompt(ctx context.Context, t *turn, st guidedState, fault stri
 		prefix = "⚠️ " + fault + "\n\n"
 	}
 	if st.Step == stepClass {
-		rows := classButtons(t.who.classes, cbReport+":lop:")
+		rows := classButtons(t.who.classes, button.ClassPrefix(button.Report, button.ReportClass))
 		rows = append(rows, []storage.Button{cancelButton})
 		return t.reply(ctx, prefix+"📝 Báo cáo BHYT học sinh: chọn lớp.", rows)
 	}
@@ -102,7 +103,7 @@ func (e *Engine) prompt(ctx context.Context, t *turn, st guidedState, fault stri
 	}
 	name := "<b>" + vntext.EscapeHTML(cl.Name) + "</b>"
 	num := func(text string, n int) storage.Button {
-		return storage.Button{Text: text, Data: cbReport + ":so:" + st.Step + ":" + strconv.Itoa(n)}
+		return storage.Button{Text: text, Data: button.ReportNumberData(st.Step, n)}
 	}
 	switch st.Step {
 	case stepEnrol:
@@ -126,7 +127,7 @@ func (e *Engine) prompt(ctx context.Context, t *turn, st guidedState, fault stri
 		insured := st.Through + st.Other
 		return t.reply(ctx, prefix+fmt.Sprintf("📝 Kiểm tra lại báo cáo lớp %s:\nSĩ số %d · qua trường %d · đối tượng khác %d\nTỷ lệ: %s, còn %d em chưa tham gia.",
 			name, st.Enrolment, st.Through, st.Other, vntext.FormatPercent(leaderboard.Percent(insured, st.Enrolment)), st.Enrolment-insured),
-			[][]storage.Button{{{Text: "✅ Gửi báo cáo", Data: cbReport + ":ok"}, {Text: "↩️ Làm lại", Data: cbReport + ":lai"}}, {cancelButton}})
+			[][]storage.Button{{{Text: "✅ Gửi báo cáo", Data: button.ReportAction(button.ReportConfirm)}, {Text: "↩️ Làm lại", Data: button.ReportAction(button.ReportRestart)}}, {cancelButton}})
 	}
 	return fmt.Errorf("commands: guided: unknown step %q", st.Step)
 }
@@ -224,15 +225,15 @@ func (e *Engine) guidedAnswer(ctx context.Context, t *turn, st guidedState, n in
 
 // guidedButton handles bc:… presses: lop:<id>, so:<step>:<n>, ok, lai, huy, sua:<id>.
 func (e *Engine) guidedButton(ctx context.Context, t *turn, rest string) error {
-	action, arg, _ := strings.Cut(rest, ":")
-	if action == "sua" {
-		id, err := strconv.ParseInt(arg, 10, 64)
-		if err != nil {
+	action, arg := button.ParseReport(rest)
+	if action == button.ReportEdit {
+		id, ok := button.ParseID(arg)
+		if !ok {
 			return t.reply(ctx, "Nút này không còn dùng được.", nil)
 		}
 		return e.startGuided(ctx, t, id)
 	}
-	if action == "huy" {
+	if action == button.ReportCancel {
 		return e.cmdCancel(ctx, t, "")
 	}
 	kind, state, err := t.tx.Conversation(ctx, t.u.UserID)
@@ -247,22 +248,21 @@ func (e *Engine) guidedButton(ctx context.Context, t *turn, rest string) error {
 		return e.guidedText(ctx, t, state)
 	}
 	switch action {
-	case "lop":
-		id, err := strconv.ParseInt(arg, 10, 64)
-		if err != nil || st.Step != stepClass {
+	case button.ReportClass:
+		id, ok := button.ParseID(arg)
+		if !ok || st.Step != stepClass {
 			return e.prompt(ctx, t, st, "Nút này đã cũ; hãy trả lời câu hỏi dưới đây.")
 		}
 		return e.startGuided(ctx, t, id)
-	case "so":
-		step, num, _ := strings.Cut(arg, ":")
-		n, err := strconv.Atoi(num)
-		if err != nil || step != st.Step {
+	case button.ReportNumber:
+		step, n, ok := button.ParseNumber(arg)
+		if !ok || step != st.Step {
 			return e.prompt(ctx, t, st, "Nút này đã cũ; hãy trả lời câu hỏi dưới đây.")
 		}
 		return e.guidedAnswer(ctx, t, st, n)
-	case "lai":
+	case button.ReportRestart:
 		return e.saveAndPrompt(ctx, t, guidedState{Step: stepEnrol, Class: st.Class}, "")
-	case "ok":
+	case button.ReportConfirm:
 		if st.Step != stepConfirm {
 			return e.prompt(ctx, t, st, "Báo cáo chưa đủ số liệu.")
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bhytbot/bhytbot/button"
 	"github.com/bhytbot/bhytbot/storage"
 	"github.com/bhytbot/bhytbot/vntext"
 )
@@ -414,7 +415,7 @@ func (e *Engine) inviteTeacher(ctx context.Context, t *turn, spec string) error 
 			if err != nil {
 				return fmt.Errorf("commands: invite: %w", err)
 			}
-			rows = append(rows, classButtons(classes, cbInvite+":gv:")...)
+			rows = append(rows, classButtons(classes, button.ClassPrefix(button.Invite, button.InviteTeacher))...)
 		}
 		if len(rows) == 0 {
 			return t.reply(ctx, fmt.Sprintf(inviteUsage, e.ttlDays()), nil)
@@ -475,7 +476,7 @@ func (e *Engine) inviteParents(ctx context.Context, t *turn, spec string) error 
 		case len(c.classes) == 1:
 			return e.parentLinks(ctx, t, c.classes[0])
 		case len(c.classes) > 1:
-			return t.reply(ctx, "Chọn lớp để tạo link mời phụ huynh:", classButtons(c.classes, cbInvite+":ph:"))
+			return t.reply(ctx, "Chọn lớp để tạo link mời phụ huynh:", classButtons(c.classes, button.ClassPrefix(button.Invite, button.InviteParents)))
 		}
 		return t.reply(ctx, fmt.Sprintf(inviteUsage, e.ttlDays()), nil)
 	}
@@ -536,9 +537,8 @@ func (e *Engine) parentLinks(ctx context.Context, t *turn, cl storage.Class) err
 
 // inviteButton handles moi:gv:<class id> and moi:ph:<class id>.
 func (e *Engine) inviteButton(ctx context.Context, t *turn, rest string) error {
-	kind, idText, _ := strings.Cut(rest, ":")
-	id, err := strconv.ParseInt(idText, 10, 64)
-	if err != nil {
+	kind, id, ok := button.ParseKindID(rest)
+	if !ok {
 		return t.reply(ctx, "Nút này không còn dùng được.", nil)
 	}
 	cl, err := t.tx.ClassByID(ctx, id)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bhytbot/bhytbot/bot"
 	"github.com/bhytbot/bhytbot/bot/telegramtest"
+	"github.com/bhytbot/bhytbot/button"
 	"github.com/bhytbot/bhytbot/commands"
 	"github.com/bhytbot/bhytbot/config"
 	"github.com/bhytbot/bhytbot/reminders"
@@ -267,8 +268,8 @@ func TestJourneys(t *testing.T) {
 	// Parent B by a per-pupil link: bound at once, and the reminder's button works.
 	got = w.say(parentB, "/start "+codes[2])
 	expect(t, got, "Lê Hoàng Cường")
-	msg, data = buttonWith(t, got, reminders.CardCallbackPrefix)
-	if data != reminders.CardStudentData(mustPupil(t, w, "Lê Hoàng Cường")) {
+	msg, data = buttonWith(t, got, button.Card+":")
+	if data != button.CardStudentData(mustPupil(t, w, "Lê Hoàng Cường")) {
 		t.Errorf("card button data %q", data)
 	}
 	expect(t, w.press(parentB, msg, data), "Đã gửi cho giáo viên chủ nhiệm")

@@ -8,20 +8,21 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/bhytbot/bhytbot/reminders"
+	"github.com/bhytbot/bhytbot/button"
+	"github.com/bhytbot/bhytbot/schedule"
 	"github.com/bhytbot/bhytbot/storage"
 	"github.com/bhytbot/bhytbot/vntext"
 )
 
 // hasCardButton is the "Con tôi đã có thẻ" button for a pupil, with the callback data the
-// reminders package defines for its parent reminders (reminders.CardStudentData).
+// reminders package defines for its parent reminders (button.CardStudentData).
 func hasCardButton(p storage.Student) storage.Button {
-	return storage.Button{Text: reminders.CardButtonText, Data: reminders.CardStudentData(p.ID)}
+	return storage.Button{Text: button.CardText, Data: button.CardStudentData(p.ID)}
 }
 
 // hasCardClassButton is the same button for a parent linked to a class without a roster.
 func hasCardClassButton(classID int64) storage.Button {
-	return storage.Button{Text: reminders.CardButtonText, Data: reminders.CardClassData(classID)}
+	return storage.Button{Text: button.CardText, Data: button.CardClassData(classID)}
 }
 
 // isHasCardText recognises "Con tôi đã có thẻ" and its usual variants, with or without
@@ -202,7 +203,7 @@ func (e *Engine) parentIdentify(ctx context.Context, t *turn, state string) erro
 		text += "\n⚠️ Em đã có " + strconv.Itoa(len(others)) + " phụ huynh liên kết; đồng ý thì em sẽ có " + strconv.Itoa(len(others)+1) + " phụ huynh."
 	}
 	idText := strconv.FormatInt(id, 10)
-	buttons := [][]storage.Button{{{Text: "✅ Đồng ý", Data: cbLink + ":y:" + idText}, {Text: "❌ Từ chối", Data: cbLink + ":n:" + idText}}}
+	buttons := [][]storage.Button{{{Text: "✅ Đồng ý", Data: button.Link + ":y:" + idText}, {Text: "❌ Từ chối", Data: button.Link + ":n:" + idText}}}
 	for _, u := range teachers {
 		if err := t.send(ctx, fmt.Sprintf("link/%d/teacher/%d", id, u.ID), u.ChatID, text, buttons); err != nil {
 			return err
@@ -353,9 +354,7 @@ func (e *Engine) notifySecondParent(ctx context.Context, t *turn, p storage.Stud
 // sendToParentButtons is sendToParent with buttons.
 func (e *Engine) sendToParentButtons(ctx context.Context, t *turn, key string, chatID int64, text string, buttons [][]storage.Button) error {
 	m := storage.Message{DedupeKey: key, ChatID: chatID, Priority: storage.PriorityReply, Text: text, Buttons: buttons}
-	if e.boards != nil {
-		m.NotBefore = e.boards.QuietUntil(e.clock())
-	}
+	m.NotBefore = schedule.QuietUntil(e.cfg.QuietHours, e.loc, e.clock())
 	if _, err := t.tx.Enqueue(ctx, m); err != nil {
 		return fmt.Errorf("commands: notify parent: %w", err)
 	}
@@ -382,9 +381,9 @@ func (e *Engine) cmdHasCard(ctx context.Context, t *turn, _ string) error {
 }
 
 // cardButton handles the card button of a parent reminder or of the engine's own replies
-// (reminders.ParseCardData: a pupil, or a class for a parent without an identified child).
+// (button.ParseCard: a pupil, or a class for a parent without an identified child).
 func (e *Engine) cardButton(ctx context.Context, t *turn) error {
-	studentID, classID, ok := reminders.ParseCardData(t.u.Data)
+	studentID, classID, ok := button.ParseCard(t.u.Data)
 	if !ok {
 		return t.reply(ctx, "Nút này không còn dùng được.", nil)
 	}
@@ -440,10 +439,10 @@ func (e *Engine) hasCard(ctx context.Context, t *turn, studentID, classID int64)
 	case len(current)+len(c.parentClasses) > 1:
 		var rows [][]storage.Button
 		for _, p := range current {
-			rows = append(rows, []storage.Button{{Text: p.Name, Data: reminders.CardStudentData(p.ID)}})
+			rows = append(rows, []storage.Button{{Text: p.Name, Data: button.CardStudentData(p.ID)}})
 		}
 		for _, own := range c.parentClasses {
-			rows = append(rows, []storage.Button{{Text: "Con tôi (lớp " + own.Name + ")", Data: reminders.CardClassData(own.ID)}})
+			rows = append(rows, []storage.Button{{Text: "Con tôi (lớp " + own.Name + ")", Data: button.CardClassData(own.ID)}})
 		}
 		return t.reply(ctx, "Em nào đã có thẻ BHYT?", rows)
 	default:
@@ -484,10 +483,9 @@ func (e *Engine) hasCard(ctx context.Context, t *turn, studentID, classID int64)
 	if pupil.ID != 0 {
 		who = "Phụ huynh của em <b>" + vntext.EscapeHTML(pupil.Name) + "</b> (số " + strconv.Itoa(pupil.Number) + ", lớp " + vntext.EscapeHTML(cl.Name) + ")"
 	}
-	idText := strconv.FormatInt(id, 10)
 	buttons := [][]storage.Button{
-		{{Text: "✅ Qua trường", Data: cbClaim + ":s:" + idText}, {Text: "✅ Đối tượng khác", Data: cbClaim + ":o:" + idText}},
-		{{Text: "❌ Chưa đúng", Data: cbClaim + ":x:" + idText}},
+		{{Text: "✅ Qua trường", Data: button.ClaimData(button.ClaimSchool, id)}, {Text: "✅ Đối tượng khác", Data: button.ClaimData(button.ClaimOther, id)}},
+		{{Text: "❌ Chưa đúng", Data: button.ClaimData(button.ClaimReject, id)}},
 	}
 	for _, u := range teachers {
 		text := "🔔 " + who + " báo con đã có thẻ BHYT. Thầy/cô kiểm tra và xác nhận em tham gia qua trường hay thuộc đối tượng khác:"
@@ -525,10 +523,9 @@ func classTeachers(ctx context.Context, tx *storage.Tx, classID int64) ([]storag
 // the pupil insured in the category the teacher chose (through school or other) and
 // appends a roster report; a rejected one changes nothing. The parent is told either way.
 func (e *Engine) claimDecision(ctx context.Context, t *turn, rest string) error {
-	kind, idText, _ := strings.Cut(rest, ":")
-	id, err := strconv.ParseInt(idText, 10, 64)
-	status := map[string]string{"s": storage.StatusSchool, "o": storage.StatusOther, "x": storage.StatusUninsured}[kind]
-	if err != nil || status == "" {
+	kind, id, ok := button.ParseKindID(rest)
+	status := map[string]string{button.ClaimSchool: storage.StatusSchool, button.ClaimOther: storage.StatusOther, button.ClaimReject: storage.StatusUninsured}[kind]
+	if !ok || status == "" {
 		return t.reply(ctx, "Nút này không còn dùng được.", nil)
 	}
 	claim, err := t.tx.ClaimByID(ctx, id)

@@ -8,7 +8,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
-	"github.com/bhytbot/bhytbot/reminders"
+	"github.com/bhytbot/bhytbot/button"
 	"github.com/bhytbot/bhytbot/storage"
 )
 
@@ -88,7 +88,7 @@ func TestCardClaims(t *testing.T) {
 	f := newFixture(t)
 	an := f.pupils[0]
 	// The reminder's button and the typed words both reach the teacher once.
-	msgs := f.press(uParent, reminders.CardStudentData(an.ID))
+	msgs := f.press(uParent, button.CardStudentData(an.ID))
 	if got := f.replyTo(uParent, msgs); !strings.Contains(got, "Đã gửi cho giáo viên chủ nhiệm") {
 		t.Fatalf("claim: %s", got)
 	}
@@ -140,7 +140,7 @@ func TestCardClaimRejectedAndClassOnly(t *testing.T) {
 	code := f.invite(storage.RoleParent, storage.Scope{ClassID: f.classA.ID}, uTeacher, f.now.Add(time.Hour), 30)
 	msgs := f.send(uNewcomer, "/start "+code)
 	data := buttonData(msgs)
-	if len(data) != 1 || data[0] != reminders.CardClassData(f.classA.ID) {
+	if len(data) != 1 || data[0] != button.CardClassData(f.classA.ID) {
 		t.Fatalf("class-only buttons %v", data)
 	}
 	msgs = f.press(uNewcomer, data[0])

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bhytbot/bhytbot/button"
 	"github.com/bhytbot/bhytbot/leaderboard"
 	"github.com/bhytbot/bhytbot/metrics"
 	"github.com/bhytbot/bhytbot/report"
@@ -104,7 +105,7 @@ func (e *Engine) submitReport(ctx context.Context, t *turn, cl storage.Class, in
 		text += "\n⚠️ Sĩ số đã đổi từ " + strconv.Itoa(listed) + " thành " + strconv.Itoa(in.Enrolment) +
 			" so với danh sách của trường; nếu nhầm, thầy/cô gửi lại báo cáo đúng. Hiệu trưởng sẽ thấy thay đổi này trong bảng xếp hạng tuần."
 	}
-	return t.reply(ctx, text, [][]storage.Button{{{Text: "✏️ Sửa", Data: cbReport + ":sua:" + strconv.FormatInt(cl.ID, 10)}}})
+	return t.reply(ctx, text, [][]storage.Button{{{Text: "✏️ Sửa", Data: button.ReportEditData(cl.ID)}}})
 }
 
 // ownFigures are the numbers a correct example for the class shows: the enrolment on the

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bhytbot/bhytbot/button"
 	"github.com/bhytbot/bhytbot/storage"
 	"github.com/bhytbot/bhytbot/vntext"
 )
@@ -218,7 +219,7 @@ func (e *Engine) removeChoices(ctx context.Context, t *turn) error {
 		}
 		n := strconv.Itoa(len(rows) + 1)
 		lines = append(lines, n+". "+vntext.EscapeHTML(who)+" – "+vntext.EscapeHTML(label))
-		rows = append(rows, []storage.Button{{Text: n + ". " + clip(who), Data: cbRevoke + ":" + strconv.FormatInt(p.ID, 10)}})
+		rows = append(rows, []storage.Button{{Text: n + ". " + clip(who), Data: button.Revoke + ":" + strconv.FormatInt(p.ID, 10)}})
 	}
 	if len(rows) == 0 {
 		return t.reply(ctx, "Chưa có ai nhận quyền trong phạm vi của thầy/cô. "+removeUsage, nil)
@@ -271,7 +272,7 @@ func (e *Engine) removeRoleButton(ctx context.Context, t *turn, rest string) err
 		}
 		idText := strconv.FormatInt(id, 10)
 		return t.reply(ctx, "Gỡ quyền của "+vntext.EscapeHTML(who.String())+"?", [][]storage.Button{
-			{{Text: "🗑 Gỡ quyền", Data: cbRevoke + ":y:" + idText}, {Text: "Giữ nguyên", Data: cbRevoke + ":n"}},
+			{{Text: "🗑 Gỡ quyền", Data: button.Revoke + ":y:" + idText}, {Text: "Giữ nguyên", Data: button.Revoke + ":n"}},
 		})
 	}
 	return e.removeAndReport(ctx, t, []storage.Role{r})

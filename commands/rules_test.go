@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bhytbot/bhytbot/reminders"
+	"github.com/bhytbot/bhytbot/button"
 )
 
 // TestRulesCoverEveryCommandAndButton: the rule table, the handlers and the button map
@@ -25,9 +25,6 @@ func TestRulesCoverEveryCommandAndButton(t *testing.T) {
 		if _, ok := rules[name]; !ok {
 			t.Errorf("button %q maps to %q, which has no rule", prefix, name)
 		}
-	}
-	if cbCard+":" != reminders.CardCallbackPrefix {
-		t.Errorf("card buttons are %q, the reminders' %q", cbCard+":", reminders.CardCallbackPrefix)
 	}
 }
 
@@ -70,7 +67,7 @@ func TestPermissionMatrixChatsAndButtons(t *testing.T) {
 		{name: "parent forges moi", user: uParent, data: "moi:ph:" + id(f0.classB.ID), want: deniedInvite, secret: "start="},
 		{name: "parent forges a claim decision", user: uParent, data: "the:s:1", want: deniedTeacher},
 		{name: "claim decision in a group", user: uTeacher, group: true, data: "the:s:1", want: privateOnlyMsg},
-		{name: "card button in a group", user: uParent, group: true, data: reminders.CardStudentData(f0.pupils[0].ID), want: privateOnlyMsg, secret: "Nguyễn Văn An"},
+		{name: "card button in a group", user: uParent, group: true, data: button.CardStudentData(f0.pupils[0].ID), want: privateOnlyMsg, secret: "Nguyễn Văn An"},
 		{name: "link decision in a group", user: uTeacher, group: true, data: "lk:y:1", want: privateOnlyMsg},
 		{name: "parent forges a link decision", user: uParent, data: "lk:y:1", want: deniedInvite},
 		{name: "stranger forges xoaquyen", user: uStranger, data: "xq:y:1", want: "chưa được cấp quyền"},

@@ -1,6 +1,6 @@
 // Package crashtest is bhytbot's crash and fault suite. Its tests build the real binary
 // once, run `bhytbot serve` as a subprocess against the Bot API fake (bot/telegramtest)
-// running in the test process on 127.0.0.1, and check decision 1 of the design — nothing
+// running in the test process on 127.0.0.1, and check the bot's first promise — nothing
 // lost, nothing twice — under the faults of a real deployment:
 //
 //   - SIGKILL at random moments during a broadcast of 1,000 messages: every message

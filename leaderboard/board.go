@@ -645,15 +645,8 @@ func DaysBetween(now, deadline time.Time) int {
 	return int(c.Sub(a).Hours() / 24)
 }
 
-var htmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
-
-// escape makes s safe as Telegram HTML text.
-func escape(s string) string {
-	if !strings.ContainsAny(s, "&<>") {
-		return s
-	}
-	return htmlEscaper.Replace(s)
-}
+// escape makes s safe as Telegram HTML text, with the project's one escaper.
+func escape(s string) string { return vntext.EscapeHTML(s) }
 
 // FormatWeek turns "2026-W47" into "tuần 47/2026"; anything else is returned as is.
 func FormatWeek(w string) string {

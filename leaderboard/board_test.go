@@ -234,7 +234,7 @@ func TestFormat(t *testing.T) {
 		{FormatThreshold(50), "50%"}, {FormatThreshold(97.5), "97,5%"},
 		{formatPP(3.5), "▲ 3,5"}, {formatPP(-1), "▼ 1,0"}, {formatPP(0), "="},
 		{FormatWeek("2026-W07"), "tuần 7/2026"}, {FormatWeek("bad"), "bad"},
-		{escape(`a<b>&"`), `a&lt;b&gt;&amp;"`},
+		{escape(`a<b>&"`), `a&lt;b&gt;&amp;&quot;`}, // the one escaper: Telegram shows &quot; as "
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)

@@ -51,13 +51,12 @@ func at(t *testing.T, week string, weekday time.Weekday, hour, minute int) time.
 // (before Monday 08:00): 6B 38+2/40. 7A never reports; its pupils An and Cường are uninsured,
 // Bình is insured through school.
 type world struct {
-	t      *testing.T
-	path   string
-	store  *storage.Store
-	clock  *fakeClock
-	cfg    config.Config
-	ids    map[string]int64 // areas "a:…", schools "s:…", classes "c:…", pupils "p:…"
-	people map[int64]string // user id → who, for messages
+	t     *testing.T
+	path  string
+	store *storage.Store
+	clock *fakeClock
+	cfg   config.Config
+	ids   map[string]int64 // areas "a:…", schools "s:…", classes "c:…", pupils "p:…"
 }
 
 // Users of the world; chat id = user id.

@@ -5,76 +5,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bhytbot/bhytbot/button"
 	"github.com/bhytbot/bhytbot/config"
 	"github.com/bhytbot/bhytbot/leaderboard"
+	"github.com/bhytbot/bhytbot/schedule"
 	"github.com/bhytbot/bhytbot/storage"
 	"github.com/bhytbot/bhytbot/vntext"
 )
-
-// The "Con tôi đã có thẻ" button of a parent reminder carries callback data
-// CardCallbackPrefix + "<student id>" for a pupil on a roster ("card:123"), or
-// CardCallbackPrefix + "c<class id>" for a parent linked to a class only ("card:c45").
-// The commands package answers it (a card claim for the teacher to confirm).
-const (
-	CardCallbackPrefix = "card:"
-	CardButtonText     = "✅ Con tôi đã có thẻ"
-)
-
-// CardStudentData is the callback data of the card button for a pupil.
-func CardStudentData(studentID int64) string {
-	return CardCallbackPrefix + strconv.FormatInt(studentID, 10)
-}
-
-// CardClassData is the callback data of the card button for a parent linked to a class.
-func CardClassData(classID int64) string {
-	return CardCallbackPrefix + "c" + strconv.FormatInt(classID, 10)
-}
-
-// ParseCardData parses the card button's callback data: exactly one of studentID and classID
-// is set when ok.
-func ParseCardData(data string) (studentID, classID int64, ok bool) {
-	rest, found := strings.CutPrefix(data, CardCallbackPrefix)
-	if !found {
-		return 0, 0, false
-	}
-	isClass := strings.HasPrefix(rest, "c")
-	n, err := strconv.ParseInt(strings.TrimPrefix(rest, "c"), 10, 64)
-	if err != nil || n <= 0 {
-		return 0, 0, false
-	}
-	if isClass {
-		return 0, n, true
-	}
-	return n, 0, true
-}
-
-// QuietUntil returns the end of quiet hours (quiet_hours in the configured zone) when t falls
-// inside them, and the zero time otherwise. Quiet hours may wrap midnight (21:00–07:00);
-// equal start and end mean none.
-func (s *Service) QuietUntil(t time.Time) time.Time {
-	start, err1 := config.ParseClock(s.cfg.QuietHours.Start)
-	end, err2 := config.ParseClock(s.cfg.QuietHours.End)
-	if err1 != nil || err2 != nil || start == end {
-		return time.Time{}
-	}
-	t = t.In(s.loc)
-	m := t.Hour()*60 + t.Minute()
-	var quiet bool
-	if start < end {
-		quiet = m >= start && m < end
-	} else {
-		quiet = m >= start || m < end
-	}
-	if !quiet {
-		return time.Time{}
-	}
-	y, mo, d := t.Date()
-	until := time.Date(y, mo, d, end/60, end%60, 0, 0, s.loc)
-	if !until.After(t) {
-		until = time.Date(y, mo, d+1, end/60, end%60, 0, 0, s.loc)
-	}
-	return until
-}
 
 // parent: one reminder per parent per week, for their own uninsured pupils (roster) and
 // their linked classes under target; held until the end of quiet hours. A child whose card
@@ -115,7 +52,7 @@ func (j *jobRun) parent(grants []storage.RoleHolder) error {
 		Priority:  storage.PriorityBroadcast,
 		Text:      text,
 		Buttons:   buttons,
-		NotBefore: s.QuietUntil(j.now),
+		NotBefore: schedule.QuietUntil(s.cfg.QuietHours, s.loc, j.now),
 	})
 }
 
@@ -139,21 +76,21 @@ func (s *Service) parentText(items []storage.RoleHolder, now time.Time) (string,
 			b.WriteString(") chưa có thẻ BHYT học sinh năm học ")
 			b.WriteString(vntext.EscapeHTML(cp.SchoolYear))
 			b.WriteString(".\n")
-			label := CardButtonText
+			label := button.CardText
 			if len(items) > 1 {
 				label = "✅ " + h.StudentName + " đã có thẻ"
 			}
-			buttons = append(buttons, []storage.Button{{Text: label, Data: CardStudentData(h.StudentID)}})
+			buttons = append(buttons, []storage.Button{{Text: label, Data: button.CardStudentData(h.StudentID)}})
 			continue
 		}
 		b.WriteString("Lớp của con (")
 		b.WriteString(where)
 		b.WriteString(") chưa đạt mục tiêu tham gia BHYT học sinh. Nếu con anh/chị chưa có thẻ BHYT, xin anh/chị tham gia cho con.\n")
-		label := CardButtonText
+		label := button.CardText
 		if len(items) > 1 {
 			label = "✅ Con tôi (lớp " + h.ClassName + ") đã có thẻ"
 		}
-		buttons = append(buttons, []storage.Button{{Text: label, Data: CardClassData(h.ClassID)}})
+		buttons = append(buttons, []storage.Button{{Text: label, Data: button.CardClassData(h.ClassID)}})
 	}
 	b.WriteString("\nThẻ BHYT giúp con được khám, chữa bệnh khi ốm đau, tai nạn; Nhà nước đã hỗ trợ một phần mức đóng.\n")
 	b.WriteString("💰 Mức đóng: <b>")

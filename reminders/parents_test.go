@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bhytbot/bhytbot/button"
 	"github.com/bhytbot/bhytbot/config"
 	"github.com/bhytbot/bhytbot/storage"
 )
@@ -37,7 +38,7 @@ func TestParentReminderText(t *testing.T) {
 			t.Errorf("parent of An sees %s:\n%s", other, an.Text)
 		}
 	}
-	if len(an.Buttons) != 1 || an.Buttons[0][0].Text != CardButtonText || an.Buttons[0][0].Data != fmt.Sprintf("card:%d", w.ids["p:An"]) {
+	if len(an.Buttons) != 1 || an.Buttons[0][0].Text != button.CardText || an.Buttons[0][0].Data != fmt.Sprintf("card:%d", w.ids["p:An"]) {
 		t.Errorf("buttons %+v", an.Buttons)
 	}
 	if !an.NotBefore.IsZero() {
@@ -94,60 +95,6 @@ func TestParentQuietHours(t *testing.T) {
 	}
 	if n := due(morning); n != 3 {
 		t.Errorf("%d parent messages due in the morning, want 3", n)
-	}
-}
-
-func TestQuietUntil(t *testing.T) {
-	t.Parallel()
-	w := newWorld(t)
-	s := w.service()
-	day := func(h, m int) time.Time { return time.Date(2026, 11, 25, h, m, 0, 0, hcm) }
-	next := func(h, m int) time.Time { return time.Date(2026, 11, 26, h, m, 0, 0, hcm) }
-	tests := []struct {
-		start, end string
-		now, want  time.Time
-	}{
-		{"21:00", "07:00", day(20, 59), time.Time{}},
-		{"21:00", "07:00", day(21, 0), next(7, 0)},
-		{"21:00", "07:00", day(23, 59), next(7, 0)},
-		{"21:00", "07:00", day(3, 0), day(7, 0)},
-		{"21:00", "07:00", day(7, 0), time.Time{}},
-		{"21:00", "07:00", day(3, 0).UTC(), day(7, 0)},
-		{"12:00", "13:30", day(12, 15), day(13, 30)},
-		{"12:00", "13:30", day(13, 30), time.Time{}},
-		{"00:00", "00:00", day(3, 0), time.Time{}},
-	}
-	for _, tt := range tests {
-		s.cfg.QuietHours = config.QuietHours{Start: tt.start, End: tt.end}
-		if got := s.QuietUntil(tt.now); !got.Equal(tt.want) {
-			t.Errorf("%s–%s at %v: %v, want %v", tt.start, tt.end, tt.now, got, tt.want)
-		}
-	}
-}
-
-func TestCardData(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		data           string
-		student, class int64
-		ok             bool
-	}{
-		{CardStudentData(123), 123, 0, true},
-		{CardClassData(45), 0, 45, true},
-		{"card:", 0, 0, false},
-		{"card:c", 0, 0, false},
-		{"card:-1", 0, 0, false},
-		{"card:x1", 0, 0, false},
-		{"menu:1", 0, 0, false},
-	}
-	for _, tt := range tests {
-		st, cl, ok := ParseCardData(tt.data)
-		if st != tt.student || cl != tt.class || ok != tt.ok {
-			t.Errorf("%q: %d %d %v", tt.data, st, cl, ok)
-		}
-	}
-	if CardStudentData(123) != "card:123" || CardClassData(45) != "card:c45" {
-		t.Error("callback data format changed")
 	}
 }
 

@@ -2,11 +2,20 @@
 // job ledger that makes each run once per ISO week, reads the figures a board needs from
 // storage (figures.go, cache.go), hands them to the leaderboard package to rank and render
 // (text, chart PNG, Excel), and writes every message to the outbox; it never talks to Telegram.
+//
+// Where to look:
+//   - a job runs once a week because of the job ledger: RunInTx claims (job, ISO week) in
+//     storage's job_runs table (StartJobRun) in the same transaction as its outbox rows, so
+//     a re-run, a catch-up after a restart or a second process finds the week taken;
+//   - Run (the service's lifecycle: catch up, then the cron schedules until ctx ends)
+//     calls Tick, which runs what is due; run-job and /guingay call RunNow and RunScoped;
+//   - a board is ranked by leaderboard.Rank; the figures come from figures.go;
+//   - messages are rate-limited by the channel's sender (package bot), not here; parent
+//     messages are held through quiet hours (schedule.QuietUntil).
 package reminders
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -74,12 +83,12 @@ func New(cfg config.Config, store *storage.Store, clock func() time.Time, log *s
 	return &Service{cfg: cfg, store: store, clock: clock, log: log, loc: cfg.Location()}
 }
 
-// Run runs a job for the current ISO week inside the caller's write transaction, unless the
+// RunInTx runs a job for the current ISO week inside the caller's write transaction, unless the
 // ledger already holds a run of it for the week (Result.Skipped). After the campaign
 // deadline the ledger's period is "final-<school year>", so the final results go out once
 // even after old outbox rows (and their dedupe keys) are pruned. The ledger row and the
 // outbox rows commit together with the caller's transaction.
-func (s *Service) Run(ctx context.Context, tx *storage.Tx, job, trigger string) (Result, error) {
+func (s *Service) RunInTx(ctx context.Context, tx *storage.Tx, job, trigger string) (Result, error) {
 	if !slices.Contains(config.Jobs, job) {
 		return Result{}, fmt.Errorf("%w %q (one of %s)", errUnknownJob, job, strings.Join(config.Jobs, ", "))
 	}
@@ -101,7 +110,7 @@ func (s *Service) Run(ctx context.Context, tx *storage.Tx, job, trigger string) 
 	return res, nil
 }
 
-// RunNow runs a job (as Run) in its own write transaction: the path of cron and the CLI.
+// RunNow runs a job (as RunInTx) in its own write transaction: the path of cron and the CLI.
 // It counts the run (metrics.JobRuns: ran, skipped or failed) and times it, commit included
 // (metrics.JobDuration).
 func (s *Service) RunNow(ctx context.Context, job, trigger string) (Result, error) {
@@ -109,7 +118,7 @@ func (s *Service) RunNow(ctx context.Context, job, trigger string) (Result, erro
 	started := time.Now()
 	err := s.store.Update(ctx, func(tx *storage.Tx) error {
 		var err error
-		res, err = s.Run(ctx, tx, job, trigger)
+		res, err = s.RunInTx(ctx, tx, job, trigger)
 		return err
 	})
 	observeRun(job, started, res.Skipped, err)
@@ -153,14 +162,25 @@ func observeRun(job string, started time.Time, skipped bool, err error) {
 	metrics.JobDuration.WithLabelValues(job).Observe(time.Since(started).Seconds())
 }
 
-// IsUnknownJob reports whether err is Run's error for a job name it does not know.
-func IsUnknownJob(err error) bool { return errors.Is(err, errUnknownJob) }
+// Run catches up, then runs the weekly jobs on their schedules until ctx ends; then it
+// stops the schedules, waits for a running job to finish (its context is ctx, so its
+// transaction ends quickly and, if cut short, rolls back and the job runs again at the
+// next start) and returns. A bad schedule returns at once. Failures of runs are logged,
+// not returned.
+func (s *Service) Run(ctx context.Context) error {
+	if err := s.start(ctx); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	<-s.stop().Done()
+	return nil
+}
 
-// Start registers a cron entry per job (schedules.<job> in the configured zone) and first
+// start registers a cron entry per job (schedules.<job> in the configured zone) and first
 // catches up: a job whose latest scheduled time this ISO week has passed, within
 // schedules.catch_up_window, and that the ledger has no run of for the week runs now.
-// Start returns once the catch-up is done; failures of runs are logged, not returned.
-func (s *Service) Start(ctx context.Context) error {
+// start returns once the catch-up is done.
+func (s *Service) start(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cron != nil {
@@ -187,8 +207,8 @@ func (s *Service) Start(ctx context.Context) error {
 	return nil
 }
 
-// Stop stops the scheduler; the returned context is done when running jobs have finished.
-func (s *Service) Stop() context.Context {
+// stop stops the scheduler; the returned context is done when running jobs have finished.
+func (s *Service) stop() context.Context {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cron == nil {
@@ -213,7 +233,7 @@ func (s *Service) Tick(ctx context.Context) []Result {
 	for _, job := range config.Jobs {
 		at, ok, err := s.LatestScheduled(job, now)
 		if err != nil {
-			s.log.Error("bad schedule", "job", job, "err", err)
+			s.log.Error("bad schedule", "job", job, "error", err)
 			continue
 		}
 		late := now.Sub(at)
@@ -226,7 +246,7 @@ func (s *Service) Tick(ctx context.Context) []Result {
 		}
 		res, err := s.RunNow(ctx, job, trigger)
 		if err != nil {
-			s.log.Error("job failed", "job", job, "trigger", trigger, "err", err)
+			s.log.Error("job failed", "job", job, "trigger", trigger, "error", err)
 			continue
 		}
 		if !res.Skipped {

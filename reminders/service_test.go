@@ -85,10 +85,10 @@ func TestCatchUpAfterRestart(t *testing.T) {
 		w := newWorld(t)
 		w.clock.Set(at(t, "2026-W48", time.Monday, 7, 0))
 		s := w.service()
-		if err := s.Start(ctx); err != nil {
+		if err := s.start(ctx); err != nil {
 			t.Fatal(err)
 		}
-		<-s.Stop().Done()
+		<-s.stop().Done()
 		if n := len(w.outbox()); n != 0 {
 			t.Fatalf("before schedule: %d messages", n)
 		}
@@ -98,10 +98,10 @@ func TestCatchUpAfterRestart(t *testing.T) {
 		w.clock.Set(at(t, "2026-W48", time.Tuesday, 20, 0))
 		w.open()
 		s = w.service()
-		if err := s.Start(ctx); err != nil {
+		if err := s.start(ctx); err != nil {
 			t.Fatal(err)
 		}
-		defer s.Stop()
+		defer s.stop()
 		err := w.store.View(ctx, func(tx *storage.Tx) error {
 			r, err := tx.JobRunFor(ctx, config.JobTeacherReminder, "2026-W48")
 			if err != nil {
@@ -120,10 +120,10 @@ func TestCatchUpAfterRestart(t *testing.T) {
 		}
 		// Starting again (another restart) runs nothing twice.
 		s2 := w.service()
-		if err := s2.Start(ctx); err != nil {
+		if err := s2.start(ctx); err != nil {
 			t.Fatal(err)
 		}
-		<-s2.Stop().Done()
+		<-s2.stop().Done()
 		if n := len(w.outbox()); n != 2 {
 			t.Errorf("second start: %d messages", n)
 		}
@@ -133,10 +133,10 @@ func TestCatchUpAfterRestart(t *testing.T) {
 		// Wednesday 08:01: 48 h 1 min after the teacher reminder was due.
 		w.clock.Set(at(t, "2026-W48", time.Wednesday, 8, 1))
 		s := w.service()
-		if err := s.Start(ctx); err != nil {
+		if err := s.start(ctx); err != nil {
 			t.Fatal(err)
 		}
-		<-s.Stop().Done()
+		<-s.stop().Done()
 		if n := len(w.outbox()); n != 0 {
 			t.Errorf("missed run outside the window was caught up: %d messages", n)
 		}
@@ -213,7 +213,7 @@ func TestRunLedgerAndScoped(t *testing.T) {
 		t.Errorf("reruns changed the outbox: %d → %d", before, after)
 	}
 
-	if _, err := s.RunNow(ctx, "frobnicate", TriggerCLI); !IsUnknownJob(err) {
+	if _, err := s.RunNow(ctx, "frobnicate", TriggerCLI); !errors.Is(err, errUnknownJob) {
 		t.Errorf("unknown job: %v", err)
 	}
 	err = w.store.Update(ctx, func(tx *storage.Tx) error {
@@ -235,7 +235,7 @@ func TestRunRollsBackWithCaller(t *testing.T) {
 	w.clock.Set(at(t, "2026-W48", time.Monday, 8, 0))
 	boom := errors.New("boom")
 	err := w.store.Update(ctx, func(tx *storage.Tx) error {
-		if _, err := s.Run(ctx, tx, config.JobTeacherReminder, TriggerChat); err != nil {
+		if _, err := s.RunInTx(ctx, tx, config.JobTeacherReminder, TriggerChat); err != nil {
 			return err
 		}
 		return boom
@@ -282,12 +282,46 @@ func TestStartRejectsBadSpecAndStopWithoutStart(t *testing.T) {
 	w := newWorld(t)
 	w.cfg.Schedules.OfficerLeaderboard = "every saturday"
 	s := w.service()
-	if err := s.Start(context.Background()); err == nil {
+	if err := s.start(context.Background()); err == nil {
 		t.Error("bad spec accepted")
 	}
 	select {
-	case <-s.Stop().Done():
+	case <-s.stop().Done():
 	default:
 		t.Error("Stop without Start is not done")
+	}
+}
+
+// TestRunCatchesUpThenStopsWithItsContext: Run returns a bad schedule at once; otherwise it
+// catches up, keeps the schedules until its context ends, then stops them and returns.
+func TestRunCatchesUpThenStopsWithItsContext(t *testing.T) {
+	t.Parallel()
+	bad := newWorld(t)
+	bad.cfg.Schedules.OfficerLeaderboard = "every saturday"
+	if err := bad.service().Run(context.Background()); err == nil {
+		t.Error("Run accepted a bad schedule")
+	}
+
+	w := newWorld(t)
+	w.clock.Set(at(t, "2026-W48", time.Tuesday, 20, 0))
+	s := w.service()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	for n := 0; len(chats(w.outbox(), config.JobTeacherReminder)) < 2; n++ {
+		if n > 2000 {
+			t.Fatal("Run did not catch up the teacher reminder")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run after its context ended: %v", err)
+	}
+	s.mu.Lock()
+	running := s.cron != nil
+	s.mu.Unlock()
+	if running {
+		t.Error("the schedules still run after Run returned")
 	}
 }

@@ -3,6 +3,8 @@ package reminders
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/bhytbot/bhytbot/bot/split"
 )
 
 // TelegramMessageLimit is the length limit of a Telegram text message.
@@ -197,15 +199,5 @@ func closingLen(s []openTag) int {
 	return n
 }
 
-// utf16Len is the length of s in UTF-16 code units.
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		if r >= 0x10000 {
-			n += 2
-		} else {
-			n++
-		}
-	}
-	return n
-}
+// utf16Len is the length of s in UTF-16 code units (the channel's one helper).
+func utf16Len(s string) int { return split.UTF16Len(s) }

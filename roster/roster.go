@@ -341,11 +341,10 @@ func keyOf(r Row) classKey {
 func crossCheck(rows []Row) Errors {
 	var errs Errors
 	type classInfo struct {
-		first     Row
-		classRow  int
-		pupilRow  int
-		pupils    map[int]Row
-		enrolment int
+		first    Row
+		classRow int
+		pupilRow int
+		pupils   map[int]Row
 	}
 	classes := map[classKey]*classInfo{}
 	var order []classKey

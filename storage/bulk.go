@@ -14,7 +14,7 @@ type Bulk struct {
 }
 
 // Bulk returns a loader bound to the transaction; Close it before the transaction ends.
-func (tx *Tx) Bulk() *Bulk { return &Bulk{tx: tx, stmts: map[string]*sql.Stmt{}} }
+func (tx *BulkTx) Bulk() *Bulk { return &Bulk{tx: tx.Tx, stmts: map[string]*sql.Stmt{}} }
 
 var bulkSQL = map[string]string{
 	"area":    `INSERT INTO areas (id, parent_id, name, path, level) VALUES (?, ?, ?, ?, ?)`,
@@ -86,18 +86,26 @@ func (b *Bulk) Close() error {
 	return nil
 }
 
+// BulkTx is a write transaction its caller ends: a long load (bhytbot gen) that commits in
+// batches. It has every query method of Tx, plus Commit and Rollback, which a Tx handed to
+// an Update function or a Handler does not have: those transactions end when their
+// function returns, so nothing inside can end them early.
+type BulkTx struct {
+	*Tx
+}
+
 // BeginBulk starts a write transaction for a long load that commits in batches; the caller
 // must Commit or Rollback it. Everything else uses Update.
-func (s *Store) BeginBulk(ctx context.Context) (*Tx, error) {
+func (s *Store) BeginBulk(ctx context.Context) (*BulkTx, error) {
 	sqlTx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("storage: begin bulk: %w", err)
 	}
-	return &Tx{tx: sqlTx, now: s.now(), store: s}, nil
+	return &BulkTx{Tx: &Tx{tx: sqlTx, now: s.now(), store: s}}, nil
 }
 
-// Commit commits a transaction from BeginBulk.
-func (tx *Tx) Commit() error {
+// Commit commits the transaction.
+func (tx *BulkTx) Commit() error {
 	if err := tx.tx.Commit(); err != nil {
 		return fmt.Errorf("storage: commit: %w", err)
 	}
@@ -105,5 +113,5 @@ func (tx *Tx) Commit() error {
 	return nil
 }
 
-// Rollback abandons a transaction from BeginBulk.
-func (tx *Tx) Rollback() error { return tx.tx.Rollback() }
+// Rollback abandons the transaction.
+func (tx *BulkTx) Rollback() error { return tx.tx.Rollback() }

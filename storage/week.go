@@ -26,12 +26,3 @@ func WeekStart(week string, loc *time.Location) (time.Time, error) {
 	}
 	return start, nil
 }
-
-// PreviousWeek returns the ISO week before `week`.
-func PreviousWeek(week string, loc *time.Location) (string, error) {
-	start, err := WeekStart(week, loc)
-	if err != nil {
-		return "", err
-	}
-	return WeekOf(start.AddDate(0, 0, -7), loc), nil
-}

@@ -80,7 +80,7 @@ func Generate(ctx context.Context, st *storage.Store, spec Spec, loc *time.Locat
 	var (
 		tot     Totals
 		pending int
-		tx      *storage.Tx
+		tx      *storage.BulkTx
 		bulk    *storage.Bulk
 	)
 	begin := func() error {

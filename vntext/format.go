@@ -67,9 +67,3 @@ func groupDigits(d string) string {
 func FormatDate(t time.Time) string {
 	return fmt.Sprintf("%d/%d/%d", t.Day(), int(t.Month()), t.Year())
 }
-
-// FormatDateTime formats t (in t's location) as the date followed by a
-// 24-hour time: "18/9/2023 07:05".
-func FormatDateTime(t time.Time) string {
-	return fmt.Sprintf("%s %02d:%02d", FormatDate(t), t.Hour(), t.Minute())
-}

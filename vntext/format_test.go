@@ -66,21 +66,17 @@ func TestFormatInt(t *testing.T) {
 func TestFormatDate(t *testing.T) {
 	hcm := time.FixedZone("ICT", 7*3600)
 	tests := []struct {
-		in       time.Time
-		date     string
-		dateTime string
+		in   time.Time
+		date string
 	}{
-		{time.Date(2023, 9, 18, 7, 5, 0, 0, hcm), "18/9/2023", "18/9/2023 07:05"},
-		{time.Date(2025, 12, 1, 23, 59, 59, 0, hcm), "1/12/2025", "1/12/2025 23:59"},
-		{time.Date(2026, 1, 31, 0, 0, 0, 0, time.UTC), "31/1/2026", "31/1/2026 00:00"},
-		{time.Date(2025, 6, 30, 20, 0, 0, 0, time.UTC).In(hcm), "1/7/2025", "1/7/2025 03:00"},
+		{time.Date(2023, 9, 18, 7, 5, 0, 0, hcm), "18/9/2023"},
+		{time.Date(2025, 12, 1, 23, 59, 59, 0, hcm), "1/12/2025"},
+		{time.Date(2026, 1, 31, 0, 0, 0, 0, time.UTC), "31/1/2026"},
+		{time.Date(2025, 6, 30, 20, 0, 0, 0, time.UTC).In(hcm), "1/7/2025"},
 	}
 	for _, tt := range tests {
 		if got := FormatDate(tt.in); got != tt.date {
 			t.Errorf("FormatDate(%v) = %q, want %q", tt.in, got, tt.date)
-		}
-		if got := FormatDateTime(tt.in); got != tt.dateTime {
-			t.Errorf("FormatDateTime(%v) = %q, want %q", tt.in, got, tt.dateTime)
 		}
 	}
 }

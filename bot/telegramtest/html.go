@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/bhytbot/bhytbot/bot/split"
 )
 
 // htmlTags maps the tags Telegram's HTML parse mode supports to entity types.
@@ -30,18 +32,9 @@ type openTag struct {
 	lang   string
 }
 
-// utf16Len is the length of s in UTF-16 code units, as Telegram counts.
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		if l := utf16.RuneLen(r); l > 0 {
-			n += l
-		} else {
-			n++ // invalid rune: counted as U+FFFD
-		}
-	}
-	return n
-}
+// utf16Len is the length of s in UTF-16 code units, as Telegram counts: the same measure
+// the bot's splitter uses.
+func utf16Len(s string) int { return split.UTF16Len(s) }
 
 // parseHTML parses text in Telegram's HTML parse mode and returns the plain
 // text and its entities. It is stricter than Telegram in one respect:
@@ -61,16 +54,19 @@ func parseHTML(s string) (string, []entity, error) {
 		case '<':
 			j := strings.IndexByte(s[i:], '>')
 			if j < 0 {
+				//lint:ignore ST1005 Telegram's own error text, copied word for word
 				return "", nil, fmt.Errorf("Can't find end of the tag starting at byte offset %d", i)
 			}
 			tag := s[i+1 : i+j]
 			if strings.HasPrefix(tag, "/") {
 				name := strings.ToLower(strings.TrimSpace(tag[1:]))
 				if len(stack) == 0 {
+					//lint:ignore ST1005 Telegram's own error text, copied word for word
 					return "", nil, fmt.Errorf("Unexpected end tag at byte offset %d", i)
 				}
 				top := stack[len(stack)-1]
 				if name != top.name {
+					//lint:ignore ST1005 Telegram's own error text, copied word for word
 					return "", nil, fmt.Errorf("Unmatched end tag at byte offset %d, expected \"</%s>\", found \"</%s>\"", i, top.name, name)
 				}
 				stack = stack[:len(stack)-1]
@@ -89,12 +85,14 @@ func parseHTML(s string) (string, []entity, error) {
 		case '&':
 			r, n, ok := decodeEntity(s[i:])
 			if !ok {
+				//lint:ignore ST1005 Telegram's own error text, copied word for word
 				return "", nil, fmt.Errorf("Character '&' is reserved and must be escaped as \"&amp;\" at byte offset %d", i)
 			}
 			plain.WriteRune(r)
 			pos += utf16.RuneLen(r)
 			i += n
 		case '>':
+			//lint:ignore ST1005 Telegram's own error text, copied word for word
 			return "", nil, fmt.Errorf("Character '>' is reserved and must be escaped as \"&gt;\" at byte offset %d", i)
 		default:
 			r, n := utf8.DecodeRuneInString(s[i:])
@@ -108,6 +106,7 @@ func parseHTML(s string) (string, []entity, error) {
 		}
 	}
 	if len(stack) > 0 {
+		//lint:ignore ST1005 Telegram's own error text, copied word for word
 		return "", nil, fmt.Errorf("Can't find end tag corresponding to start tag \"%s\"", stack[len(stack)-1].name)
 	}
 	return plain.String(), ents, nil
@@ -118,9 +117,11 @@ func parseStartTag(tag string, at int) (openTag, error) {
 	name, rest, _ := strings.Cut(tag, " ")
 	name = strings.ToLower(strings.TrimSpace(name))
 	if name == "" {
+		//lint:ignore ST1005 Telegram's own error text, copied word for word
 		return openTag{}, fmt.Errorf("Empty tag name at byte offset %d", at)
 	}
 	if _, ok := htmlTags[name]; !ok {
+		//lint:ignore ST1005 Telegram's own error text, copied word for word
 		return openTag{}, fmt.Errorf("Unsupported start tag \"%s\" at byte offset %d", name, at)
 	}
 	attrs, err := parseAttrs(rest, at)
@@ -133,6 +134,7 @@ func parseStartTag(tag string, at int) (openTag, error) {
 		ot.url = attrs["href"]
 	case "span":
 		if attrs["class"] != "tg-spoiler" {
+			//lint:ignore ST1005 Telegram's own error text, copied word for word
 			return openTag{}, fmt.Errorf("Tag \"span\" must have class \"tg-spoiler\" at byte offset %d", at)
 		}
 	case "code":
@@ -151,6 +153,7 @@ func parseAttrs(s string, at int) (map[string]string, error) {
 		}
 		eq := strings.IndexByte(s, '=')
 		if eq <= 0 {
+			//lint:ignore ST1005 Telegram's own error text, copied word for word
 			return nil, fmt.Errorf("Expected equal sign in declaration of an attribute of the tag at byte offset %d", at)
 		}
 		name := strings.ToLower(strings.TrimSpace(s[:eq]))
@@ -159,6 +162,7 @@ func parseAttrs(s string, at int) (map[string]string, error) {
 		if s != "" && (s[0] == '"' || s[0] == '\'') {
 			end := strings.IndexByte(s[1:], s[0])
 			if end < 0 {
+				//lint:ignore ST1005 Telegram's own error text, copied word for word
 				return nil, fmt.Errorf("Unclosed start tag at byte offset %d", at)
 			}
 			val, s = s[1:1+end], s[2+end:]

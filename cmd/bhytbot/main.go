@@ -1,4 +1,8 @@
 // Command bhytbot runs the BHYT học sinh campaign bot and its maintenance subcommands.
+//
+// The binary includes the Telegram fake (bot/telegramtest) for the `demo` subcommand
+// only, which plays a scripted week with no token and no network; `serve` always talks
+// to the real Bot API.
 package main
 
 import (

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -88,58 +87,30 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, clock func
 	return a, nil
 }
 
-// run starts the scheduler and the admin listener, runs the channel until ctx ends, then
-// stops everything in reverse order within stopTimeout.
+// run runs the admin listener, the scheduler (when schedules), the dashboard (when
+// web.listen is set) and the channel, started in that order; when ctx ends they stop in
+// reverse (the channel stops its intake first, then lets its sender finish the sends in
+// flight; then the dashboard; then the schedules, waiting for a running job;
+// then the admin listener), all within stopTimeout.
 func (a *app) run(ctx context.Context, schedules bool) error {
 	defer a.store.Close()
+	r := &runner{log: a.log, timeout: stopTimeout}
 	if a.admin != nil {
-		if err := a.admin.Start(); err != nil {
-			return err
-		}
-		defer func() {
-			sctx, cancel := context.WithTimeout(context.Background(), time.Second)
-			defer cancel()
-			a.admin.Stop(sctx)
-		}()
+		r.units = append(r.units, unit{name: "admin", run: a.admin.Run})
 	}
 	if schedules {
-		if err := a.reminders.Start(ctx); err != nil {
-			return err
-		}
-		defer func() {
-			select {
-			case <-a.reminders.Stop().Done():
-			case <-time.After(stopTimeout):
-				a.log.Warn("a weekly job was still running at shutdown; its transaction rolls back and runs again")
-			}
-		}()
+		r.units = append(r.units, unit{name: "schedules", run: a.reminders.Run,
+			late: "a weekly job was still running at shutdown; its transaction rolls back and runs again"})
 	}
-	webDone, stopWeb := make(chan error, 1), context.CancelFunc(func() {})
 	if a.web != nil {
 		// The dashboard stops after the channel; when it cannot start, the whole bot stops with its error.
-		var stopAll context.CancelFunc
-		ctx, stopAll = context.WithCancel(ctx)
-		defer stopAll()
-		var wctx context.Context
-		wctx, stopWeb = context.WithCancel(context.Background())
-		go func() {
-			err := a.web.Run(wctx)
-			if err != nil {
-				stopAll()
-			}
-			webDone <- err
-		}()
-	} else {
-		webDone <- nil
+		r.units = append(r.units, unit{name: "web", run: a.web.Run})
 	}
+	r.units = append(r.units, unit{name: "channel", run: a.channel.Run})
 	a.log.Info("bhytbot started", "mode", a.cfg.Telegram.Mode, "database", a.cfg.Database.Path)
-	err := a.channel.Run(ctx)
-	a.log.Info("bhytbot stopping")
-	if errors.Is(err, context.Canceled) {
-		err = nil
-	}
-	stopWeb()
-	return errors.Join(err, <-webDone)
+	err := r.Run(ctx)
+	a.log.Info("bhytbot stopped")
+	return err
 }
 
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, clock func() time.Time) error {

@@ -1,11 +1,20 @@
-package bot
+package split_test
 
 import (
 	"strings"
 	"testing"
 
+	"github.com/bhytbot/bhytbot/bot"
+	"github.com/bhytbot/bhytbot/bot/split"
 	"github.com/bhytbot/bhytbot/bot/telegramtest"
 )
+
+// maxTextLen is Telegram's limit on a message text.
+const maxTextLen = 4096
+
+func splitText(text string, limit int) []string { return split.Split(text, limit, split.UTF16Len) }
+
+func textLen(s string) int { return split.UTF16Len(s) }
 
 func TestSplitTextShortUnchanged(t *testing.T) {
 	for _, s := range []string{"", "xin chào", strings.Repeat("á", maxTextLen)} {
@@ -91,7 +100,7 @@ func TestSplitTextLongLineAndWord(t *testing.T) {
 func TestSplitTextPartsAcceptedByTelegram(t *testing.T) {
 	srv := telegramtest.New(telegramtest.Options{Limits: telegramtest.Limits{Disabled: true}})
 	defer srv.Close()
-	c, err := NewClient(srv.Token(), srv.Endpoint(), nil)
+	c, err := bot.NewClient(srv.Token(), srv.Endpoint(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,9 @@
-package bot
+// Package split cuts a long HTML message into parts a chat channel accepts. It is the one
+// splitter of bhytbot, owned by the channel layer: commands and jobs enqueue one long text,
+// and the channel's sender splits it at send time by its own limit and unit of length
+// (Telegram: 4096 UTF-16 code units; Zalo: 2000 characters), recording each part it has
+// delivered so that a crash resumes with the next part.
+package split
 
 import (
 	"strings"
@@ -6,15 +11,9 @@ import (
 	"unicode/utf8"
 )
 
-// Telegram's limits on one message.
-const (
-	maxTextLen    = 4096 // characters of a message text
-	maxCaptionLen = 1024 // characters of a photo/document caption
-)
-
-// textLen is the length Telegram counts: UTF-16 code units. It is measured on the HTML
-// source, which is never shorter than the text Telegram shows.
-func textLen(s string) int {
+// UTF16Len is the length Telegram counts: UTF-16 code units. Measured on the HTML source,
+// it is never shorter than the text Telegram shows.
+func UTF16Len(s string) int {
 	n := 0
 	for _, r := range s {
 		n++
@@ -24,6 +23,10 @@ func textLen(s string) int {
 	}
 	return n
 }
+
+// RuneLen counts characters (Unicode code points), as channels that do not count in
+// UTF-16 do.
+func RuneLen(s string) int { return utf8.RuneCountInString(s) }
 
 // atom is an indivisible piece of HTML text.
 type atom struct {
@@ -84,6 +87,7 @@ func tagName(raw string) (name string, closing bool) {
 // splitter fills parts of at most limit characters.
 type splitter struct {
 	limit int
+	size  func(string) int
 	parts []string
 	cur   strings.Builder
 	body  bool // cur has visible text
@@ -124,10 +128,10 @@ func closeLen(stack []openTag) int {
 
 // fits reports whether atoms can be appended to the current part.
 func (p *splitter) fits(atoms []atom) bool {
-	n := textLen(p.cur.String())
+	n := p.size(p.cur.String())
 	saved := p.stack
 	for _, a := range atoms {
-		n += textLen(a.s)
+		n += p.size(a.s)
 		p.stack = p.stackAfter(a)
 	}
 	n += closeLen(p.stack)
@@ -169,13 +173,10 @@ func (p *splitter) addLong(a atom) {
 	}
 	s := a.s
 	for s != "" {
-		room := p.limit - textLen(p.cur.String()) - closeLen(p.stack)
+		room := p.limit - p.size(p.cur.String()) - closeLen(p.stack)
 		n := 0
 		for i, r := range s {
-			w := 1
-			if r > 0xFFFF {
-				w = 2
-			}
+			w := p.size(string(r))
 			if room-w < 0 {
 				break
 			}
@@ -200,15 +201,16 @@ func (p *splitter) addLong(a atom) {
 	}
 }
 
-// splitText cuts HTML text into parts of at most limit characters, at line boundaries
-// where it can (else between words, else between characters). Tags open at a cut are
-// closed at the end of the part and reopened at the start of the next, so every part
-// is valid HTML on its own.
-func splitText(text string, limit int) []string {
-	if textLen(text) <= limit {
+// Split cuts HTML text into parts of at most limit, as measured by length (UTF16Len for
+// Telegram, RuneLen for a channel that counts characters), at line boundaries where it
+// can (else between words, else between characters; never inside a tag or an entity).
+// Tags open at a cut are closed at the end of the part and reopened at the start of the
+// next, so every part is valid HTML on its own. Text within the limit is returned whole.
+func Split(text string, limit int, length func(string) int) []string {
+	if length(text) <= limit {
 		return []string{text}
 	}
-	p := &splitter{limit: limit}
+	p := &splitter{limit: limit, size: length}
 	atoms := atomize(text)
 	for len(atoms) > 0 {
 		end := 0

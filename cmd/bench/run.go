@@ -16,7 +16,8 @@ import (
 	"github.com/bhytbot/bhytbot/storage"
 )
 
-// Goals of issue 8.
+// Goals at national scale: a board fast enough to answer on demand, a weekly job that
+// finishes well inside its slot.
 const (
 	goalBoard  = 50 * time.Millisecond
 	goalJob    = 60 * time.Second
