@@ -24,8 +24,6 @@ type Engine struct {
 	log    *slog.Logger
 	boards *reminders.Service
 	limit  *inboundLimit
-	// callers keeps each user's loaded roles between updates (see cachedCaller).
-	callers callerCache
 }
 
 var _ Handler = (*Engine)(nil)

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/bhytbot/bhytbot/storage"
 	"github.com/bhytbot/bhytbot/vntext"
@@ -27,54 +26,7 @@ type caller struct {
 	pupilClasses  map[int64]storage.Class
 }
 
-// callerCache keeps loaded callers: a teacher who sends a report every few seconds would
-// otherwise have their roles and classes read for each one. An entry is used only at the
-// version it was read at (storage.CallerVersion: any role granted or revoked, any roster
-// change, any write transaction rolled back makes every entry stale).
-type callerCache struct {
-	mu      sync.Mutex
-	entries map[int64]cachedCaller
-}
-
-type cachedCaller struct {
-	v storage.CallerVersion
-	c *caller
-}
-
-// maxCachedCallers bounds the cache; past it, it starts afresh.
-const maxCachedCallers = 20000
-
-// loadCaller returns who sent an update and what their roles reach. Callers with pupils are
-// read every time: a pupil's status and name change without a roster change. A caller is
-// never changed once loaded, so a kept one is shared.
 func (e *Engine) loadCaller(ctx context.Context, tx *storage.Tx, userID int64) (*caller, error) {
-	v, keep, err := tx.CallerVersion(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("commands: %w", err)
-	}
-	cc := &e.callers
-	if keep {
-		cc.mu.Lock()
-		got, ok := cc.entries[userID]
-		cc.mu.Unlock()
-		if ok && got.v == v {
-			return got.c, nil
-		}
-	}
-	c, err := e.readCaller(ctx, tx, userID)
-	if err != nil || !keep || len(c.pupils) > 0 {
-		return c, err
-	}
-	cc.mu.Lock()
-	if cc.entries == nil || len(cc.entries) >= maxCachedCallers {
-		cc.entries = map[int64]cachedCaller{}
-	}
-	cc.entries[userID] = cachedCaller{v: v, c: c}
-	cc.mu.Unlock()
-	return c, nil
-}
-
-func (e *Engine) readCaller(ctx context.Context, tx *storage.Tx, userID int64) (*caller, error) {
 	c := &caller{userID: userID, admin: slices.Contains(e.cfg.Admins, userID), pupilClasses: map[int64]storage.Class{}}
 	roles, err := tx.RolesOfUser(ctx, userID)
 	if err != nil {

@@ -52,26 +52,6 @@ func (tx *Tx) RevokeRole(ctx context.Context, roleID int64) error {
 	return nil
 }
 
-// CallerVersion is what a user's roles and the roster rows they reach (areas, schools,
-// classes) were read at: equal versions mean equal rows.
-type CallerVersion struct{ Roles, Roster, Rollbacks int64 }
-
-// CallerVersion returns the version of the roles and roster as this transaction sees them,
-// and false when it has granted or revoked a role itself (what it reads then is not
-// committed and must not be kept). A role granted or revoked by a committed transaction of
-// this process changes Roles, a change to areas, schools or classes changes Roster, and a
-// write transaction that rolled back changes Rollbacks.
-func (tx *Tx) CallerVersion(ctx context.Context) (CallerVersion, bool, error) {
-	if tx.rolesChanged {
-		return CallerVersion{}, false, nil
-	}
-	v := CallerVersion{Roles: tx.store.roles.Load(), Rollbacks: tx.store.rollbacks.Load()}
-	if err := tx.tx.QueryRowContext(ctx, `SELECT v FROM roster_version`).Scan(&v.Roster); err != nil {
-		return v, false, fmt.Errorf("storage: caller version: %w", err)
-	}
-	return v, true, nil
-}
-
 const roleSelect = `SELECT id, user_id, role, IFNULL(area_id, 0), IFNULL(school_id, 0), IFNULL(class_id, 0), IFNULL(student_id, 0) FROM roles `
 
 func scanRoles(rows *sql.Rows, err error) ([]Role, error) {

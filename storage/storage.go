@@ -27,9 +27,6 @@ type Store struct {
 	r     *sql.DB
 	now   func() time.Time
 	roles atomic.Int64 // bumped after every commit that wrote roles (see RolesVersion)
-	// rollbacks counts write transactions that did not commit: state read inside one may
-	// have been its own writes, which are gone (see CallerVersion).
-	rollbacks atomic.Int64
 }
 
 // Option changes how a Store is opened.
@@ -167,15 +164,9 @@ func (s *Store) run(ctx context.Context, db *sql.DB, fn func(*Tx) error) error {
 	tx := &Tx{tx: sqlTx, now: s.now(), store: s}
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
-		if db == s.w {
-			s.rollbacks.Add(1)
-		}
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
-		if db == s.w {
-			s.rollbacks.Add(1)
-		}
 		return fmt.Errorf("storage: commit: %w", err)
 	}
 	tx.committed()
