@@ -95,7 +95,8 @@ CREATE TRIGGER school_weeks_report AFTER INSERT ON reports BEGIN
     FROM classes c
     LEFT JOIN school_weeks p ON p.school_id = c.school_id AND p.school_year = c.school_year
         AND p.week = (SELECT MAX(week) FROM school_weeks WHERE school_id = c.school_id AND school_year = c.school_year AND week < NEW.week)
-    WHERE c.id = NEW.class_id;
+    WHERE c.id = NEW.class_id
+      AND NOT EXISTS (SELECT 1 FROM school_weeks WHERE school_id = c.school_id AND school_year = c.school_year AND week = NEW.week);
     -- The report replaces its class's previous latest report in every row from its week up
     -- to the class's next week with a report.
     UPDATE school_weeks SET
