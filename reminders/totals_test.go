@@ -11,6 +11,7 @@ import (
 	"github.com/bhytbot/bhytbot/config"
 	"github.com/bhytbot/bhytbot/roster"
 	"github.com/bhytbot/bhytbot/storage"
+	"github.com/bhytbot/bhytbot/synth"
 )
 
 // TestSchoolTotalsAgreeWithReports: an area's board read from the sums kept per school and
@@ -160,5 +161,58 @@ func TestSchoolTotalsAgreeWithReports(t *testing.T) {
 			t.Fatal(err)
 		}
 		check(fmt.Sprintf("step %d, %s", i, step))
+	}
+}
+
+// TestSchoolTotalsAfterBulkLoad: the sums kept while a generated country is bulk-loaded
+// give the same boards as the classes' own reports, for every province and several weeks.
+func TestSchoolTotalsAfterBulkLoad(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cfg := config.Default()
+	st, err := storage.Open(ctx, filepath.Join(t.TempDir(), "bot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	spec := synth.National(3, "2026-W47")
+	spec.Provinces, spec.CommunesPerProv, spec.SchoolsPerCommune, spec.ClassesPerSchool, spec.Weeks = 2, 2, 3, 4, 4
+	spec.SchoolYear = cfg.Campaign.SchoolYear
+	if _, err := synth.Generate(ctx, st, spec, cfg.Location()); err != nil {
+		t.Fatal(err)
+	}
+	s := New(cfg, st, st.Now, nil)
+	err = st.View(ctx, func(tx *storage.Tx) error {
+		tops, err := tx.TopAreas(ctx)
+		if err != nil || len(tops) != 2 {
+			t.Fatalf("top areas %+v, %v", tops, err)
+		}
+		for _, a := range tops {
+			for _, week := range []string{"2026-W43", "2026-W44", "2026-W46", "2026-W47", "2026-W48"} {
+				f, err := s.loadFigures(ctx, tx, a.Path, week)
+				if err != nil {
+					return err
+				}
+				want, err := s.areaBoardOf(f, a.Path)
+				if err != nil {
+					return err
+				}
+				tf, err := s.loadSchoolTotals(ctx, tx, a.Path, week)
+				if err != nil {
+					return err
+				}
+				got, err := s.areaBoardOf(tf, a.Path)
+				if err != nil {
+					return err
+				}
+				if len(want.Units) == 0 || !reflect.DeepEqual(got.Units, want.Units) {
+					t.Errorf("%s %s:\nkept sums %+v\nreports   %+v", a.Path, week, got.Units, want.Units)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
