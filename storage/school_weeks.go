@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"strings"
 )
 
 // SchoolWeek is a school's row of school_weeks: Week is "" when there is none. Classes are
@@ -79,4 +80,63 @@ ORDER BY s.id`, year, week, areaPath)
 		return nil, nil, fmt.Errorf("storage: school totals under %q: %w", areaPath, err)
 	}
 	return areas, out, nil
+}
+
+// schoolWeeksSQL returns the parts of migration 009 that fill the kept sums from the stored
+// rows (backfill) and the trigger that keeps them as reports are appended (trigger).
+func schoolWeeksSQL() (backfill, trigger string, err error) {
+	body, err := migrationFiles.ReadFile("migrations/009_school_weeks.sql")
+	if err != nil {
+		return "", "", fmt.Errorf("storage: school sums: %w", err)
+	}
+	text := string(body)
+	from := strings.Index(text, "INSERT INTO school_rolls")
+	to := strings.Index(text, "CREATE TRIGGER")
+	at := strings.Index(text, "CREATE TRIGGER school_weeks_report")
+	if from < 0 || to < from || at < to {
+		return "", "", fmt.Errorf("storage: school sums: migration 009 lacks its backfill or trigger")
+	}
+	return text[from:to], text[at:], nil
+}
+
+// SuspendSchoolSums stops keeping the per-school sums as reports are appended, for a bulk
+// load into an empty database (it takes a generated country's load from under a minute to
+// over three); ResumeSchoolSums must follow. Should the load stop half-way, Open finds the
+// sums suspended and rebuilds them.
+func (s *Store) SuspendSchoolSums(ctx context.Context) error {
+	return s.Update(ctx, func(tx *Tx) error {
+		if _, err := tx.tx.ExecContext(ctx, `DROP TRIGGER IF EXISTS school_weeks_report`); err != nil {
+			return fmt.Errorf("storage: suspend school sums: %w", err)
+		}
+		return nil
+	})
+}
+
+// ResumeSchoolSums computes the per-school sums from the stored reports and keeps them up to
+// date again.
+func (s *Store) ResumeSchoolSums(ctx context.Context) error {
+	backfill, trigger, err := schoolWeeksSQL()
+	if err != nil {
+		return err
+	}
+	return s.Update(ctx, func(tx *Tx) error {
+		if _, err := tx.tx.ExecContext(ctx, `DROP TRIGGER IF EXISTS school_weeks_report; DELETE FROM school_rolls; DELETE FROM school_weeks;`+backfill+trigger); err != nil {
+			return fmt.Errorf("storage: resume school sums: %w", err)
+		}
+		return nil
+	})
+}
+
+// resumeSuspendedSums rebuilds the per-school sums if a bulk load left them suspended.
+func (s *Store) resumeSuspendedSums(ctx context.Context) error {
+	var n int
+	err := s.w.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'school_weeks')
+    - (SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'school_weeks_report')`).Scan(&n)
+	if err != nil {
+		return fmt.Errorf("storage: school sums: %w", err)
+	}
+	if n <= 0 {
+		return nil
+	}
+	return s.ResumeSchoolSums(ctx)
 }

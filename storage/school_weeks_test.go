@@ -62,15 +62,9 @@ func TestSchoolWeeksBackfillMatchesTriggers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, err := migrationFiles.ReadFile("migrations/009_school_weeks.sql")
+	backfill, _, err := schoolWeeksSQL()
 	if err != nil {
 		t.Fatal(err)
-	}
-	text := string(body)
-	from := strings.Index(text, "INSERT INTO school_rolls")
-	to := strings.Index(text, "CREATE TRIGGER")
-	if from < 0 || to < from {
-		t.Fatal("migration 009: backfill statements not found")
 	}
 	dump := func(tx *Tx) (string, error) {
 		var b strings.Builder
@@ -107,7 +101,7 @@ func TestSchoolWeeksBackfillMatchesTriggers(t *testing.T) {
 		if kept, err = dump(tx); err != nil {
 			return err
 		}
-		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM school_rolls; DELETE FROM school_weeks;`+text[from:to]); err != nil {
+		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM school_rolls; DELETE FROM school_weeks;`+backfill); err != nil {
 			return err
 		}
 		backfilled, err = dump(tx)
@@ -118,5 +112,70 @@ func TestSchoolWeeksBackfillMatchesTriggers(t *testing.T) {
 	}
 	if kept == "" || !reflect.DeepEqual(kept, backfilled) {
 		t.Errorf("kept by the triggers:\n%s\nbackfilled:\n%s", kept, backfilled)
+	}
+}
+
+// TestOpenResumesSuspendedSums: a bulk load that stopped with the sums suspended leaves a
+// database whose next Open rebuilds them and keeps them again.
+func TestOpenResumesSuspendedSums(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "bot.db")
+	st, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var class int64
+	report := func(st *Store, through int) {
+		t.Helper()
+		if err := st.Update(ctx, func(tx *Tx) error {
+			_, err := tx.InsertReport(ctx, Report{ClassID: class, Week: "2026-W47", Enrolment: 30, ThroughSchool: through, Source: SourceCLI})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sums := func(st *Store) (n, through int) {
+		t.Helper()
+		if err := st.View(ctx, func(tx *Tx) error {
+			return tx.tx.QueryRowContext(ctx, `SELECT COUNT(*), IFNULL(SUM(through_school), 0) FROM school_weeks`).Scan(&n, &through)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return n, through
+	}
+	err = st.Update(ctx, func(tx *Tx) error {
+		a, _, err := tx.EnsureArea(ctx, []string{"An Giang"})
+		if err != nil {
+			return err
+		}
+		s, _, err := tx.EnsureSchool(ctx, a, "Trường A")
+		if err != nil {
+			return err
+		}
+		class, _, err = tx.UpsertClass(ctx, Class{SchoolID: s, SchoolYear: "2025-2026", Name: "6A", Enrolment: 30})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SuspendSchoolSums(ctx); err != nil {
+		t.Fatal(err)
+	}
+	report(st, 10)
+	if n, _ := sums(st); n != 0 {
+		t.Fatalf("%d rows of sums while suspended", n)
+	}
+	st.Close()
+	if st, err = Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if n, through := sums(st); n != 1 || through != 10 {
+		t.Fatalf("after reopening: %d rows, %d through school; want 1, 10", n, through)
+	}
+	report(st, 12)
+	if n, through := sums(st); n != 1 || through != 12 {
+		t.Fatalf("a report after reopening: %d rows, %d through school; want 1, 12", n, through)
 	}
 }
