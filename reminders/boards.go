@@ -56,12 +56,22 @@ func (s *Service) withAreaFigures(ctx context.Context, tx *storage.Tx, areaPath,
 	if err := s.checkWeek(week); err != nil {
 		return err
 	}
-	if areaPath != "" {
-		if _, err := tx.AreaByPath(ctx, areaPath); err != nil {
-			return fmt.Errorf("reminders: area %q: %w", areaPath, err)
-		}
+	if areaPath == "" {
+		return s.withFigures(ctx, tx, areaPath, week, fn)
 	}
-	return s.withFigures(ctx, tx, areaPath, week, fn)
+	if _, err := tx.AreaByPath(ctx, areaPath); err != nil {
+		return fmt.Errorf("reminders: area %q: %w", areaPath, err)
+	}
+	// An area's board needs only its schools' sums: kept figures when there are some,
+	// otherwise the sums the storage keeps per school and week (one row per school).
+	if ok, err := s.withKeptFigures(ctx, tx, areaPath, week, fn); ok || err != nil {
+		return err
+	}
+	f, err := s.loadSchoolTotals(ctx, tx, areaPath, week)
+	if err != nil {
+		return err
+	}
+	return fn(f)
 }
 
 // Workbook renders an area's board for an ISO week as the official template's .xlsx and names

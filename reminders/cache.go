@@ -78,6 +78,42 @@ func (s *Service) withFigures(ctx context.Context, tx *storage.Tx, areaPath, wee
 	return fn(f)
 }
 
+// withKeptFigures calls fn with kept figures of an area and week, brought up to date, when
+// there are some the transaction may use; it reports whether it did.
+func (s *Service) withKeptFigures(ctx context.Context, tx *storage.Tx, areaPath, week string, fn func(*figures) error) (bool, error) {
+	c := &s.cache
+	c.mu.Lock()
+	_, any := c.entries[areaPath+"\x00"+week]
+	c.mu.Unlock()
+	if !any {
+		return false, nil
+	}
+	report, roster, err := tx.FiguresVersion(ctx)
+	if err != nil {
+		return false, err
+	}
+	if !s.committed(ctx, report, roster) {
+		return false, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.tick++
+	e, ok := c.entries[areaPath+"\x00"+week]
+	if !ok || e.roster != roster || e.report > report {
+		return false, nil
+	}
+	if e.report < report {
+		news, err := tx.ReportsAfter(ctx, e.report, report, week)
+		if err != nil {
+			return false, err
+		}
+		e.f.apply(news)
+		e.report = report
+	}
+	e.used = c.tick
+	return true, fn(e.f)
+}
+
 // committed reports whether the database, as committed now, has the given figures version:
 // then a transaction that sees that version sees only committed figures, and kept figures
 // may be used and brought up to date through it.

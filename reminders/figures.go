@@ -47,33 +47,8 @@ func (s *Service) loadFigures(ctx context.Context, tx *storage.Tx, areaPath, wee
 }
 
 func indexFigures(c *storage.Country) *figures {
-	f := &figures{
-		week:    c.Week,
-		areas:   c.Areas,
-		areaIdx: make(map[int64]int, len(c.Areas)),
-		byPath:  make(map[string]int, len(c.Areas)),
-		below:   make([][]int, len(c.Areas)),
-		direct:  make([][]int, len(c.Areas)),
-		schools: c.Schools,
-		classes: c.Classes,
-		boards:  map[string]*areaData{},
-	}
-	for i, a := range c.Areas {
-		f.areaIdx[a.ID] = i
-		f.byPath[a.Path] = i
-	}
-	for i, a := range c.Areas {
-		if p, ok := f.areaIdx[a.ParentID]; ok && a.ParentID != 0 {
-			f.below[p] = append(f.below[p], i)
-		} else {
-			f.tops = append(f.tops, i)
-		}
-	}
-	for i, sc := range c.Schools {
-		if a, ok := f.areaIdx[sc.AreaID]; ok {
-			f.direct[a] = append(f.direct[a], i)
-		}
-	}
+	f := indexAreas(c.Week, c.Areas, c.Schools)
+	f.classes = c.Classes
 	// Group the classes (ordered by id) by school with a counting sort.
 	n := len(c.Schools)
 	f.first = make([]int32, n+1)
@@ -100,6 +75,38 @@ func indexFigures(c *storage.Country) *figures {
 	f.units = make([]leaderboard.Unit, n)
 	for s := range n {
 		f.units[s] = f.schoolUnit(s)
+	}
+	return f
+}
+
+// indexAreas indexes areas (by id) and schools (by id) for boards; the caller fills in the
+// schools' units.
+func indexAreas(week string, areas []storage.Area, schools []storage.CountrySchool) *figures {
+	f := &figures{
+		week:    week,
+		areas:   areas,
+		areaIdx: make(map[int64]int, len(areas)),
+		byPath:  make(map[string]int, len(areas)),
+		below:   make([][]int, len(areas)),
+		direct:  make([][]int, len(areas)),
+		schools: schools,
+		boards:  map[string]*areaData{},
+	}
+	for i, a := range areas {
+		f.areaIdx[a.ID] = i
+		f.byPath[a.Path] = i
+	}
+	for i, a := range areas {
+		if p, ok := f.areaIdx[a.ParentID]; ok && a.ParentID != 0 {
+			f.below[p] = append(f.below[p], i)
+		} else {
+			f.tops = append(f.tops, i)
+		}
+	}
+	for i, sc := range schools {
+		if a, ok := f.areaIdx[sc.AreaID]; ok {
+			f.direct[a] = append(f.direct[a], i)
+		}
 	}
 	return f
 }

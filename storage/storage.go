@@ -46,6 +46,10 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := s.resumeSuspendedSums(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 

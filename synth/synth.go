@@ -76,6 +76,10 @@ func Generate(ctx context.Context, st *storage.Store, spec Spec, loc *time.Locat
 	for i := range weeks {
 		weeks[i] = storage.WeekOf(start.AddDate(0, 0, -7*(spec.Weeks-1-i)), loc)
 	}
+	// The per-school sums are computed once at the end rather than kept row by row.
+	if err := st.SuspendSchoolSums(ctx); err != nil {
+		return Totals{}, fmt.Errorf("synth: %w", err)
+	}
 	rng := rand.New(rand.NewPCG(spec.Seed, spec.Seed^0x9e3779b97f4a7c15))
 	var (
 		tot     Totals
@@ -215,6 +219,9 @@ func Generate(ctx context.Context, st *storage.Store, spec Spec, loc *time.Locat
 	}
 	if err := finish(nil); err != nil {
 		return tot, err
+	}
+	if err := st.ResumeSchoolSums(ctx); err != nil {
+		return tot, fmt.Errorf("synth: %w", err)
 	}
 	return tot, nil
 }

@@ -41,6 +41,7 @@ func TestBenchSmallCountry(t *testing.T) {
 	t.Log("\n" + out.String())
 	for _, want := range []string{
 		" (6 schools), read afresh",
+		"officer board, afresh, writer busy (",
 		"principal board, school ",
 		"job teacher-reminder (",
 		"job principal-leaderboard (24 messages)", // 12 principals: text and chart each

@@ -1,7 +1,9 @@
 // Command bench measures bhytbot at national scale on a copy of a generated database
 // (bhytbot gen -scale national): one province's officer leaderboard and one school's
-// principal leaderboard built on demand, every weekly job enqueued for the whole country,
-// peak RSS and the database size, each printed beside its goal.
+// principal leaderboard built on demand, the officer's board again while a writer appends
+// reports as fast as it takes them (the load of a burst of reports), every weekly job
+// enqueued for the whole country, peak RSS and the database size, each printed beside its
+// goal.
 //
 //	BHYTBOT_DATABASE_PATH=/tmp/national.db go run ./cmd/bhytbot gen -scale national -week 2026-W47   # once, ≈ 80 s
 //	go run ./cmd/bench -db /tmp/national.db
