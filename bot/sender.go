@@ -77,6 +77,8 @@ type Sender struct {
 	store  *storage.Store
 	client *Client
 	lim    *limiter
+	zlim   *limiter  // Zalo's budget (nil: no Zalo channel)
+	zalo   *zaloOut  // nil: no Zalo channel
 	log    *slog.Logger
 	opt    SenderOptions
 
@@ -176,7 +178,7 @@ type state struct {
 	busy       map[int64]bool // chats with a message in flight
 	dropping   map[int64]bool // chats whose drop is not committed yet
 	free       int
-	paused     time.Time
+	paused     [2]time.Time // per channel (see channelIndex): a 429 pauses its channel only
 	nextPoll   time.Time
 	lastFull   bool
 	lastRefill time.Time
@@ -301,8 +303,8 @@ func (s *Sender) handle(st *state, r result) {
 	case outPause:
 		countTooMany()
 		until := s.opt.Now().Add(r.retryAfter)
-		if until.After(st.paused) {
-			st.paused = until
+		if ch := channelIndex(m.ChatID); until.After(st.paused[ch]) {
+			st.paused[ch] = until
 		}
 		r.job.done = r.done
 		if m.Priority >= storage.PriorityReply {
@@ -472,21 +474,15 @@ func (s *Sender) refill(ctx context.Context, st *state) {
 func (s *Sender) dispatch(st *state, jobs chan<- *job) time.Duration {
 	now := s.opt.Now()
 	idle := st.nextPoll.Sub(now)
-	if now.Before(st.paused) {
-		return st.paused.Sub(now)
-	}
 	for st.free > 0 {
-		if w := s.lim.globalWait(); w > 0 {
-			return min(w, idle)
-		}
-		j, wait := s.pick(st)
+		j, wait := s.pick(st, now)
 		if j == nil {
 			if wait > 0 {
 				return min(wait, idle)
 			}
 			return idle
 		}
-		s.lim.reserve(j.msg.ChatID)
+		s.limFor(j.msg.ChatID).reserve(j.msg.ChatID)
 		st.busy[j.msg.ChatID] = true
 		st.free--
 		jobs <- j
@@ -494,19 +490,43 @@ func (s *Sender) dispatch(st *state, jobs chan<- *job) time.Duration {
 	return idle
 }
 
-// pick removes and returns the first message, replies first, whose chat is free and
-// within its budget; else it returns how long until a chat's budget allows one.
-func (s *Sender) pick(st *state) (*job, time.Duration) {
+// pick removes and returns the first message, replies first, whose channel is neither
+// paused nor over its global budget and whose chat is free and within its budget; else it
+// returns how long until one of them allows one.
+func (s *Sender) pick(st *state, now time.Time) (*job, time.Duration) {
 	var soonest time.Duration
+	later := func(w time.Duration) {
+		if soonest == 0 || w < soonest {
+			soonest = w
+		}
+	}
+	// Each channel's pause and global budget, read once: a channel that cannot send now is
+	// skipped, and the other goes on.
+	var blocked [2]bool
+	for ch, lim := range []*limiter{s.lim, s.zlim} {
+		if lim == nil {
+			continue
+		}
+		if now.Before(st.paused[ch]) {
+			blocked[ch] = true
+			later(st.paused[ch].Sub(now))
+		} else if w := lim.globalWait(); w > 0 {
+			blocked[ch] = true
+			later(w)
+		}
+	}
+	if blocked[0] && (blocked[1] || s.zlim == nil) {
+		return nil, soonest
+	}
 	seen := map[int64]bool{}
 	for _, q := range []*[]*job{&st.high, &st.low} {
 		for i, j := range *q {
 			c := j.msg.ChatID
-			if seen[c] || st.busy[c] {
+			if seen[c] || st.busy[c] || blocked[channelIndex(c)] {
 				continue
 			}
 			seen[c] = true
-			if w := s.lim.chatWait(c); w > 0 {
+			if w := s.limFor(c).chatWait(c); w > 0 {
 				if soonest == 0 || w < soonest {
 					soonest = w
 				}
@@ -562,6 +582,14 @@ func (s *Sender) deliver(ctx context.Context, j *job) result {
 		return r
 	}
 	m := j.msg
+	if storage.ChannelOf(m.ChatID) == storage.ChannelZalo {
+		if s.zalo == nil {
+			r.out, r.reason = outDead, "a Zalo chat, and the Zalo channel is not configured"
+			return r
+		}
+		s.deliverZalo(ctx, j, &r) // files go as links drawn when fetched: no attach
+		return r
+	}
 	parts := plan(m)
 	if m.Kind() == "text" && strings.TrimSpace(m.Text) == "" {
 		r.out, r.reason = outDead, "empty text"
