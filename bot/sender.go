@@ -77,8 +77,8 @@ type Sender struct {
 	store  *storage.Store
 	client *Client
 	lim    *limiter
-	zlim   *limiter  // Zalo's budget (nil: no Zalo channel)
-	zalo   *zaloOut  // nil: no Zalo channel
+	zlim   *limiter // Zalo's budget (nil: no Zalo channel)
+	zalo   *zaloOut // nil: no Zalo channel
 	log    *slog.Logger
 	opt    SenderOptions
 
