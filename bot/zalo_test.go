@@ -122,6 +122,16 @@ func TestZaloAndTelegramThroughOneService(t *testing.T) {
 	if _, err := tg.WaitSent(ctx, 501, 1); err != nil {
 		t.Fatal(err)
 	}
+	// A restarted Zalo server (long poll cut, queue lost) is polled again and answered.
+	z.Restart()
+	before := len(z.Texts(lan.ID))
+	z.SendText(lan, "sau khi khởi động lại")
+	if sent, err = z.WaitSent(ctx, lan.ID, before+1); err != nil {
+		t.Fatal(err)
+	}
+	if got := sent[before].Text; got != "Bạn viết: sau khi khởi động lại" {
+		t.Errorf("after the restart: %q", got)
+	}
 	checkZaloTexts(t, z)
 
 	// The Zalo user is a user with an internal id of Zalo's, on channel zalo.

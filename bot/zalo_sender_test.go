@@ -1,0 +1,127 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/bhytbot/bhytbot/bot/telegramtest"
+	"github.com/bhytbot/bhytbot/bot/zalo"
+	"github.com/bhytbot/bhytbot/bot/zalotest"
+	"github.com/bhytbot/bhytbot/config"
+	"github.com/bhytbot/bhytbot/storage"
+)
+
+// zaloUsers records n Zalo users "zu-<i>" who wrote to the bot and returns their internal
+// (private chat) ids.
+func zaloUsers(t testing.TB, st *storage.Store, n int) []int64 {
+	t.Helper()
+	ids := make([]int64, n)
+	ctx := context.Background()
+	err := st.Update(ctx, func(tx *storage.Tx) error {
+		for i := range n {
+			id, err := tx.InternalID(ctx, storage.ChannelZalo, fmt.Sprintf("zu-%d", i), storage.KindUser)
+			if err != nil {
+				return err
+			}
+			if err := tx.TouchUser(ctx, storage.User{ID: id, ChatID: id, Name: fmt.Sprintf("Phụ huynh %d", i)}); err != nil {
+				return err
+			}
+			ids[i] = id
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+func enqueueTo(t testing.TB, st *storage.Store, prefix string, chats []int64, text string) {
+	t.Helper()
+	err := st.Update(context.Background(), func(tx *storage.Tx) error {
+		for _, c := range chats {
+			if _, err := tx.Enqueue(context.Background(), storage.Message{
+				DedupeKey: fmt.Sprintf("%s/%d", prefix, c), ChatID: c, Text: text,
+			}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// zaloSender is a sender over a Telegram fake and a Zalo fake.
+func zaloSender(t testing.TB, st *storage.Store, tg *telegramtest.Server, z *zalotest.Server, zrate config.ZaloRate, opt SenderOptions) *Sender {
+	t.Helper()
+	c, err := NewClient(tg.Token(), tg.Endpoint(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zc, err := zalo.New(z.Token(), z.Endpoint(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewSender(st, c, config.Rate{Global: 1000, PrivateChat: 1000, GroupPerMinute: 60}, nil, opt)
+	s.SetZalo(zc, zrate.SenderRate(), "http://127.0.0.1:1")
+	return s
+}
+
+// A fifth of Zalo's answers are 5xx: every message still arrives, once; a restart of the
+// Zalo server mid-broadcast changes nothing of that.
+func TestZaloBroadcastSurvives5xxAndRestart(t *testing.T) {
+	tg := telegramtest.New(telegramtest.Options{})
+	defer tg.Close()
+	z := zalotest.New(zalotest.Options{FailRate5xx: 0.2, Seed: 7})
+	defer z.Close()
+	st := openStore(t)
+	chats := zaloUsers(t, st, 300)
+	enqueueTo(t, st, "b", chats, "<b>Nhắc</b> phụ huynh nộp BHYT")
+	s := zaloSender(t, st, tg, z, config.ZaloRate{Global: 1000, PrivateChat: 100},
+		SenderOptions{RetryBase: 5 * time.Millisecond, RetryMax: 50 * time.Millisecond, MaxAttempts: 30, Poll: 10 * time.Millisecond})
+	runSender(t, s)
+	waitFor(t, "half sent", func() bool { return len(z.AllSent()) >= 150 })
+	z.Restart()
+	waitFor(t, "all sent", func() bool { return outboxCounts(t, st)["sent"] == 300 })
+	for i := range chats {
+		if got := z.Texts(fmt.Sprintf("zu-%d", i)); len(got) != 1 || got[0] != "Nhắc phụ huynh nộp BHYT" {
+			t.Fatalf("chat zu-%d got %q", i, got)
+		}
+	}
+	if z.Stats().ServerErrors == 0 {
+		t.Fatal("no 5xx was injected")
+	}
+}
+
+// A Zalo user who blocked the bot is marked inactive at the first refusal; their other
+// messages are dropped without another call.
+func TestZaloBlockedUserNotRetried(t *testing.T) {
+	tg := telegramtest.New(telegramtest.Options{})
+	defer tg.Close()
+	z := zalotest.New(zalotest.Options{Blocked: []string{"zu-1"}})
+	defer z.Close()
+	st := openStore(t)
+	chats := zaloUsers(t, st, 3)
+	enqueueTo(t, st, "a", chats, "Lần một")
+	s := zaloSender(t, st, tg, z, config.ZaloRate{Global: 100, PrivateChat: 100}, SenderOptions{Poll: 10 * time.Millisecond})
+	stop := runSender(t, s)
+	waitFor(t, "first round", func() bool { c := outboxCounts(t, st); return c["sent"] == 2 && c["dropped"] == 1 })
+	enqueueTo(t, st, "b", chats, "Lần hai")
+	s.Notify()
+	waitFor(t, "second round", func() bool { c := outboxCounts(t, st); return c["sent"] == 4 && c["dropped"] == 2 })
+	stop()
+	if f := z.Stats().Forbidden; f != 1 {
+		t.Fatalf("the blocked user was called %d times, want 1", f)
+	}
+	_ = st.View(context.Background(), func(tx *storage.Tx) error {
+		u, err := tx.UserByID(context.Background(), chats[1])
+		if err != nil || u.Active {
+			t.Errorf("blocked user still active: %+v %v", u, err)
+		}
+		return nil
+	})
+}
