@@ -123,6 +123,7 @@ func TestZaloAndTelegramThroughOneService(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A restarted Zalo server (long poll cut, queue lost) is polled again and answered.
+	waitFor(t, "every reply sent", func() bool { return outboxCounts(t, st)["pending"] == 0 })
 	z.Restart()
 	before := len(z.Texts(lan.ID))
 	z.SendText(lan, "sau khi khởi động lại")
