@@ -173,15 +173,16 @@ type commitItem struct {
 
 // state is the scheduler's own; only Run's goroutine touches it.
 type state struct {
-	known      map[int64]bool // queued, in flight or awaiting commit
-	high, low  []*job
-	busy       map[int64]bool // chats with a message in flight
-	dropping   map[int64]bool // chats whose drop is not committed yet
-	free       int
-	paused     [2]time.Time // per channel (see channelIndex): a 429 pauses its channel only
-	nextPoll   time.Time
-	lastFull   bool
-	lastRefill time.Time
+	known       map[int64]bool // queued, in flight or awaiting commit
+	high, low   []*job         // Telegram's, replies and broadcasts
+	zhigh, zlow []*job         // Zalo's: a channel's queue is skipped whole while it cannot send
+	busy        map[int64]bool // chats with a message in flight
+	dropping    map[int64]bool // chats whose drop is not committed yet
+	free        int
+	paused      [2]time.Time // per channel (see channelIndex): a 429 pauses its channel only
+	nextPoll    time.Time
+	lastFull    bool
+	lastRefill  time.Time
 	// highID is, per priority, the highest id listed: a refill lists only rows above it. Rows
 	// at or below it that become due later (quiet hours, a retry) are listed by the held
 	// sweep every Poll; anything else (an id reused after the newest rows were pruned) by the
@@ -189,6 +190,20 @@ type state struct {
 	highID    map[int]int64
 	nextHeld  time.Time
 	nextSweep time.Time
+}
+
+// queue is the queue of m's channel and priority.
+func (st *state) queue(m storage.Message) *[]*job {
+	zalo := channelIndex(m.ChatID) == 1
+	switch {
+	case m.Priority >= storage.PriorityReply && zalo:
+		return &st.zhigh
+	case m.Priority >= storage.PriorityReply:
+		return &st.high
+	case zalo:
+		return &st.zlow
+	}
+	return &st.low
 }
 
 // commitLinger is how long outcomes gather before they are written in one transaction.
@@ -307,11 +322,8 @@ func (s *Sender) handle(st *state, r result) {
 			st.paused[ch] = until
 		}
 		r.job.done = r.done
-		if m.Priority >= storage.PriorityReply {
-			st.high = append([]*job{r.job}, st.high...)
-		} else {
-			st.low = append([]*job{r.job}, st.low...)
-		}
+		q := st.queue(m)
+		*q = append([]*job{r.job}, *q...)
 		s.count(func(c *SenderStats) { c.Pauses++ })
 		s.log.Warn("sender paused: 429 too many requests", "retry_after", r.retryAfter, "chat_id", m.ChatID)
 		return
@@ -334,8 +346,9 @@ func (s *Sender) handle(st *state, r result) {
 		s.log.Warn("message failed, will retry", "id", m.ID, "chat_id", m.ChatID, "attempt", attempts, "retry_at", item.next, "reason", r.reason)
 	case outGone:
 		st.dropping[m.ChatID] = true
-		st.high, item.extra = removeChat(st.high, m.ChatID, item.extra)
-		st.low, item.extra = removeChat(st.low, m.ChatID, item.extra)
+		for _, q := range []*[]*job{&st.high, &st.low, &st.zhigh, &st.zlow} {
+			*q, item.extra = removeChat(*q, m.ChatID, item.extra)
+		}
 	}
 	switch item.out {
 	case outSent:
@@ -461,11 +474,8 @@ func (s *Sender) refill(ctx context.Context, st *state) {
 		s.mu.Lock()
 		j := &job{msg: m, done: max(progress[m.ID], m.PartsSent)}
 		s.mu.Unlock()
-		if m.Priority >= storage.PriorityReply {
-			st.high = append(st.high, j)
-		} else {
-			st.low = append(st.low, j)
-		}
+		q := st.queue(m)
+		*q = append(*q, j)
 	}
 }
 
@@ -519,7 +529,10 @@ func (s *Sender) pick(st *state, now time.Time) (*job, time.Duration) {
 		return nil, soonest
 	}
 	seen := map[int64]bool{}
-	for _, q := range []*[]*job{&st.high, &st.low} {
+	for _, q := range []*[]*job{&st.high, &st.zhigh, &st.low, &st.zlow} {
+		if zq := q == &st.zhigh || q == &st.zlow; blocked[0] && !zq || blocked[1] && zq {
+			continue // a channel that cannot send now: its queue is not even read
+		}
 		for i, j := range *q {
 			c := j.msg.ChatID
 			if seen[c] || st.busy[c] || blocked[channelIndex(c)] {
