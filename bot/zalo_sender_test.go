@@ -3,6 +3,9 @@ package bot
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -124,4 +127,74 @@ func TestZaloBlockedUserNotRetried(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// A 429 from Zalo pauses the Zalo channel only: Telegram's messages keep going while the
+// Zalo message waits out the pause.
+func TestZalo429PausesZaloOnly(t *testing.T) {
+	tg := telegramtest.New(telegramtest.Options{})
+	defer tg.Close()
+	z := zalotest.New(zalotest.Options{})
+	defer z.Close()
+	st := openStore(t)
+	chats := zaloUsers(t, st, 1)
+	s := zaloSender(t, st, tg, z, config.ZaloRate{Global: 100, PrivateChat: 100}, SenderOptions{Poll: 10 * time.Millisecond})
+	s.zalo.client.ThrottlePause = time.Hour // longer than the test: the Zalo message must wait
+	z.FailNext(1, zalotest.APIError{Code: 429, Description: "Quota exceeded"})
+	enqueueTo(t, st, "z", chats, "Nhắc qua Zalo")
+	stop := runSender(t, s)
+	waitFor(t, "the Zalo pause", func() bool { return s.Stats().Pauses == 1 })
+	enqueue(t, st, "t", 100, 5, storage.PriorityBroadcast)
+	s.Notify()
+	waitFor(t, "Telegram sent during Zalo's pause", func() bool { return outboxCounts(t, st)["sent"] == 5 })
+	stop()
+	if c := outboxCounts(t, st); c["pending"] != 1 {
+		t.Fatalf("outbox %v: the Zalo message should wait out its pause", c)
+	}
+	if n := len(z.AllSent()); n != 0 {
+		t.Fatalf("Zalo got %d messages during its pause", n)
+	}
+}
+
+// Webhook mode: setWebhook at start with the secret; each update posted is applied once and
+// answered, a wrong secret is refused.
+func TestZaloWebhookMode(t *testing.T) {
+	tg := telegramtest.New(telegramtest.Options{})
+	defer tg.Close()
+	z := zalotest.New(zalotest.Options{AllowHTTPWebhook: true})
+	defer z.Close()
+	st := openStore(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := zaloConfig(tg, z)
+	cfg.Zalo.Mode = "webhook"
+	cfg.Zalo.Webhook = config.Webhook{URL: "http://" + ln.Addr().String() + "/zalo", Path: "/zalo", SecretToken: "bi-mat-zalo-123"}
+	svc, err := New(cfg, st, menuHandler{}, quietLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Zalo().WithWebhookListener(ln)
+	runService(t, svc)
+	waitFor(t, "setWebhook", func() bool { return z.WebhookURL() != "" })
+	u := zalotest.User{ID: "wh-1", DisplayName: "Cô Mai"}
+	z.SendText(u, "xin chào")
+	got, err := z.WaitSent(context.Background(), u.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0].Text != "Bạn viết: xin chào" {
+		t.Errorf("webhook answer %q", got[0].Text)
+	}
+	req, _ := http.NewRequest(http.MethodPost, cfg.Zalo.Webhook.URL, strings.NewReader(`{"ok":true,"result":{}}`))
+	req.Header.Set(zalo.SecretHeader, "sai-bi-mat")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("wrong secret answered %d", resp.StatusCode)
+	}
 }
