@@ -207,6 +207,10 @@ func TestZaloJourneys(t *testing.T) {
 	zexpect(t, w.zsay(teacher6B, zaloCodes(w.zsay(principal, "/moi giaovien 6B"))[0]), "lớp 6B")
 	zexpect(t, w.zsay(teacher7A, zaloCodes(w.zsay(principal, "/moi giaovien 7A"))[0]), "lớp 7A")
 
+	// Reports in several spellings, each answered with the right percentage in plain text.
+	for _, spelling := range []string{"/baocao 6A 42 30 8", "6a: ss 42, tr 30, khac 8", "/baocao6A 42 30 8", "/baocao 6a 42 30 8"} {
+		zexpect(t, w.zsay(teacher, spelling), "Đã ghi báo cáo lớp 6A", "90,5%")
+	}
 	// A report in words, answered with the right percentage in plain text.
 	got = w.zsay(teacher, "bao cao ss 42 tr 38 khac 2")
 	zexpect(t, got, "Đã ghi báo cáo lớp 6A", "95,2%", "Còn 2 học sinh")
