@@ -2,8 +2,11 @@ package storage
 
 import (
 	"context"
+	"errors"
+	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 )
 
 // The migration to (channel, id) identities keeps every Telegram user, role, queued message
@@ -108,4 +111,56 @@ func TestInternalIDsOfZalo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// A file link is found by its token only (the hash is stored), until it expires after
+// seven days; then it is pruned.
+func TestFileLinksExpire(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "f.db"), WithClock(func() time.Time { return now }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	token := "dGhpcy1pcy1hLXRlc3QtdG9rZW4tb2YtMzItYnl0ZXMh"
+	err = s.Update(ctx, func(tx *Tx) error {
+		return tx.AddFileLink(ctx, token, FileLink{OutboxID: 9, Kind: "document", FileName: "bao-cao.xlsx", Render: `{"kind":"xlsx"}`})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	look := func(tok string) error {
+		return s.View(ctx, func(tx *Tx) error {
+			l, err := tx.FileLinkByToken(ctx, tok)
+			if err == nil && (l.FileName != "bao-cao.xlsx" || l.Render != `{"kind":"xlsx"}`) {
+				t.Errorf("link %+v", l)
+			}
+			return err
+		})
+	}
+	if err := look(token); err != nil {
+		t.Fatalf("fresh link: %v", err)
+	}
+	if err := look(token[:len(token)-1] + "X"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("another token: %v", err)
+	}
+	var raw int
+	_ = s.View(ctx, func(tx *Tx) error {
+		return tx.tx.QueryRowContext(ctx, `SELECT count(*) FROM file_links WHERE CAST(token_hash AS TEXT) = ?`, token).Scan(&raw)
+	})
+	if raw != 0 {
+		t.Fatal("the token itself is stored")
+	}
+	now = now.Add(FileLinkTTL + time.Second)
+	if err := look(token); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("expired link: %v", err)
+	}
+	_ = s.Update(ctx, func(tx *Tx) error {
+		n, err := tx.PruneFileLinks(ctx)
+		if err != nil || n != 1 {
+			t.Errorf("pruned %d %v", n, err)
+		}
+		return nil
+	})
 }
