@@ -316,7 +316,9 @@ func (s *Sender) handle(st *state, r result) {
 	item := commitItem{id: m.ID, chatID: m.ChatID, out: r.out, messageID: r.messageID, reason: r.reason, done: r.done}
 	switch r.out {
 	case outPause:
-		countTooMany()
+		if channelIndex(m.ChatID) == 0 {
+			countTooMany() // the metric is Telegram's 429s
+		}
 		until := s.opt.Now().Add(r.retryAfter)
 		if ch := channelIndex(m.ChatID); until.After(st.paused[ch]) {
 			st.paused[ch] = until
