@@ -15,7 +15,7 @@ import (
 
 // SenderOptions tune the sender; zero fields take the defaults shown.
 type SenderOptions struct {
-	Workers     int              // concurrent sends, one per chat at a time (8)
+	Workers     int              // concurrent sends per channel, one per chat at a time (8)
 	Poll        time.Duration    // how often the outbox is read without a Notify (1s)
 	Sweep       time.Duration    // how often every due message is listed again, not only new ones (30s)
 	Batch       int              // messages read from the outbox at a time (256)

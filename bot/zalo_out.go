@@ -34,13 +34,17 @@ func WithZalo(client *zalo.Client, rate config.Rate, publicURL string) Option {
 	return func(s *Service) { s.sender.SetZalo(client, rate, publicURL) }
 }
 
-// SetZalo adds the Zalo channel to the sender (see WithZalo); call it before Run.
+// SetZalo adds the Zalo channel to the sender (see WithZalo), with as many workers again
+// (SenderOptions.Workers is per channel); call it once, before Run.
 func (s *Sender) SetZalo(client *zalo.Client, rate config.Rate, publicURL string) {
 	s.zalo = &zaloOut{client: client, publicURL: strings.TrimRight(publicURL, "/"), ext: map[int64]string{}}
 	if rate.GroupPerMinute <= 0 {
 		rate.GroupPerMinute = 60 * rate.PrivateChat
 	}
 	s.zlim = newLimiter(rate, s.opt.Now)
+	// Workers are per channel: a send waits for its network's answer, and Zalo's sends must
+	// not hold the workers Telegram's need to keep its rate (nor the other way round).
+	s.opt.Workers *= 2
 }
 
 // limFor is the rate budget of chatID's channel.
