@@ -636,23 +636,9 @@ func (s *Sender) deliver(ctx context.Context, j *job) result {
 			id, err = s.client.SendFile(ctx, m.ChatID, false, m.FileName, m.Document, p.text, buttons)
 		}
 		if err != nil {
-			kind, after, _ := classify(err)
 			r.reason = err.Error()
-			switch kind {
-			case failRetryAfter:
-				r.out, r.retryAfter = outPause, after
-			case failGone:
-				r.out = outGone
-			case failPermanent:
-				r.out = outDead
-			case failCanceled:
-				r.out = outRetry // the call's own timeout: a network failure
-				if ctx.Err() != nil {
-					r.out = outCanceled
-				}
-			default:
-				r.out = outRetry
-			}
+			kind, pause := telegramFailure(err)
+			r.out, r.retryAfter = outcomeOf(ctx, kind, pause)
 			return r
 		}
 		r.messageID = id

@@ -193,21 +193,7 @@ func (s *Sender) deliverZalo(ctx context.Context, j *job, r *result) {
 		}
 		if err != nil {
 			r.reason = err.Error()
-			switch fail.KindOf(err) {
-			case fail.Throttled:
-				r.out, r.retryAfter = outPause, max(fail.PauseOf(err), zalo.DefaultThrottlePause)
-			case fail.Blocked, fail.Gone:
-				r.out = outGone
-			case fail.Permanent:
-				r.out = outDead
-			case fail.Canceled:
-				r.out = outRetry
-				if ctx.Err() != nil {
-					r.out = outCanceled
-				}
-			default:
-				r.out = outRetry
-			}
+			r.out, r.retryAfter = outcomeOf(ctx, fail.KindOf(err), max(fail.PauseOf(err), zalo.DefaultThrottlePause))
 			return
 		}
 		r.done = i + 1

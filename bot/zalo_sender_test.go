@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	fail "github.com/bhytbot/bhytbot/bot/failure"
 	"github.com/bhytbot/bhytbot/bot/telegramtest"
 	"github.com/bhytbot/bhytbot/bot/zalo"
 	"github.com/bhytbot/bhytbot/bot/zalotest"
@@ -204,5 +207,35 @@ func TestZaloWebhookMode(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("wrong secret answered %d", resp.StatusCode)
+	}
+}
+
+// Both channels' failures map to the same outcomes through the neutral kinds.
+func TestFailureKindsOfBothChannels(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want outcome
+	}{
+		{"telegram 429", &tgbotapi.Error{Code: 429, Message: "Too Many Requests: retry after 3", ResponseParameters: tgbotapi.ResponseParameters{RetryAfter: 3}}, outPause},
+		{"telegram blocked", &tgbotapi.Error{Code: 403, Message: "Forbidden: bot was blocked by the user"}, outGone},
+		{"telegram chat not found", &tgbotapi.Error{Code: 400, Message: "Bad Request: chat not found"}, outGone},
+		{"telegram bad request", &tgbotapi.Error{Code: 400, Message: "Bad Request: message is too long"}, outDead},
+		{"telegram 502", &tgbotapi.Error{Code: 502, Message: "Bad Gateway"}, outRetry},
+		{"zalo 429", &fail.Error{Kind: fail.Throttled, Pause: time.Second}, outPause},
+		{"zalo blocked", &fail.Error{Kind: fail.Blocked}, outGone},
+		{"zalo gone", &fail.Error{Kind: fail.Gone}, outGone},
+		{"zalo permanent", &fail.Error{Kind: fail.Permanent}, outDead},
+		{"zalo 5xx", &fail.Error{Kind: fail.RetryLater}, outRetry},
+	}
+	for _, tt := range tests {
+		k, pause := fail.KindOf(tt.err), fail.PauseOf(tt.err)
+		if _, ok := tt.err.(*tgbotapi.Error); ok {
+			k, pause = telegramFailure(tt.err)
+		}
+		got, after := outcomeOf(context.Background(), k, pause)
+		if got != tt.want || (got == outPause && after <= 0) {
+			t.Errorf("%s: outcome %d after %s, want %d", tt.name, got, after, tt.want)
+		}
 	}
 }
