@@ -149,7 +149,8 @@ func TestZaloAndTelegramThroughOneService(t *testing.T) {
 }
 
 // The same Zalo message delivered twice (a webhook retry) is applied once, and Zalo
-// message ids never meet Telegram update ids in the processed memory.
+// message ids never meet Telegram update ids in the processed memory; a message id used again
+// for another message is applied.
 func TestZaloMessageAppliedOnce(t *testing.T) {
 	tg := telegramtest.New(telegramtest.Options{})
 	defer tg.Close()
@@ -169,7 +170,7 @@ func TestZaloMessageAppliedOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	id, _ := zaloKey("m-1")
+	id, _ := zaloKey("m-1", 0)
 	if n := applied(t, st, int(id)); n != 1 {
 		t.Fatalf("applied %d times", n)
 	}
@@ -178,6 +179,19 @@ func TestZaloMessageAppliedOnce(t *testing.T) {
 	}
 	if c := outboxCounts(t, st); c["pending"] != 1 {
 		t.Fatalf("outbox %v", c)
+	}
+	// A replaced Zalo server that hands out the same message id again, for a new message
+	// (another date): applied, not mistaken for the first.
+	again := *up.Message
+	again.Date, again.Text = 1764489600000, "tin mới"
+	up.Message = &again
+	for range 2 {
+		if err := svc.Zalo().Apply(ctx, toZalo(t, up)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c := outboxCounts(t, st); c["pending"] != 2 {
+		t.Fatalf("outbox after a reused message id: %v", c)
 	}
 }
 

@@ -68,13 +68,14 @@ func NewZaloIntake(cfg config.Zalo, client *zalo.Client, store *storage.Store, h
 const zaloKeyBase = int64(1) << 62
 
 // zaloKey is the number under which a Zalo message is remembered as processed: a hash of its
-// message id in [2^62, 2^63). Its fingerprint is the message id itself, so two messages whose
-// hashes collide are told apart (the second is applied, under a local id) and the same
-// message delivered twice is not.
-func zaloKey(messageID string) (int64, string) {
+// message id in [2^62, 2^63). Its fingerprint is the message id with the message's date (in
+// milliseconds): the same message delivered again (a webhook retry) has both and is skipped;
+// two messages whose hashes collide, or a message id used again by a replaced server, differ
+// in the fingerprint and are applied (the second under a local id).
+func zaloKey(messageID string, dateMillis int64) (int64, string) {
 	h := fnv.New64a()
 	h.Write([]byte("zalo:" + messageID))
-	return zaloKeyBase | int64(h.Sum64()>>2), "zalo:" + messageID
+	return zaloKeyBase | int64(h.Sum64()>>2), "zalo:" + messageID + ":" + strconv.FormatInt(dateMillis, 10)
 }
 
 // zaloHandler answers what is not text on Zalo and records the user's channel before the
@@ -140,7 +141,11 @@ func (z *ZaloIntake) Apply(ctx context.Context, up zalo.Update) error {
 	if inb.FromBot || inb.MessageID == "" {
 		return nil
 	}
-	id, key := zaloKey(inb.MessageID)
+	var date int64
+	if !inb.Date.IsZero() {
+		date = inb.Date.UnixMilli()
+	}
+	id, key := zaloKey(inb.MessageID, date)
 	batch := []pending{{id: id, key: key, handle: true}}
 	p := &batch[0]
 	bo := z.in.busy
