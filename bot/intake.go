@@ -41,14 +41,15 @@ const Apology = "Xin lỗi, đã có lỗi khi xử lý tin nhắn. Vui lòng th
 // server may start again low or hand out ids it used before. The memory is bounded (see
 // storage.UpdatesKept): each batch that applied something prunes it in its transaction.
 type intake struct {
-	store   *storage.Store
-	handler commands.Handler
-	client  *Client
-	log     *slog.Logger
-	notify  func()    // wakes the sender after replies were committed
-	menus   *menuSync // nil: no per-chat menus
-	webhook bool      // offsets may arrive out of order: keep the largest
-	busy    backoff   // template for SQLite busy retries
+	store    *storage.Store
+	handler  commands.Handler
+	client   *Client
+	log      *slog.Logger
+	notify   func()    // wakes the sender after replies were committed
+	menus    *menuSync // nil: no per-chat menus
+	webhook  bool      // offsets may arrive out of order: keep the largest
+	noOffset bool      // a channel without offsets (Zalo): dedupe by processed marks only
+	busy     backoff   // template for SQLite busy retries
 }
 
 // updateState is what a batch's transaction did with one update.
@@ -284,6 +285,9 @@ const idRestartGap = 10_000
 // concurrently: the largest offset is kept, unless next is so far below it that the ids
 // restarted, and then it follows them.
 func (in *intake) setOffset(ctx context.Context, tx *storage.Tx, next int64) error {
+	if in.noOffset {
+		return nil
+	}
 	if in.webhook {
 		cur, err := tx.Offset(ctx)
 		if err != nil {

@@ -16,7 +16,7 @@ import (
 
 // SenderOptions tune the sender; zero fields take the defaults shown.
 type SenderOptions struct {
-	Workers     int              // concurrent sends, one per chat at a time (8)
+	Workers     int              // concurrent sends per channel, one per chat at a time (8)
 	Poll        time.Duration    // how often the outbox is read without a Notify (1s)
 	Sweep       time.Duration    // how often every due message is listed again, not only new ones (30s)
 	Batch       int              // messages read from the outbox at a time (256)
@@ -78,6 +78,8 @@ type Sender struct {
 	store  *storage.Store
 	client *Client
 	lim    *limiter
+	zlim   *limiter // Zalo's budget (nil: no Zalo channel)
+	zalo   *zaloOut // nil: no Zalo channel
 	log    *slog.Logger
 	opt    SenderOptions
 
@@ -172,15 +174,16 @@ type commitItem struct {
 
 // state is the scheduler's own; only Run's goroutine touches it.
 type state struct {
-	known      map[int64]bool // queued, in flight or awaiting commit
-	high, low  []*job
-	busy       map[int64]bool // chats with a message in flight
-	dropping   map[int64]bool // chats whose drop is not committed yet
-	free       int
-	paused     time.Time
-	nextPoll   time.Time
-	lastFull   bool
-	lastRefill time.Time
+	known       map[int64]bool // queued, in flight or awaiting commit
+	high, low   []*job         // Telegram's, replies and broadcasts
+	zhigh, zlow []*job         // Zalo's: a channel's queue is skipped whole while it cannot send
+	busy        map[int64]bool // chats with a message in flight
+	dropping    map[int64]bool // chats whose drop is not committed yet
+	free        int
+	paused      [2]time.Time // per channel (see channelIndex): a 429 pauses its channel only
+	nextPoll    time.Time
+	lastFull    bool
+	lastRefill  time.Time
 	// highID is, per priority, the highest id listed: a refill lists only rows above it. Rows
 	// at or below it that become due later (quiet hours, a retry) are listed by the held
 	// sweep every Poll; anything else (an id reused after the newest rows were pruned) by the
@@ -188,6 +191,20 @@ type state struct {
 	highID    map[int]int64
 	nextHeld  time.Time
 	nextSweep time.Time
+}
+
+// queue is the queue of m's channel and priority.
+func (st *state) queue(m storage.Message) *[]*job {
+	zalo := channelIndex(m.ChatID) == 1
+	switch {
+	case m.Priority >= storage.PriorityReply && zalo:
+		return &st.zhigh
+	case m.Priority >= storage.PriorityReply:
+		return &st.high
+	case zalo:
+		return &st.zlow
+	}
+	return &st.low
 }
 
 // commitLinger is how long outcomes gather before they are written in one transaction.
@@ -300,17 +317,16 @@ func (s *Sender) handle(st *state, r result) {
 	item := commitItem{id: m.ID, chatID: m.ChatID, out: r.out, messageID: r.messageID, reason: r.reason, done: r.done}
 	switch r.out {
 	case outPause:
-		countTooMany()
+		if channelIndex(m.ChatID) == 0 {
+			countTooMany() // the metric is Telegram's 429s
+		}
 		until := s.opt.Now().Add(r.retryAfter)
-		if until.After(st.paused) {
-			st.paused = until
+		if ch := channelIndex(m.ChatID); until.After(st.paused[ch]) {
+			st.paused[ch] = until
 		}
 		r.job.done = r.done
-		if m.Priority >= storage.PriorityReply {
-			st.high = append([]*job{r.job}, st.high...)
-		} else {
-			st.low = append([]*job{r.job}, st.low...)
-		}
+		q := st.queue(m)
+		*q = append([]*job{r.job}, *q...)
 		s.count(func(c *SenderStats) { c.Pauses++ })
 		s.log.Warn("sender paused: 429 too many requests", "retry_after", r.retryAfter, "chat_id", m.ChatID)
 		return
@@ -333,8 +349,9 @@ func (s *Sender) handle(st *state, r result) {
 		s.log.Warn("message failed, will retry", "id", m.ID, "chat_id", m.ChatID, "attempt", attempts, "retry_at", item.next, "reason", r.reason)
 	case outGone:
 		st.dropping[m.ChatID] = true
-		st.high, item.extra = removeChat(st.high, m.ChatID, item.extra)
-		st.low, item.extra = removeChat(st.low, m.ChatID, item.extra)
+		for _, q := range []*[]*job{&st.high, &st.low, &st.zhigh, &st.zlow} {
+			*q, item.extra = removeChat(*q, m.ChatID, item.extra)
+		}
 	}
 	switch item.out {
 	case outSent:
@@ -460,11 +477,8 @@ func (s *Sender) refill(ctx context.Context, st *state) {
 		s.mu.Lock()
 		j := &job{msg: m, done: max(progress[m.ID], m.PartsSent)}
 		s.mu.Unlock()
-		if m.Priority >= storage.PriorityReply {
-			st.high = append(st.high, j)
-		} else {
-			st.low = append(st.low, j)
-		}
+		q := st.queue(m)
+		*q = append(*q, j)
 	}
 }
 
@@ -473,21 +487,15 @@ func (s *Sender) refill(ctx context.Context, st *state) {
 func (s *Sender) dispatch(st *state, jobs chan<- *job) time.Duration {
 	now := s.opt.Now()
 	idle := st.nextPoll.Sub(now)
-	if now.Before(st.paused) {
-		return st.paused.Sub(now)
-	}
 	for st.free > 0 {
-		if w := s.lim.globalWait(); w > 0 {
-			return min(w, idle)
-		}
-		j, wait := s.pick(st)
+		j, wait := s.pick(st, now)
 		if j == nil {
 			if wait > 0 {
 				return min(wait, idle)
 			}
 			return idle
 		}
-		s.lim.reserve(j.msg.ChatID)
+		s.limFor(j.msg.ChatID).reserve(j.msg.ChatID)
 		st.busy[j.msg.ChatID] = true
 		st.free--
 		jobs <- j
@@ -495,19 +503,46 @@ func (s *Sender) dispatch(st *state, jobs chan<- *job) time.Duration {
 	return idle
 }
 
-// pick removes and returns the first message, replies first, whose chat is free and
-// within its budget; else it returns how long until a chat's budget allows one.
-func (s *Sender) pick(st *state) (*job, time.Duration) {
+// pick removes and returns the first message, replies first, whose channel is neither
+// paused nor over its global budget and whose chat is free and within its budget; else it
+// returns how long until one of them allows one.
+func (s *Sender) pick(st *state, now time.Time) (*job, time.Duration) {
 	var soonest time.Duration
+	later := func(w time.Duration) {
+		if soonest == 0 || w < soonest {
+			soonest = w
+		}
+	}
+	// Each channel's pause and global budget, read once: a channel that cannot send now is
+	// skipped, and the other goes on.
+	var blocked [2]bool
+	for ch, lim := range []*limiter{s.lim, s.zlim} {
+		if lim == nil {
+			continue
+		}
+		if now.Before(st.paused[ch]) {
+			blocked[ch] = true
+			later(st.paused[ch].Sub(now))
+		} else if w := lim.globalWait(); w > 0 {
+			blocked[ch] = true
+			later(w)
+		}
+	}
+	if blocked[0] && (blocked[1] || s.zlim == nil) {
+		return nil, soonest
+	}
 	seen := map[int64]bool{}
-	for _, q := range []*[]*job{&st.high, &st.low} {
+	for _, q := range []*[]*job{&st.high, &st.zhigh, &st.low, &st.zlow} {
+		if zq := q == &st.zhigh || q == &st.zlow; blocked[0] && !zq || blocked[1] && zq {
+			continue // a channel that cannot send now: its queue is not even read
+		}
 		for i, j := range *q {
 			c := j.msg.ChatID
-			if seen[c] || st.busy[c] {
+			if seen[c] || st.busy[c] || blocked[channelIndex(c)] {
 				continue
 			}
 			seen[c] = true
-			if w := s.lim.chatWait(c); w > 0 {
+			if w := s.limFor(c).chatWait(c); w > 0 {
 				if soonest == 0 || w < soonest {
 					soonest = w
 				}
@@ -569,6 +604,14 @@ func (s *Sender) deliver(ctx context.Context, j *job) result {
 		return r
 	}
 	m := j.msg
+	if storage.ChannelOf(m.ChatID) == storage.ChannelZalo {
+		if s.zalo == nil {
+			r.out, r.reason = outDead, "a Zalo chat, and the Zalo channel is not configured"
+			return r
+		}
+		s.deliverZalo(ctx, j, &r) // files go as links drawn when fetched: no attach
+		return r
+	}
 	parts := plan(m)
 	if m.Kind() == "text" && strings.TrimSpace(m.Text) == "" {
 		r.out, r.reason = outDead, "empty text"
@@ -600,23 +643,9 @@ func (s *Sender) deliver(ctx context.Context, j *job) result {
 			id, err = s.client.SendFile(ctx, m.ChatID, false, m.FileName, m.Document, p.text, buttons)
 		}
 		if err != nil {
-			kind, after, _ := classify(err)
 			r.reason = err.Error()
-			switch kind {
-			case failRetryAfter:
-				r.out, r.retryAfter = outPause, after
-			case failGone:
-				r.out = outGone
-			case failPermanent:
-				r.out = outDead
-			case failCanceled:
-				r.out = outRetry // the call's own timeout: a network failure
-				if ctx.Err() != nil {
-					r.out = outCanceled
-				}
-			default:
-				r.out = outRetry
-			}
+			kind, pause := telegramFailure(err)
+			r.out, r.retryAfter = outcomeOf(ctx, kind, pause)
 			return r
 		}
 		r.messageID = id

@@ -19,8 +19,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strings"
 	"time"
 
+	"github.com/bhytbot/bhytbot/bot/zalo"
 	"github.com/bhytbot/bhytbot/commands"
 	"github.com/bhytbot/bhytbot/config"
 	"github.com/bhytbot/bhytbot/storage"
@@ -50,6 +52,9 @@ type Service struct {
 	intake *intake
 	menus  *menuSync
 	ln     net.Listener
+	zalo   *ZaloIntake // nil: Zalo off
+	// noTelegram: Zalo alone (no telegram.token); the Telegram intake does not run.
+	noTelegram bool
 }
 
 // Option changes a Service.
@@ -82,11 +87,16 @@ func New(cfg config.Config, store *storage.Store, handler commands.Handler, logg
 	if t.Rate.Global <= 0 || t.Rate.PrivateChat <= 0 || t.Rate.GroupPerMinute <= 0 {
 		return nil, errors.New("bot: telegram.rate.* must be > 0")
 	}
-	client, err := NewClient(t.Token, t.APIEndpoint, logger)
+	noTelegram := strings.TrimSpace(t.Token) == "" && cfg.Zalo.On()
+	token := t.Token
+	if noTelegram {
+		token = "0:telegram-off" // never called: no Telegram chat is ever reached
+	}
+	client, err := NewClient(token, t.APIEndpoint, logger)
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{cfg: cfg, store: store, log: logger, client: client}
+	s := &Service{cfg: cfg, store: store, log: logger, client: client, noTelegram: noTelegram}
 	s.sender = NewSender(store, client, t.Rate, logger, SenderOptions{})
 	for _, o := range opts {
 		o(s)
@@ -98,6 +108,14 @@ func New(cfg config.Config, store *storage.Store, handler commands.Handler, logg
 		webhook: t.Mode == "webhook",
 		busy:    backoff{base: 20 * time.Millisecond, max: 2 * time.Second},
 	}
+	if cfg.Zalo.On() {
+		zc, err := zalo.New(cfg.Zalo.Token, cfg.Zalo.APIEndpoint, nil)
+		if err != nil {
+			return nil, err
+		}
+		s.sender.SetZalo(zc, cfg.Zalo.Rate.SenderRate(), cfg.Web.PublicURL)
+		s.zalo = NewZaloIntake(cfg.Zalo, zc, store, handler, s.sender.Notify, logger)
+	}
 	return s, nil
 }
 
@@ -107,14 +125,16 @@ func (s *Service) Notify() { s.sender.Notify() }
 // Run runs the channel until ctx ends (nil then) or a fatal error (an invalid token, a
 // webhook address that cannot be listened on).
 func (s *Service) Run(ctx context.Context) error {
-	if err := s.connect(ctx); err != nil {
-		return err
-	}
-	if ctx.Err() != nil {
-		return nil
-	}
-	if err := s.menus.setDefault(ctx); err != nil {
-		s.log.Warn("default menu not set", "error", err)
+	if !s.noTelegram {
+		if err := s.connect(ctx); err != nil {
+			return err
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err := s.menus.setDefault(ctx); err != nil {
+			s.log.Warn("default menu not set", "error", err)
+		}
 	}
 
 	sctx, stopSender := context.WithCancel(context.WithoutCancel(ctx))
@@ -132,7 +152,7 @@ func (s *Service) Run(ctx context.Context) error {
 		s.menus.run(mctx)
 	}()
 
-	err := s.runIntake(ctx)
+	err := s.runIntakes(ctx)
 	stopMenus()
 	<-menusDone
 	stopSender()
@@ -163,6 +183,34 @@ func (s *Service) connect(ctx context.Context) error {
 		s.log.Warn("getMe failed", "error", err, "retry_in", wait)
 		sleep(ctx, wait)
 	}
+}
+
+// Zalo returns the Zalo intake (nil when Zalo is off).
+func (s *Service) Zalo() *ZaloIntake { return s.zalo }
+
+// runIntakes runs every configured channel's intake until ctx ends or one fails.
+func (s *Service) runIntakes(ctx context.Context) error {
+	if s.zalo == nil {
+		return s.runIntake(ctx)
+	}
+	ictx, stop := context.WithCancel(ctx)
+	defer stop()
+	zdone := make(chan error, 1)
+	go func() {
+		err := s.zalo.Run(ictx)
+		if err != nil {
+			stop()
+		}
+		zdone <- err
+	}()
+	var err error
+	if s.noTelegram {
+		<-ictx.Done()
+	} else {
+		err = s.runIntake(ictx)
+	}
+	stop()
+	return errors.Join(err, <-zdone)
 }
 
 func (s *Service) runIntake(ctx context.Context) error {

@@ -311,6 +311,14 @@ func (e *Engine) handleText(ctx context.Context, t *turn) error {
 	if !t.private() {
 		return nil // group chatter is not for the bot
 	}
+	// Zalo has no deep link: a message that is exactly an invite code is /start CODE.
+	if code := strings.TrimSpace(t.u.Text); len(code) == CodeLength && validCode(code) {
+		if _, err := t.tx.InviteByCode(ctx, code); err == nil {
+			return e.cmdStart(ctx, t, code)
+		} else if !isNotFound(err) {
+			return fmt.Errorf("commands: %w", err)
+		}
+	}
 	kind, state, err := t.tx.Conversation(ctx, t.u.UserID)
 	switch {
 	case err == nil:

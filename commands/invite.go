@@ -283,12 +283,14 @@ func scopeLabel(ctx context.Context, tx *storage.Tx, sc storage.Scope) (string, 
 	return "toàn hệ thống", nil
 }
 
-// link shows an invite for the person who will forward it.
+// link shows an invite for the person who will forward it, for both channels: Telegram's link
+// and, since Zalo has no link that carries a code, the code to send to the bot on Zalo.
 func (e *Engine) link(code string) string {
+	zalo := " (trên Zalo: gửi mã <code>" + code + "</code> cho bot)"
 	if e.bot == "" {
-		return "<code>/start " + code + "</code>"
+		return "<code>/start " + code + "</code>" + zalo
 	}
-	return DeepLink(e.bot, code)
+	return DeepLink(e.bot, code) + zalo
 }
 
 func (e *Engine) expiry() time.Time { return e.clock().Add(e.cfg.Invites.TTL) }

@@ -40,6 +40,34 @@ type Config struct {
 	AdminHTTP  AdminHTTP  `yaml:"admin_http"`
 	Limits     Limits     `yaml:"limits"`
 	Web        Web        `yaml:"web"`
+	Zalo       Zalo       `yaml:"zalo"`
+}
+
+// Zalo configures the Zalo channel; an empty token turns it off.
+type Zalo struct {
+	Token       string   `yaml:"token"`
+	APIEndpoint string   `yaml:"api_endpoint"`
+	Mode        string   `yaml:"mode"`
+	Webhook     Webhook  `yaml:"webhook"`
+	Rate        ZaloRate `yaml:"rate"`
+	// Admins are Zalo user ids (strings) who are admins, as Admins are Telegram's.
+	Admins []string `yaml:"admins"`
+}
+
+// ZaloRate is the sender's budget on Zalo, which publishes no limits: keep it in config and
+// treat a 429 as a pause of the Zalo channel.
+type ZaloRate struct {
+	Global      float64 `yaml:"global"`
+	PrivateChat float64 `yaml:"private_chat"`
+}
+
+// On reports whether the Zalo channel is configured.
+func (z Zalo) On() bool { return strings.TrimSpace(z.Token) != "" }
+
+// SenderRate is the Zalo budget in the sender's terms (Zalo's groups, in beta, get a
+// private chat's rate).
+func (r ZaloRate) SenderRate() Rate {
+	return Rate{Global: r.Global, PrivateChat: r.PrivateChat, GroupPerMinute: 60 * r.PrivateChat}
 }
 
 // Telegram configures the channel.
@@ -158,6 +186,12 @@ func Default() Config {
 		Invites:    Invites{TTL: 14 * 24 * time.Hour, ClassLinkUses: 60},
 		Limits:     Limits{MessagesPerMinute: 30, Burst: 20, PendingRepliesPerChat: 20},
 		Web:        Web{LoginTTL: 15 * time.Minute, SessionTTL: 168 * time.Hour},
+		Zalo: Zalo{
+			APIEndpoint: "https://bot-api.zaloplatforms.com/bot%s/%s",
+			Mode:        "polling",
+			Webhook:     Webhook{Listen: ":8444", Path: "/zalo"},
+			Rate:        ZaloRate{Global: 20, PrivateChat: 1},
+		},
 	}
 }
 

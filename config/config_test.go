@@ -144,6 +144,20 @@ func TestValidate(t *testing.T) {
 		{"message rate", func(c *Config) { c.Limits.MessagesPerMinute = 0 }, "limits.messages_per_minute"},
 		{"burst", func(c *Config) { c.Limits.Burst = 0 }, "limits.burst"},
 		{"pending replies", func(c *Config) { c.Limits.PendingRepliesPerChat = -1 }, "limits.pending_replies_per_chat"},
+		{"zalo without web", func(c *Config) { c.Zalo.Token = "12345:abc" }, "web.listen"},
+		{"zalo without public url", func(c *Config) { c.Zalo.Token = "12345:abc"; c.Web.Listen = ":8080" }, "web.public_url"},
+		{"zalo mode", func(c *Config) { zaloOn(c); c.Zalo.Mode = "push" }, "zalo.mode"},
+		{"zalo webhook url", func(c *Config) { zaloOn(c); c.Zalo.Mode = "webhook" }, "zalo.webhook.url"},
+		{"zalo webhook secret", func(c *Config) {
+			zaloOn(c)
+			c.Zalo.Mode = "webhook"
+			c.Zalo.Webhook.URL = "https://bot.example.vn/zalo"
+			c.Zalo.Webhook.SecretToken = "short"
+		}, "zalo.webhook.secret_token"},
+		{"zalo rate", func(c *Config) { zaloOn(c); c.Zalo.Rate.Global = 0 }, "zalo.rate.global"},
+		{"zalo chat rate", func(c *Config) { zaloOn(c); c.Zalo.Rate.PrivateChat = 0 }, "zalo.rate.private_chat"},
+		{"zalo endpoint", func(c *Config) { zaloOn(c); c.Zalo.APIEndpoint = "https://bot-api.zaloplatforms.com" }, "zalo.api_endpoint"},
+		{"zalo admin", func(c *Config) { zaloOn(c); c.Zalo.Admins = []string{" "} }, "zalo.admins"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -154,6 +168,27 @@ func TestValidate(t *testing.T) {
 				t.Fatalf("got %v, want mention of %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func zaloOn(c *Config) {
+	c.Zalo.Token = "12345:abc"
+	c.Web.Listen, c.Web.PublicURL = ":8080", "https://bhyt.example.vn"
+}
+
+// serve needs one channel: Telegram's token, or Zalo's alone.
+func TestValidateServeNeedsAChannel(t *testing.T) {
+	c := Default()
+	if err := c.ValidateServe(); err == nil || !strings.Contains(err.Error(), "telegram.token") {
+		t.Fatalf("no channel: %v", err)
+	}
+	zaloOn(&c)
+	if err := c.ValidateServe(); err != nil {
+		t.Fatalf("Zalo alone: %v", err)
+	}
+	c, err := Load("", []string{"BHYTBOT_ZALO_TOKEN=777:xyz", "BHYTBOT_ZALO_ADMINS=a1b2,c3d4"})
+	if err != nil || c.Zalo.Token != "777:xyz" || len(c.Zalo.Admins) != 2 || c.Zalo.Admins[1] != "c3d4" {
+		t.Fatalf("env: %+v %v", c.Zalo, err)
 	}
 }
 

@@ -119,16 +119,63 @@ func (c Config) Validate() error {
 			return bad("web.session_ttl", "must be between 10m and 2160h, not %s", w.SessionTTL)
 		}
 	}
-	return nil
+	return c.validateZalo()
 }
 
-// ValidateServe is Validate plus what only `serve` needs: a token.
+// ValidateServe is Validate plus what only `serve` needs: a token of at least one channel.
 func (c Config) ValidateServe() error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
-	if strings.TrimSpace(c.Telegram.Token) == "" {
-		return fmt.Errorf("config: telegram.token: required by serve (or set BHYTBOT_TELEGRAM_TOKEN)")
+	if strings.TrimSpace(c.Telegram.Token) == "" && !c.Zalo.On() {
+		return fmt.Errorf("config: telegram.token: required by serve unless zalo.token is set (or set BHYTBOT_TELEGRAM_TOKEN or BHYTBOT_ZALO_TOKEN)")
+	}
+	return nil
+}
+
+// validateZalo checks the Zalo channel's settings when it is on.
+func (c Config) validateZalo() error {
+	z := c.Zalo
+	if !z.On() {
+		return nil
+	}
+	bad := func(key, why string, args ...any) error {
+		return fmt.Errorf("config: %s: %s", key, fmt.Sprintf(why, args...))
+	}
+	if strings.Count(z.APIEndpoint, "%s") != 2 {
+		return bad("zalo.api_endpoint", "must be a printf form with two %%s, like https://bot-api.zaloplatforms.com/bot%%s/%%s")
+	}
+	if z.Mode != "polling" && z.Mode != "webhook" {
+		return bad("zalo.mode", "must be polling or webhook, not %q", z.Mode)
+	}
+	if z.Mode == "webhook" {
+		if u, err := url.Parse(z.Webhook.URL); err != nil || u.Scheme != "https" || u.Host == "" {
+			return bad("zalo.webhook.url", "webhook mode needs the public https address Zalo posts to, like https://bot.example.vn/zalo")
+		}
+		if n := len(z.Webhook.SecretToken); n < 8 || n > 256 {
+			return bad("zalo.webhook.secret_token", "webhook mode needs a secret of 8 to 256 characters")
+		}
+		if z.Webhook.Listen == "" {
+			return bad("zalo.webhook.listen", "webhook mode needs an address to listen on, like :8444")
+		}
+	}
+	if z.Rate.Global <= 0 || z.Rate.Global > 10000 {
+		return bad("zalo.rate.global", "must be > 0 and at most 10000 messages per second, not %v", z.Rate.Global)
+	}
+	if z.Rate.PrivateChat <= 0 || z.Rate.PrivateChat > z.Rate.Global {
+		return bad("zalo.rate.private_chat", "must be > 0 and at most zalo.rate.global, not %v", z.Rate.PrivateChat)
+	}
+	if strings.TrimSpace(c.Web.PublicURL) == "" || c.Web.Listen == "" {
+		key := "web.public_url"
+		if c.Web.Listen == "" {
+			key = "web.listen"
+		}
+		return bad(key, "required when zalo.token is set: Zalo takes no uploads, so charts and Excel files go as links served by the web dashboard")
+	}
+	for _, id := range z.Admins {
+		if strings.TrimSpace(id) == "" {
+			return bad("zalo.admins", "an empty Zalo user id")
+		}
 	}
 	return nil
 }

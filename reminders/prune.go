@@ -21,6 +21,11 @@ func (s *Service) PruneOutbox(ctx context.Context) (int64, error) {
 	err := s.store.Update(ctx, func(tx *storage.Tx) error {
 		var err error
 		n, err = tx.PruneOutbox(ctx, s.clock().Add(-OutboxRetention))
+		if err != nil {
+			return err
+		}
+		// Expired file links (files sent to Zalo) go the same night.
+		_, err = tx.PruneFileLinks(ctx)
 		return err
 	})
 	if err != nil {

@@ -260,6 +260,9 @@ func redactPath(p string) string {
 	if strings.HasPrefix(p, "/login/") {
 		return "/login/…"
 	}
+	if strings.HasPrefix(p, "/tep/") {
+		return "/tep/…"
+	}
 	return p
 }
 

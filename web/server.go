@@ -68,6 +68,7 @@ func New(cfg config.Config, st *storage.Store, boards *reminders.Service, clock 
 	mux.HandleFunc("GET /khu-vuc/{id}", s.page(s.areaPage))
 	mux.HandleFunc("GET /truong/{id}", s.page(s.schoolPage))
 	mux.HandleFunc("GET /lop/{id}", s.page(s.classPage))
+	mux.HandleFunc("GET /tep/{token}", s.file)
 	mux.HandleFunc("/", s.notFound)
 	s.handler = securityHeaders(gzipped(mux))
 	return s, nil
@@ -136,7 +137,7 @@ func (g gzipWriter) Write(b []byte) (int, error) { return g.z.Write(b) }
 func gzipped(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Add("Vary", "Accept-Encoding")
-		if !acceptsGzip(r.Header.Get("Accept-Encoding")) || strings.HasSuffix(r.URL.Path, ".xlsx") {
+		if !acceptsGzip(r.Header.Get("Accept-Encoding")) || strings.HasSuffix(r.URL.Path, ".xlsx") || strings.HasPrefix(r.URL.Path, "/tep/") {
 			next.ServeHTTP(w, r)
 			return
 		}

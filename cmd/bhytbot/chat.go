@@ -16,11 +16,12 @@ import (
 )
 
 func init() {
-	register(subcommand{name: "chat", args: "--as " + strings.Join(demo.Keys(), "|") + " [-out DIR]",
+	register(subcommand{name: "chat", args: "--as " + strings.Join(demo.Keys(), "|") + " [--channel telegram|zalo] [-out DIR]",
 		summary: "after `demo -keep`, talk to the bot in the terminal as a demo person (buttons are numbered choices)",
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			as := fs.String("as", "", "who you are: "+strings.Join(demo.Keys(), ", ")+" (teacher: a class with a pupil roster; teacher-counts: a class that reports counts)")
 			out := fs.String("out", "demo-out", "the directory that demo -keep wrote")
+			channel := fs.String("channel", "telegram", "telegram, or zalo: talk through the Zalo fake and see what Zalo shows (plain text, numbered choices, files as links)")
 			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) != 0 {
 					return usagef("takes no arguments")
@@ -33,7 +34,13 @@ func init() {
 				if _, err := os.Stat(dbPath); err != nil {
 					return fmt.Errorf("%s not found: run `bhytbot demo -keep` first", dbPath)
 				}
-				return runChat(ctx, e, *out, who)
+				switch *channel {
+				case "telegram":
+					return runChat(ctx, e, *out, who)
+				case "zalo":
+					return runChatZalo(ctx, e, *out, who)
+				}
+				return usagef("--channel must be telegram or zalo, not %q", *channel)
 			}
 		}})
 }

@@ -102,6 +102,21 @@ func TestDemoThenChat(t *testing.T) {
 		t.Errorf("teacher-counts guided report: %d %s\n%s", code, stderr, stdout)
 	}
 
+	// The same people on Zalo: plain text, the guided report by numbered replies, the chart as
+	// a link Zalo fetched.
+	code, stdout, stderr = c.run("/baocao\n40\n2\n1\n1\n", "chat", "-out", out, "--as", "teacher-counts", "--channel", "zalo")
+	if code != 0 || !strings.Contains(stdout, "nhận trên Zalo") || !strings.Contains(stdout, "Sĩ số 40 · qua trường 2 · đối tượng khác 1") ||
+		!strings.Contains(stdout, "Đã ghi báo cáo lớp 6B") || strings.Contains(stdout, "<b>") {
+		t.Errorf("teacher-counts on Zalo: %d %s\n%s", code, stderr, stdout)
+	}
+	code, stdout, stderr = c.run("/xephang\n", "chat", "-out", out, "--as", "officer", "--channel", "zalo")
+	if code != 0 || !strings.Contains(stdout, "🖼 ảnh: http://127.0.0.1:") || !strings.Contains(stdout, "/tep/") {
+		t.Errorf("officer on Zalo: %d %s\n%s", code, stderr, stdout)
+	}
+	if code, _, _ := c.run("", "chat", "-out", out, "--as", "officer", "--channel", "viber"); code != 2 {
+		t.Errorf("chat --channel viber: %d", code)
+	}
+
 	// Files the bot sends in chat go to the demo's folder under plain names.
 	code, stdout, _ = c.run("/xephang\n/huongdan\n", "chat", "-out", out, "--as", "officer")
 	chart := filepath.Join(out, "chi-hanh-bieu-do-can-tho-2025-w40.png")

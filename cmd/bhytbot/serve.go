@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/bhytbot/bhytbot/admin"
@@ -55,6 +56,10 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, clock func
 	if err != nil {
 		return nil, err
 	}
+	if cfg, err = withZaloAdmins(ctx, cfg, st); err != nil {
+		st.Close()
+		return nil, err
+	}
 	a := &app{cfg: cfg, store: st, log: log}
 	username := ""
 	if client, err := bot.NewClient(cfg.Telegram.Token, cfg.Telegram.APIEndpoint, log); err == nil {
@@ -73,7 +78,7 @@ func newApp(ctx context.Context, cfg config.Config, log *slog.Logger, clock func
 	}
 	if cfg.AdminHTTP.Listen != "" {
 		maxPoll := time.Duration(0)
-		if cfg.Telegram.Mode == "polling" {
+		if cfg.Telegram.Mode == "polling" && cfg.Telegram.Token != "" {
 			maxPoll = 3*cfg.Telegram.PollTimeout + time.Minute
 		}
 		a.admin = admin.New(cfg.AdminHTTP.Listen, st, maxPoll, log)
@@ -107,10 +112,34 @@ func (a *app) run(ctx context.Context, schedules bool) error {
 		r.units = append(r.units, unit{name: "web", run: a.web.Run})
 	}
 	r.units = append(r.units, unit{name: "channel", run: a.channel.Run})
-	a.log.Info("bhytbot started", "mode", a.cfg.Telegram.Mode, "database", a.cfg.Database.Path)
+	a.log.Info("bhytbot started", "telegram", a.cfg.Telegram.Token != "", "mode", a.cfg.Telegram.Mode, "zalo", a.cfg.Zalo.On(), "zalo_mode", a.cfg.Zalo.Mode, "database", a.cfg.Database.Path)
 	err := r.Run(ctx)
 	a.log.Info("bhytbot stopped")
 	return err
+}
+
+// withZaloAdmins adds the internal ids of zalo.admins (Zalo's string ids, numbered on first
+// sight) to the admins.
+func withZaloAdmins(ctx context.Context, cfg config.Config, st *storage.Store) (config.Config, error) {
+	if len(cfg.Zalo.Admins) == 0 {
+		return cfg, nil
+	}
+	admins := append([]int64(nil), cfg.Admins...)
+	err := st.Update(ctx, func(tx *storage.Tx) error {
+		for _, ext := range cfg.Zalo.Admins {
+			id, err := tx.InternalID(ctx, storage.ChannelZalo, strings.TrimSpace(ext), storage.KindUser)
+			if err != nil {
+				return err
+			}
+			admins = append(admins, id)
+		}
+		return nil
+	})
+	if err != nil {
+		return cfg, fmt.Errorf("serve: zalo.admins: %w", err)
+	}
+	cfg.Admins = admins
+	return cfg, nil
 }
 
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, clock func() time.Time) error {

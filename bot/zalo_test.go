@@ -1,0 +1,210 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/bhytbot/bhytbot/bot/telegramtest"
+	"github.com/bhytbot/bhytbot/bot/zalo"
+	"github.com/bhytbot/bhytbot/bot/zalotest"
+	"github.com/bhytbot/bhytbot/commands"
+	"github.com/bhytbot/bhytbot/config"
+	"github.com/bhytbot/bhytbot/storage"
+)
+
+// menuHandler is echoHandler, plus "menu" answered with two buttons and a long text
+// answered with a board over Zalo's 2,000 characters.
+type menuHandler struct{ echoHandler }
+
+func (h menuHandler) Handle(ctx context.Context, tx *storage.Tx, u commands.Update) error {
+	switch u.Text {
+	case "menu":
+		_, err := tx.Enqueue(ctx, storage.Message{
+			DedupeKey: fmt.Sprintf("menu/%d", u.ID), ChatID: u.ChatID, Priority: storage.PriorityReply,
+			Text:    "<b>Xác nhận</b> thẻ BHYT của em <i>An</i> &amp; em Bình?",
+			Buttons: [][]storage.Button{{{Text: "Đồng ý", Data: "yes"}, {Text: "Không", Data: "no"}}},
+		})
+		return err
+	case "dai":
+		var b strings.Builder
+		for i := range 300 {
+			fmt.Fprintf(&b, "<b>Lớp %d</b>: 42/45 &lt;93%%&gt;\n", i)
+		}
+		_, err := tx.Enqueue(ctx, storage.Message{DedupeKey: fmt.Sprintf("long/%d", u.ID), ChatID: u.ChatID,
+			Priority: storage.PriorityReply, Text: b.String()})
+		return err
+	}
+	return h.echoHandler.Handle(ctx, tx, u)
+}
+
+func zaloConfig(tg *telegramtest.Server, z *zalotest.Server) config.Config {
+	cfg := testConfig(tg)
+	cfg.Zalo.Token = z.Token()
+	cfg.Zalo.APIEndpoint = z.Endpoint()
+	cfg.Zalo.Rate = config.ZaloRate{Global: 1000, PrivateChat: 50}
+	cfg.Web.Listen, cfg.Web.PublicURL = "127.0.0.1:0", "http://127.0.0.1:1"
+	return cfg
+}
+
+var htmlLeft = regexp.MustCompile(`</?[a-z]+>|&[a-z]+;|&#\d+;`)
+
+// checkZaloTexts fails on any Zalo text with Telegram HTML or over 2,000 characters.
+func checkZaloTexts(t *testing.T, z *zalotest.Server) {
+	t.Helper()
+	for _, m := range z.AllSent() {
+		for _, s := range []string{m.Text, m.Caption} {
+			if htmlLeft.MatchString(s) {
+				t.Errorf("HTML in a Zalo text: %q", s)
+			}
+			if n := utf8.RuneCountInString(s); n > 2000 {
+				t.Errorf("a Zalo text of %d characters", n)
+			}
+		}
+	}
+}
+
+// One service answers a Telegram user and a Zalo user; on Zalo the answer is plain text, a
+// reply "2" presses the second button of the last prompt, a sticker gets the text-only note,
+// a long board goes in parts of at most 2,000 characters.
+func TestZaloAndTelegramThroughOneService(t *testing.T) {
+	tg := telegramtest.New(telegramtest.Options{})
+	defer tg.Close()
+	z := zalotest.New(zalotest.Options{})
+	defer z.Close()
+	st := openStore(t)
+	svc, err := New(zaloConfig(tg, z), st, menuHandler{}, quietLog(), WithSenderOptions(SenderOptions{Poll: 20e6}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Zalo().PollTimeout = 1e9
+	runService(t, svc)
+	ctx := context.Background()
+
+	tg.SendText(telegramtest.User{ID: 501, FirstName: "Lan"}, 501, "xin chào")
+	lan := zalotest.User{ID: "z-lan-77", DisplayName: "Cô Lan"}
+	z.SendText(lan, "menu")
+	sent, err := z.WaitSent(ctx, lan.ID, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(sent[0].Text, "1. Đồng ý") || !strings.Contains(sent[0].Text, "2. Không") || !strings.Contains(sent[0].Text, "An & em Bình") {
+		t.Errorf("prompt on Zalo: %q", sent[0].Text)
+	}
+	waitFor(t, "choices remembered", func() bool {
+		ok := false
+		_ = st.View(ctx, func(tx *storage.Tx) (err error) {
+			_, ok, err = tx.Choice(ctx, storage.ChannelZalo, lan.ID, 2)
+			return err
+		})
+		return ok
+	})
+	z.SendText(lan, "2")
+	if sent, err = z.WaitSent(ctx, lan.ID, 2); err != nil {
+		t.Fatal(err)
+	}
+	if sent[1].Text != "Bạn bấm: no" {
+		t.Errorf("reply 2 on Zalo: %q, want the press of the second button", sent[1].Text)
+	}
+	z.SendSticker(lan, "st-1")
+	if sent, err = z.WaitSent(ctx, lan.ID, 3); err != nil {
+		t.Fatal(err)
+	}
+	if sent[2].Text != "Mình chỉ đọc được tin nhắn chữ." {
+		t.Errorf("sticker answered %q", sent[2].Text)
+	}
+	z.SendText(lan, "dai")
+	waitFor(t, "the long board in parts", func() bool { return len(z.Texts(lan.ID)) >= 6 })
+	if _, err := tg.WaitSent(ctx, 501, 1); err != nil {
+		t.Fatal(err)
+	}
+	// A restarted Zalo server (long poll cut, queue lost) is polled again and answered.
+	waitFor(t, "every reply sent", func() bool { return outboxCounts(t, st)["pending"] == 0 })
+	z.Restart()
+	before := len(z.Texts(lan.ID))
+	z.SendText(lan, "sau khi khởi động lại")
+	if sent, err = z.WaitSent(ctx, lan.ID, before+1); err != nil {
+		t.Fatal(err)
+	}
+	if got := sent[before].Text; got != "Bạn viết: sau khi khởi động lại" {
+		t.Errorf("after the restart: %q", got)
+	}
+	checkZaloTexts(t, z)
+
+	// The Zalo user is a user with an internal id of Zalo's, on channel zalo.
+	_ = st.View(ctx, func(tx *storage.Tx) error {
+		id, err := tx.InternalID(ctx, storage.ChannelZalo, lan.ID, storage.KindUser)
+		if err != nil || id < storage.FirstForeignID {
+			t.Errorf("internal id %d %v", id, err)
+		}
+		if c, err := tx.UserChannel(ctx, id); err != nil || c != storage.ChannelZalo {
+			t.Errorf("channel %q %v", c, err)
+		}
+		return nil
+	})
+}
+
+// The same Zalo message delivered twice (a webhook retry) is applied once, and Zalo
+// message ids never meet Telegram update ids in the processed memory; a message id used again
+// for another message is applied.
+func TestZaloMessageAppliedOnce(t *testing.T) {
+	tg := telegramtest.New(telegramtest.Options{})
+	defer tg.Close()
+	z := zalotest.New(zalotest.Options{})
+	defer z.Close()
+	st := openStore(t)
+	svc, err := New(zaloConfig(tg, z), st, menuHandler{}, quietLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	up := zalotest.Update{EventName: "message.text.received", Message: &zalotest.Message{
+		MessageID: "m-1", Text: "xin chào", From: zalotest.User{ID: "u1", DisplayName: "Anh Hùng"},
+		Chat: zalotest.Chat{ID: "u1", ChatType: "PRIVATE"}}}
+	ctx := context.Background()
+	for range 3 {
+		if err := svc.Zalo().Apply(ctx, toZalo(t, up)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	id, _ := zaloKey("m-1", 0)
+	if n := applied(t, st, int(id)); n != 1 {
+		t.Fatalf("applied %d times", n)
+	}
+	if id < 1<<62 {
+		t.Fatalf("key %d in Telegram's range", id)
+	}
+	if c := outboxCounts(t, st); c["pending"] != 1 {
+		t.Fatalf("outbox %v", c)
+	}
+	// A replaced Zalo server that hands out the same message id again, for a new message
+	// (another date): applied, not mistaken for the first.
+	again := *up.Message
+	again.Date, again.Text = 1764489600000, "tin mới"
+	up.Message = &again
+	for range 2 {
+		if err := svc.Zalo().Apply(ctx, toZalo(t, up)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c := outboxCounts(t, st); c["pending"] != 2 {
+		t.Fatalf("outbox after a reused message id: %v", c)
+	}
+}
+
+// toZalo turns the fake's update into the client's, through the JSON Zalo posts.
+func toZalo(t *testing.T, u zalotest.Update) zalo.Update {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"ok": true, "result": u})
+	if err != nil {
+		t.Fatal(err)
+	}
+	up, err := zalo.ParseWebhook(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return up
+}
