@@ -51,9 +51,15 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 	return nil
 }
 
-// RevokeRole removes one grant.
+// RevokeRole removes one grant. Taking away a role that opens the dashboard (admin, officer,
+// principal) also ends the person's dashboard sessions in the same transaction, so a grant
+// made afterwards does not revive a session opened under the old one.
 func (tx *Tx) RevokeRole(ctx context.Context, roleID int64) error {
 	tx.rolesChanged = true
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE web_sessions SET ended_at = ? WHERE ended_at = 0 AND user_id =
+(SELECT user_id FROM roles WHERE id = ? AND role IN ('admin', 'officer', 'principal'))`, max(unix(tx.now), 1), roleID); err != nil {
+		return fmt.Errorf("storage: revoke role: end web sessions: %w", err)
+	}
 	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM roles WHERE id = ?`, roleID); err != nil {
 		return fmt.Errorf("storage: revoke role: %w", err)
 	}

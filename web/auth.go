@@ -94,8 +94,13 @@ func (s *Server) clearCookie(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{Name: CookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
 }
 
+// errStaleCookie is a session cookie whose session has ended (logged out, expired, or ended
+// by a revocation): the browser is told to forget it.
+var errStaleCookie = errors.New("web: session ended")
+
 // session returns the viewer of the request's session: nil when there is none, or when the
-// role behind it is gone (the session is then ended at once).
+// role behind it is gone (the session is then ended at once); errStaleCookie when the
+// cookie names no live session.
 func (s *Server) session(ctx context.Context, tx *storage.Tx, r *http.Request) (*commands.Viewer, bool, error) {
 	c, err := r.Cookie(CookieName)
 	if err != nil || c.Value == "" {
@@ -103,7 +108,7 @@ func (s *Server) session(ctx context.Context, tx *storage.Tx, r *http.Request) (
 	}
 	user, err := tx.WebSessionUser(ctx, c.Value)
 	if errors.Is(err, storage.ErrNotFound) {
-		return nil, false, nil
+		return nil, false, errStaleCookie
 	}
 	if err != nil {
 		return nil, false, err

@@ -151,10 +151,15 @@ func (s *Server) page(fn pageFunc) http.HandlerFunc {
 		var (
 			v       *view
 			revoked bool
+			stale   bool
 			authed  bool
 		)
 		err := s.store.View(r.Context(), func(tx *storage.Tx) error {
 			who, gone, err := s.session(r.Context(), tx, r)
+			if errors.Is(err, errStaleCookie) {
+				stale = true
+				return nil
+			}
 			if err != nil || who == nil {
 				revoked = gone
 				return err
@@ -170,6 +175,9 @@ func (s *Server) page(fn pageFunc) http.HandlerFunc {
 					return
 				}
 			}
+			s.clearCookie(w)
+		}
+		if stale {
 			s.clearCookie(w)
 		}
 		var br badRequest

@@ -451,3 +451,55 @@ func TestRunServesAndStops(t *testing.T) {
 		t.Fatalf("Run on a busy address: %v", err)
 	}
 }
+
+// TestRevokeEndsSessionsAtOnce: the revocation itself ends the sessions, not the next page
+// they ask for, so a role granted again before that request does not revive them; a role
+// that does not open the dashboard (a teacher's) leaves them alone.
+func TestRevokeEndsSessionsAtOnce(t *testing.T) {
+	f := newFixture(t, "http://127.0.0.1")
+	ctx := context.Background()
+	principal := f.session(principalID)
+	err := f.store.Update(ctx, func(tx *storage.Tx) error {
+		roles, err := tx.RolesOfUser(ctx, principalID)
+		if err != nil || len(roles) != 1 {
+			t.Fatalf("roles: %v %v", roles, err)
+		}
+		if err := tx.RevokeRole(ctx, roles[0].ID); err != nil {
+			return err
+		}
+		return tx.GrantRole(ctx, principalID, roles[0].Role, roles[0].Scope)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := f.get("/", principal); a.status != http.StatusUnauthorized {
+		t.Fatalf("revoked and granted again before the next page: %d", a.status)
+	}
+	// The officer who is also a teacher keeps the session when the class is taken away.
+	err = f.store.Update(ctx, func(tx *storage.Tx) error {
+		return tx.GrantRole(ctx, officerID, storage.RoleTeacher, storage.Scope{ClassID: f.ids["class:Trường TH Long Hưng/1B"]})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	officer := f.session(officerID)
+	err = f.store.Update(ctx, func(tx *storage.Tx) error {
+		roles, err := tx.RolesOfUser(ctx, officerID)
+		if err != nil {
+			return err
+		}
+		for _, r := range roles {
+			if r.Role == storage.RoleTeacher {
+				return tx.RevokeRole(ctx, r.ID)
+			}
+		}
+		t.Fatal("no teacher role")
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := f.get("/", officer); a.status != http.StatusOK {
+		t.Fatalf("a teacher role taken from an officer ended the session: %d", a.status)
+	}
+}
