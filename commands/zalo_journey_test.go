@@ -30,8 +30,9 @@ import (
 // Zalo as links.
 type zworld struct {
 	*world
-	z    *zalotest.Server
-	jobs *reminders.Service
+	z      *zalotest.Server
+	jobs   *reminders.Service
+	webURL string
 }
 
 func newZaloWorld(t *testing.T) *zworld {
@@ -90,7 +91,7 @@ func newZaloWorld(t *testing.T) *zworld {
 		z.Close()
 		st.Close()
 	})
-	return &zworld{world: &world{t: t, ctx: ctx, srv: srv, store: st}, z: z, jobs: jobs}
+	return &zworld{world: &world{t: t, ctx: ctx, srv: srv, store: st}, z: z, jobs: jobs, webURL: cfg.Web.PublicURL}
 }
 
 // drain waits until the outbox is empty.
