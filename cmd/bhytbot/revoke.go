@@ -17,23 +17,19 @@ import (
 var revokeRoles = []string{storage.RoleAdmin, storage.RoleOfficer, storage.RolePrincipal, storage.RoleTeacher, storage.RoleParent}
 
 func init() {
-	register(subcommand{name: "revoke", args: "--user ID [--channel telegram] [--role ROLE [--scope SCOPE]]",
+	register(subcommand{name: "revoke", args: "--user ID [--channel telegram|zalo] [--role ROLE [--scope SCOPE]]",
 		summary: "take a person's roles away (all, one role, or one role in one scope), print what was removed; audited",
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
-			user := fs.String("user", "", "the person's user id on the channel (shown by /toi)")
-			channel := fs.String("channel", "telegram", "the channel of the id: telegram")
+			user := fs.String("user", "", "the person's user id on the channel (a Telegram user id, or a Zalo user id)")
+			channel := fs.String("channel", storage.ChannelTelegram, "the channel of the id: telegram or zalo")
 			role := fs.String("role", "", "only this role: admin, officer, principal, teacher or parent")
 			scope := fs.String("scope", "", `only the role in this scope, spelled as for invite: "Trường THCS Mỹ Tú / 6A"`)
 			return func(ctx context.Context, e *env, args []string) error {
 				if len(args) != 0 {
 					return usagef("takes no arguments (quote the scope: --scope \"Trường THCS Mỹ Tú / 6A\")")
 				}
-				if *channel != "telegram" {
-					return usagef("--channel must be telegram")
-				}
-				id, err := strconv.ParseInt(strings.TrimSpace(*user), 10, 64)
-				if err != nil || id <= 0 {
-					return usagef("--user must be a user id (a positive number)")
+				if err := checkUserFlag(*channel, *user); err != nil {
+					return err
 				}
 				if *role != "" && !slices.Contains(revokeRoles, *role) {
 					return usagef("--role must be one of %s", strings.Join(revokeRoles, ", "))
@@ -46,8 +42,14 @@ func init() {
 					return err
 				}
 				defer st.Close()
-				var removed []commands.Removed
+				var (
+					removed []commands.Removed
+					id      int64
+				)
 				err = st.Update(ctx, func(tx *storage.Tx) error {
+					if id, err = channelUser(ctx, tx, *channel, *user); err != nil {
+						return err
+					}
 					roles, err := tx.RolesOfUser(ctx, id)
 					if err != nil {
 						return err
@@ -76,7 +78,7 @@ func init() {
 					return commands.NotifyRemoved(ctx, tx, "revoke/cli/"+strconv.FormatInt(time.Now().UnixNano(), 10), removed)
 				})
 				if errors.Is(err, errNothingToRevoke) {
-					return fmt.Errorf("user %d has no role matching --role %q --scope %q: nothing removed", id, *role, *scope)
+					return fmt.Errorf("%s user %s has no role matching --role %q --scope %q: nothing removed", *channel, *user, *role, *scope)
 				}
 				if err != nil {
 					return err
@@ -84,8 +86,9 @@ func init() {
 				for _, r := range removed {
 					fmt.Fprintf(e.stdout, "removed: %s\n", r)
 				}
-				if slices.Contains(e.cfg.Admins, id) {
-					fmt.Fprintf(e.stderr, "warning: user %d is an admin in the configuration (admins); remove them there too\n", id)
+				if (*channel == storage.ChannelTelegram && slices.Contains(e.cfg.Admins, id)) ||
+					(*channel == storage.ChannelZalo && slices.Contains(e.cfg.Zalo.Admins, strings.TrimSpace(*user))) {
+					fmt.Fprintf(e.stderr, "warning: %s user %s is an admin in the configuration (admins, zalo.admins); remove them there too\n", *channel, *user)
 				}
 				return nil
 			}

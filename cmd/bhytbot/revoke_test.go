@@ -55,7 +55,7 @@ func TestRevoke(t *testing.T) {
 	}{
 		{"no user", []string{}, 2, "--user must be"},
 		{"bad user", []string{"--user", "abc"}, 2, "--user must be"},
-		{"zalo", []string{"--user", "42", "--channel", "zalo"}, 2, "--channel must be telegram"},
+		{"unknown channel", []string{"--user", "42", "--channel", "viber"}, 2, "--channel must be telegram or zalo"},
 		{"bad role", []string{"--user", "42", "--role", "janitor"}, 2, "--role must be one of"},
 		{"scope without role", []string{"--user", "42", "--scope", "Trường THCS Mỹ Tú / 6A"}, 2, "--scope needs --role"},
 		{"stray argument", []string{"--user", "42", "x"}, 2, "takes no arguments"},
