@@ -22,9 +22,10 @@ func LoadViewer(ctx context.Context, tx *storage.Tx, cfg config.Config, userID i
 	return &Viewer{c: c}, nil
 }
 
-// Manager reports whether the viewer is an admin, an officer or a principal: who may open the
-// dashboard.
-func (v *Viewer) Manager() bool { return v.c.isManager() }
+// Manager reports whether the viewer may open the dashboard: the rule of /web in the
+// commands' table (admins, officers, principals), read from that table so chat and web
+// cannot disagree.
+func (v *Viewer) Manager() bool { return rules["web"].allow(v.c) }
 
 // Admin reports whether the viewer sees every area.
 func (v *Viewer) Admin() bool { return v.c.admin }

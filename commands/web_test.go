@@ -54,3 +54,35 @@ func TestWebCommand(t *testing.T) {
 		t.Errorf("help does not list /web: %q", got)
 	}
 }
+
+// TestDashboardFollowsTheWebRule: who may open the dashboard is read from the rule of /web in
+// the commands' table, not from a copy: changing that one rule changes both.
+func TestDashboardFollowsTheWebRule(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	check := func(want map[int64]bool) {
+		t.Helper()
+		err := f.store.View(ctx, func(tx *storage.Tx) error {
+			for u, ok := range want {
+				v, err := LoadViewer(ctx, tx, f.cfg, u)
+				if err != nil {
+					return err
+				}
+				if v.Manager() != ok || rules["web"].allow(v.c) != ok {
+					t.Errorf("user %d: dashboard %v, /web rule %v, want %v", u, v.Manager(), rules["web"].allow(v.c), ok)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	check(map[int64]bool{uAdmin: true, uOfficer: true, uPrincipal: true, uTeacher: false, uParent: false, 999: false})
+	saved := rules["web"]
+	t.Cleanup(func() { rules["web"] = saved })
+	adminsOnly := saved
+	adminsOnly.allow = func(c *caller) bool { return c.admin }
+	rules["web"] = adminsOnly
+	check(map[int64]bool{uAdmin: true, uOfficer: false, uPrincipal: false})
+}
