@@ -17,7 +17,7 @@ func trendSVG(pts []trendPoint, warn, target float64) template.HTML {
 	}
 	const (
 		w, h                     = 640.0, 240.0
-		left, right, top, bottom = 44.0, 30.0, 16.0, 34.0
+		left, right, top, bottom = 56.0, 30.0, 20.0, 40.0
 	)
 	pw, ph := w-left-right, h-top-bottom
 	x := func(i int) float64 {
@@ -56,7 +56,7 @@ func trendSVG(pts []trendPoint, warn, target float64) template.HTML {
 		if k := strings.Index(label, "/"); k > 0 {
 			label = strings.TrimPrefix(label[:k], "tuần ")
 		}
-		fmt.Fprintf(&b, `<text class="nhan" x="%.1f" y="%.1f" text-anchor="middle">T%s</text>`, x(i), h-bottom+18, template.HTMLEscapeString(label))
+		fmt.Fprintf(&b, `<text class="nhan" x="%.1f" y="%.1f" text-anchor="middle">T%s</text>`, x(i), h-bottom+26, template.HTMLEscapeString(label))
 		if !p.Known || p.Enrolment == 0 {
 			continue
 		}

@@ -77,6 +77,7 @@ type row struct {
 	Classes         int      `json:"classes,omitempty"`
 	ClassesReported int      `json:"classes_reported,omitempty"`
 	Under           bool     `json:"under_warn"`
+	NoData          bool     `json:"-"` // never reported: no rate to show
 	PercentTxt      string   `json:"-"`
 	ChangeTxt       string   `json:"-"`
 	RankTxt         string   `json:"-"`
@@ -342,6 +343,9 @@ func (s *Server) row(r leaderboard.Ranked, stt int, href string) row {
 		x.RankTxt, x.Class = leaderboard.WorkbookNotRanked, "chua"
 		if r.LastWeek != "" {
 			x.RankTxt += " (số liệu " + leaderboard.FormatWeek(r.LastWeek) + ")"
+		} else {
+			// No figure at all is not a rate of 0%, as the chat's boards say.
+			x.NoData, x.PercentTxt = true, "chưa có số liệu"
 		}
 	default:
 		x.RankTxt = strconv.Itoa(r.Rank)

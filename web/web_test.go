@@ -220,10 +220,27 @@ func TestUnreportedMarkedApartFromZero(t *testing.T) {
 	if !regexpRow(s.body, "chua", "6C") || regexpRow(s.body, "duoi", "6C") {
 		t.Errorf("an unreported class is not marked as unreported")
 	}
+	// 6C has no figure at all: its rate cell says so, where a unit at 0% says 0%.
+	if row := rowOf(s.body, "6C"); !strings.Contains(row, `<td class="pt">chưa có số liệu</td>`) {
+		t.Errorf("a class that never reported shows a rate: %s", row)
+	}
+	if row := rowOf(a.body, "Trường TH Mỹ Tú"); !strings.Contains(row, `<td class="pt">0%</td>`) {
+		t.Errorf("a school at 0%% does not show 0%%: %s", row)
+	}
 	lh := f.get("/truong/"+f.id("school:Trường TH Long Hưng"), f.session(officerID))
 	if !regexpRow(lh.body, "chua", "1B") || !strings.Contains(lh.body, "số liệu tuần 47/2026") {
 		t.Errorf("a class with last week's figure is not shown as carried forward")
 	}
+}
+
+// rowOf returns the first table row that holds a cell with the name.
+func rowOf(body, name string) string {
+	for _, tr := range strings.Split(body, "<tr")[1:] {
+		if tr = strings.SplitN(tr, "</tr>", 2)[0]; strings.Contains(tr, ">"+name+"<") {
+			return tr
+		}
+	}
+	return ""
 }
 
 // regexpRow reports whether a table row of the class holds a cell with the name.
