@@ -1,0 +1,90 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestEveryRoute: each route of the dashboard, with and without a session, answers the
+// status, type and caching it should, and every answer carries the security headers.
+func TestEveryRoute(t *testing.T) {
+	f := newFixture(t, "http://127.0.0.1")
+	officer, commune, principal := f.session(officerID), f.session(communeID), f.session(principalID)
+	used := f.loginToken(officerID)
+	f.get("/login/"+used, nil)
+	province, longHung := "/khu-vuc/"+f.id("area:Sóc Trăng"), "/khu-vuc/"+f.id("area:Sóc Trăng / Long Hưng")
+	school, class := "/truong/"+f.id("school:Trường THCS Mỹ Tú"), "/lop/"+f.id("class:Trường THCS Mỹ Tú/6A")
+	const (
+		html  = "text/html; charset=utf-8"
+		json  = "application/json; charset=utf-8"
+		xlsx  = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		data  = "private, no-store"
+		never = "no-store"
+	)
+	cases := []struct {
+		method, path string
+		cookie       *http.Cookie
+		accept       string
+		status       int
+		ctype, cache string
+	}{
+		{"GET", "/static/style.css", nil, "", 200, "text/css; charset=utf-8", "public, max-age=3600"},
+		{"GET", "/login/" + f.loginToken(officerID), nil, "", 303, html, data},
+		{"GET", "/login/" + used, nil, "", 410, html, data},
+		{"GET", "/login/khong-phai-ma", nil, "", 403, html, data},
+		{"HEAD", "/login/" + f.loginToken(officerID), nil, "", 200, html, data},
+		{"GET", "/login/" + f.loginToken(teacherID), nil, "", 403, html, data},
+		{"GET", "/dangxuat", officer, "", 200, html, data},
+		{"POST", "/dangxuat", nil, "", 200, html, data},
+		{"GET", "/", nil, "", 401, html, data},
+		{"GET", "/", nil, "application/json", 401, json, data},
+		{"GET", "/", officer, "", 200, html, data},
+		{"GET", "/", officer, "application/json", 200, json, data},
+		{"GET", "/index.json", officer, "", 200, json, data},
+		{"GET", "/index.xlsx", officer, "", 200, xlsx, data},
+		{"GET", "/index.xlsx", principal, "", 404, html, data},
+		{"GET", "/?week=2026-W47", officer, "", 200, html, data},
+		{"GET", "/?week=tuan-nay", officer, "", 400, html, data},
+		{"GET", province, officer, "", 200, html, data},
+		{"GET", province, nil, "", 401, html, data},
+		{"GET", province + ".json", officer, "", 200, json, data},
+		{"GET", province + ".xlsx?week=2026-W47", officer, "", 200, xlsx, data},
+		{"GET", province, commune, "", 404, html, data},
+		{"GET", longHung + ".xlsx", commune, "", 404, html, data},
+		{"GET", "/khu-vuc/abc", officer, "", 404, html, data},
+		{"GET", school, principal, "", 200, html, data},
+		{"GET", school + ".json", principal, "", 200, json, data},
+		{"GET", school + ".xlsx", principal, "", 404, html, data},
+		{"GET", class, principal, "", 200, html, data},
+		{"GET", class + ".json", principal, "", 200, json, data},
+		{"GET", class, nil, "", 401, html, data},
+		{"GET", "/truong/" + f.id("school:Trường TH Long Hưng"), principal, "", 404, html, data},
+		{"GET", "/tep/" + strings.Repeat("x", 43), nil, "", 404, html, never},
+		{"GET", "/khong-co", officer, "", 404, html, never},
+		{"POST", "/", officer, "", 404, html, never},
+	}
+	for _, c := range cases {
+		what := c.method + " " + c.path
+		if c.cookie != nil {
+			what += " (session)"
+		}
+		var a answer
+		if c.accept != "" {
+			a = f.do(c.method, c.path, c.cookie, "Accept", c.accept)
+		} else {
+			a = f.do(c.method, c.path, c.cookie)
+		}
+		if a.status != c.status {
+			t.Errorf("%s: status %d, want %d", what, a.status, c.status)
+			continue
+		}
+		if got := a.header.Get("Content-Type"); got != c.ctype {
+			t.Errorf("%s: Content-Type %q, want %q", what, got, c.ctype)
+		}
+		if got := a.header.Get("Cache-Control"); got != c.cache {
+			t.Errorf("%s: Cache-Control %q, want %q", what, got, c.cache)
+		}
+		checkHeaders(t, what, a, false)
+	}
+}
