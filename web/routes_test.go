@@ -1,9 +1,12 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/bhytbot/bhytbot/storage"
 )
 
 // TestEveryRoute: each route of the dashboard, with and without a session, answers the
@@ -86,5 +89,41 @@ func TestEveryRoute(t *testing.T) {
 			t.Errorf("%s: Cache-Control %q, want %q", what, got, c.cache)
 		}
 		checkHeaders(t, what, a, false)
+	}
+}
+
+// TestNoPupilNames: pages and JSON show figures, never a pupil's name, even for a class
+// whose roster names them.
+func TestNoPupilNames(t *testing.T) {
+	f := newFixture(t, "http://127.0.0.1")
+	ctx := context.Background()
+	pupils := []string{"Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường"}
+	err := f.store.Update(ctx, func(tx *storage.Tx) error {
+		for i, name := range pupils {
+			if _, err := tx.InsertStudent(ctx, f.ids["class:Trường THCS Mỹ Tú/6A"], i+1, name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	officer, principal := f.session(officerID), f.session(principalID)
+	pages := []string{"/", "/khu-vuc/" + f.id("area:Sóc Trăng / Mỹ Tú"), "/truong/" + f.id("school:Trường THCS Mỹ Tú"), "/lop/" + f.id("class:Trường THCS Mỹ Tú/6A")}
+	for _, c := range []*http.Cookie{officer, principal} {
+		for _, p := range pages {
+			for _, accept := range []string{"text/html", "application/json"} {
+				a := f.get(p, c, "Accept", accept)
+				if a.status != 200 && a.status != 404 {
+					t.Fatalf("%s: %d", p, a.status)
+				}
+				for _, name := range pupils {
+					if strings.Contains(a.body, name) {
+						t.Errorf("%s (%s) names the pupil %s", p, accept, name)
+					}
+				}
+			}
+		}
 	}
 }
