@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"net/http"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -124,6 +126,37 @@ func TestNoPupilNames(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+var (
+	thRE    = regexp.MustCompile(`<th>([^<]*)</th>`)
+	labelRE = regexp.MustCompile(`\.bang td:nth-child\((\d+)\)::before \{ content: "([^"]*): "; \}`)
+)
+
+// TestPhoneLabelsFollowTheHead: the headings a phone shows before each figure are the
+// table's own column heads.
+func TestPhoneLabelsFollowTheHead(t *testing.T) {
+	f := newFixture(t, "http://127.0.0.1")
+	page := f.get("/truong/"+f.id("school:Trường THCS Mỹ Tú"), f.session(principalID)).body
+	head := strings.SplitN(strings.SplitN(page, `<table class="bang">`, 2)[1], "</thead>", 2)[0]
+	var ths []string
+	for _, m := range thRE.FindAllStringSubmatch(head, -1) {
+		ths = append(ths, m[1])
+	}
+	css, err := assets.ReadFile("static/style.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels := labelRE.FindAllStringSubmatch(string(css), -1)
+	if len(ths) != 11 || len(labels) != 8 {
+		t.Fatalf("%d heads %q, %d labels", len(ths), ths, len(labels))
+	}
+	for _, l := range labels {
+		n, _ := strconv.Atoi(l[1])
+		if ths[n-1] != l[2] {
+			t.Errorf("column %d: head %q, phone label %q", n, ths[n-1], l[2])
 		}
 	}
 }
