@@ -27,6 +27,10 @@ func LoadViewer(ctx context.Context, tx *storage.Tx, cfg config.Config, userID i
 // cannot disagree.
 func (v *Viewer) Manager() bool { return rules["web"].allow(v.c) }
 
+// MayExport reports whether the viewer may download a board's Excel workbook: the rule of
+// /xuat in the commands' table.
+func (v *Viewer) MayExport() bool { return rules["xuat"].allow(v.c) }
+
 // Admin reports whether the viewer sees every area.
 func (v *Viewer) Admin() bool { return v.c.admin }
 

@@ -71,6 +71,9 @@ func TestDashboardFollowsTheWebRule(t *testing.T) {
 				if v.Manager() != ok || rules["web"].allow(v.c) != ok {
 					t.Errorf("user %d: dashboard %v, /web rule %v, want %v", u, v.Manager(), rules["web"].allow(v.c), ok)
 				}
+				if v.MayExport() != rules["xuat"].allow(v.c) {
+					t.Errorf("user %d: Excel on the web %v, /xuat rule %v", u, v.MayExport(), rules["xuat"].allow(v.c))
+				}
 			}
 			return nil
 		})
@@ -84,5 +87,8 @@ func TestDashboardFollowsTheWebRule(t *testing.T) {
 	adminsOnly := saved
 	adminsOnly.allow = func(c *caller) bool { return c.admin }
 	rules["web"] = adminsOnly
+	savedX := rules["xuat"]
+	t.Cleanup(func() { rules["xuat"] = savedX })
+	rules["xuat"] = adminsOnly
 	check(map[int64]bool{uAdmin: true, uOfficer: false, uPrincipal: false})
 }

@@ -469,6 +469,9 @@ func (s *Server) area(r *http.Request, tx *storage.Tx, v *commands.Viewer, q req
 	}
 	s.weekNav(out, q.week)
 	if q.format == "xlsx" {
+		if !v.MayExport() {
+			return nil, errNotFound
+		}
 		name, data, err := s.boards.Workbook(ctx, tx, a.Path, q.week)
 		if err != nil {
 			return nil, err
@@ -487,9 +490,11 @@ func (s *Server) area(r *http.Request, tx *storage.Tx, v *commands.Viewer, q req
 	}
 	out.Units = s.rows(d.Board.Units, hrefs)
 	out.Total = s.total(d.Board.Units)
-	if a.ID != 0 {
+	switch {
+	case !v.MayExport():
+	case a.ID != 0:
 		out.Excel = out.Path + ".xlsx?week=" + q.week
-	} else {
+	default:
 		out.Excel = "/index.xlsx?week=" + q.week
 	}
 	totals, err := s.boards.AreaTotals(ctx, tx, a.Path, s.weeksEnding(q.week, TrendWeeks))
@@ -516,6 +521,7 @@ func (s *Server) school(r *http.Request, tx *storage.Tx, v *commands.Viewer, q r
 	if err != nil {
 		return nil, err
 	}
+	// A school's workbook is not a board of the chat either: /xuat writes areas' workbooks.
 	if !v.CanSchool(sch) || q.format == "xlsx" {
 		return nil, errNotFound
 	}
