@@ -99,7 +99,7 @@ func TestDemoWeb(t *testing.T) {
 		t.Error("the officer's page has no percentage in its table")
 	}
 	// The school that stays under 50% is the red row.
-	if !regexp.MustCompile(`<tr class="duoi">\s*<td>\d+</td><td class="ten">(<a [^>]*>)?` + regexp.QuoteMeta(demo.SchoolMyHuong)).MatchString(body) {
+	if !regexp.MustCompile(`<tr class="duoi">\s*<td class="stt">\d+</td><td class="ten">(<a [^>]*>)?` + regexp.QuoteMeta(demo.SchoolMyHuong)).MatchString(body) {
 		t.Errorf("%s is not marked under 50%%", demo.SchoolMyHuong)
 	}
 	if resp, _ := get(officer, "http://"+resp.Request.URL.Host+"/index.json"); resp.StatusCode != http.StatusOK ||
