@@ -247,3 +247,43 @@ func TestZaloMessageIDReusedAfterTheMemoryForgot(t *testing.T) {
 		t.Fatalf("outbox %v: each of the three messages wants its answer", c)
 	}
 }
+
+// Every message that is not text (an image, a sticker, a voice message, anything Zalo calls
+// unsupported) gets the one polite answer that the bot reads only text, and reaches no command.
+func TestZaloNonTextEventsAnswered(t *testing.T) {
+	tg := telegramtest.New(telegramtest.Options{})
+	defer tg.Close()
+	z := zalotest.New(zalotest.Options{})
+	defer z.Close()
+	st := openStore(t)
+	svc, err := New(zaloConfig(tg, z), st, menuHandler{}, quietLog(), WithSenderOptions(SenderOptions{Poll: 20e6}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Zalo().PollTimeout = time.Second
+	runService(t, svc)
+	ctx := context.Background()
+	mai := zalotest.User{ID: "z-mai-5", DisplayName: "Chị Mai"}
+	private := zalotest.Chat{ID: mai.ID, ChatType: zalotest.ChatPrivate}
+	events := []func(){
+		func() { z.SendImage(mai, "https://example.invalid/the-bhyt.jpg", "thẻ của con") },
+		func() { z.SendSticker(mai, "st-9") },
+		func() { z.SendEvent(mai, private, zalotest.EventVoice, zalotest.Message{URL: "https://example.invalid/v.aac"}) },
+		func() { z.SendEvent(mai, private, zalotest.EventUnsupported, zalotest.Message{}) },
+	}
+	for i, send := range events {
+		send()
+		sent, err := z.WaitSent(ctx, mai.ID, i+1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := sent[i].Text; got != zalo.TextOnly {
+			t.Errorf("event %d answered %q, want %q", i, got, zalo.TextOnly)
+		}
+	}
+	waitFor(t, "every answer sent", func() bool { return outboxCounts(t, st)["pending"] == 0 })
+	// The test handler answers everything it sees ("Bạn viết: …"): only the notes came.
+	if got := z.Texts(mai.ID); len(got) != len(events) {
+		t.Errorf("answers %q, want one note per event", got)
+	}
+}
