@@ -268,7 +268,9 @@ func TestZaloNonTextEventsAnswered(t *testing.T) {
 	events := []func(){
 		func() { z.SendImage(mai, "https://example.invalid/the-bhyt.jpg", "thẻ của con") },
 		func() { z.SendSticker(mai, "st-9") },
-		func() { z.SendEvent(mai, private, zalotest.EventVoice, zalotest.Message{URL: "https://example.invalid/v.aac"}) },
+		func() {
+			z.SendEvent(mai, private, zalotest.EventVoice, zalotest.Message{URL: "https://example.invalid/v.aac"})
+		},
 		func() { z.SendEvent(mai, private, zalotest.EventUnsupported, zalotest.Message{}) },
 	}
 	for i, send := range events {
