@@ -21,17 +21,21 @@ func numberOf(t *testing.T, msgs []string, label string) string {
 	return ""
 }
 
-// TestZaloReportsInEverySpelling: a teacher of two classes on Zalo reports in every spelling
-// the bot reads and gets the right percentage in plain text; a wrong report gets its error
-// with a correct example; the guided report goes class → figures → confirmation by replies
-// alone (the class and the confirmation by their numbers, the figures typed).
+// TestZaloReportsInEverySpelling: a teacher of two classes on Zalo, invited from Telegram
+// (the invite gives the Telegram link and the code to send on Zalo), joins by the bare code,
+// reports in every spelling the bot reads and gets the right percentage in plain text; a
+// wrong report gets its error with a correct example; the guided report goes class →
+// figures → confirmation by replies alone (the class and the confirmation by their numbers,
+// the figures typed).
 func TestZaloReportsInEverySpelling(t *testing.T) {
 	w := newZaloWorld(t)
 	const teacher = "zalo-gv-6a-7a"
 	for _, class := range []string{"6A", "7A"} {
-		code := links(w.say(admin, "/moi giaovien Trường THCS Mỹ Tú / "+class))
-		if len(code) != 1 {
-			t.Fatalf("invite for %s: %v", class, code)
+		// The invite, made on Telegram, says how to join on both channels.
+		answer := w.say(admin, "/moi giaovien Trường THCS Mỹ Tú / "+class)
+		code := links(answer)
+		if len(code) != 1 || !strings.Contains(texts(answer), "trên Zalo: gửi mã <code>"+code[0]+"</code> cho bot") {
+			t.Fatalf("invite for %s: %v in %q", class, code, texts(answer))
 		}
 		zexpect(t, w.zsay(teacher, code[0]), "giáo viên chủ nhiệm", "lớp "+class)
 	}
