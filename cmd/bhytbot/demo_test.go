@@ -157,6 +157,19 @@ func TestDemoThenChat(t *testing.T) {
 	if code, _, stderr := c.run("", "demo", "-out", out); code != 0 {
 		t.Fatalf("plain demo: %d %s", code, stderr)
 	}
+	// The two channels send at the same time, yet the transcript is the same on every run
+	// but for what is random by design: invite codes, link tokens and the loopback ports.
+	again, err := os.ReadFile(filepath.Join(out, "transcript.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := normalTranscript(string(transcript)), normalTranscript(string(again)); a != b {
+		i := 0
+		for i < min(len(a), len(b)) && a[i] == b[i] {
+			i++
+		}
+		t.Errorf("two runs of the demo differ at byte %d: %q / %q", i, a[i:min(len(a), i+200)], b[i:min(len(b), i+200)])
+	}
 	if _, err := os.Stat(filepath.Join(out, "demo.db")); err == nil {
 		t.Error("a plain demo left demo.db in its folder")
 	}
@@ -164,6 +177,12 @@ func TestDemoThenChat(t *testing.T) {
 		t.Errorf("chat after a plain demo: %d %s", code, stderr)
 	}
 }
+
+var randomParts = regexp.MustCompile(`127\.0\.0\.1:\d+|/tep/[A-Za-z0-9_-]+|[A-Za-z0-9_-]{16}`)
+
+// normalTranscript blanks what differs between runs by design: invite codes (16 characters),
+// file link tokens and loopback ports.
+func normalTranscript(s string) string { return randomParts.ReplaceAllString(s, "…") }
 
 // zaloBlock is one message the transcript shows a person on Zalo receiving.
 type zaloBlock struct {
