@@ -3,7 +3,8 @@ package demo
 import "github.com/bhytbot/bhytbot/storage"
 
 // Person is someone in the demo. On Telegram their user id is also their private chat id;
-// a person with a Zalo id is on Zalo instead (and ID is then only their place in the demo).
+// a person with a Zalo id is on Zalo instead (ID is then their Telegram id only when
+// `chat --channel telegram` puts them there).
 type Person struct {
 	ID    int64
 	Name  string
