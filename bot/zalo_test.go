@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/bhytbot/bhytbot/bot/telegramtest"
@@ -207,4 +209,83 @@ func toZalo(t *testing.T, u zalotest.Update) zalo.Update {
 		t.Fatal(err)
 	}
 	return up
+}
+
+// A message id that comes back with another date after the memory of processed updates
+// forgot the first (a replaced Zalo server, more than a week later) is a new message: it is
+// applied and answered, not mistaken for the first by the keys its replies are stored under.
+func TestZaloMessageIDReusedAfterTheMemoryForgot(t *testing.T) {
+	tg := telegramtest.New(telegramtest.Options{})
+	defer tg.Close()
+	z := zalotest.New(zalotest.Options{})
+	defer z.Close()
+	ctx := context.Background()
+	now := time.Date(2025, 9, 15, 8, 0, 0, 0, time.UTC)
+	st, err := storage.Open(ctx, filepath.Join(t.TempDir(), "bot.db"), storage.WithClock(func() time.Time { return now }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	svc, err := New(zaloConfig(tg, z), st, menuHandler{}, quietLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	apply := func(id, text string) {
+		t.Helper()
+		up := zalotest.Update{EventName: zalotest.EventText, Message: &zalotest.Message{
+			MessageID: id, Date: now.UnixMilli(), Text: text, From: zalotest.User{ID: "u1", DisplayName: "Anh Hùng"},
+			Chat: zalotest.Chat{ID: "u1", ChatType: zalotest.ChatPrivate}}}
+		if err := svc.Zalo().Apply(ctx, toZalo(t, up)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	apply("m-1", "xin chào")
+	now = now.Add(storage.UpdatesKeptFor + time.Hour)
+	apply("m-2", "tin khác") // its transaction forgets m-1
+	apply("m-1", "tin mới")
+	if c := outboxCounts(t, st); c["pending"] != 3 {
+		t.Fatalf("outbox %v: each of the three messages wants its answer", c)
+	}
+}
+
+// Every message that is not text (an image, a sticker, a voice message, anything Zalo calls
+// unsupported) gets the one polite answer that the bot reads only text, and reaches no command.
+func TestZaloNonTextEventsAnswered(t *testing.T) {
+	tg := telegramtest.New(telegramtest.Options{})
+	defer tg.Close()
+	z := zalotest.New(zalotest.Options{})
+	defer z.Close()
+	st := openStore(t)
+	svc, err := New(zaloConfig(tg, z), st, menuHandler{}, quietLog(), WithSenderOptions(SenderOptions{Poll: 20e6}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Zalo().PollTimeout = time.Second
+	runService(t, svc)
+	ctx := context.Background()
+	mai := zalotest.User{ID: "z-mai-5", DisplayName: "Chị Mai"}
+	private := zalotest.Chat{ID: mai.ID, ChatType: zalotest.ChatPrivate}
+	events := []func(){
+		func() { z.SendImage(mai, "https://example.invalid/the-bhyt.jpg", "thẻ của con") },
+		func() { z.SendSticker(mai, "st-9") },
+		func() {
+			z.SendEvent(mai, private, zalotest.EventVoice, zalotest.Message{URL: "https://example.invalid/v.aac"})
+		},
+		func() { z.SendEvent(mai, private, zalotest.EventUnsupported, zalotest.Message{}) },
+	}
+	for i, send := range events {
+		send()
+		sent, err := z.WaitSent(ctx, mai.ID, i+1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := sent[i].Text; got != zalo.TextOnly {
+			t.Errorf("event %d answered %q, want %q", i, got, zalo.TextOnly)
+		}
+	}
+	waitFor(t, "every answer sent", func() bool { return outboxCounts(t, st)["pending"] == 0 })
+	// The test handler answers everything it sees ("Bạn viết: …"): only the notes came.
+	if got := z.Texts(mai.ID); len(got) != len(events) {
+		t.Errorf("answers %q, want one note per event", got)
+	}
 }

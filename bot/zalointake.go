@@ -68,14 +68,17 @@ func NewZaloIntake(cfg config.Zalo, client *zalo.Client, store *storage.Store, h
 const zaloKeyBase = int64(1) << 62
 
 // zaloKey is the number under which a Zalo message is remembered as processed: a hash of its
-// message id in [2^62, 2^63). Its fingerprint is the message id with the message's date (in
-// milliseconds): the same message delivered again (a webhook retry) has both and is skipped;
-// two messages whose hashes collide, or a message id used again by a replaced server, differ
-// in the fingerprint and are applied (the second under a local id).
+// message id and its date (in milliseconds) in [2^62, 2^63), with the two as its fingerprint.
+// The same message delivered again (a webhook retry) has both and is skipped; two messages
+// whose hashes collide differ in the fingerprint and are applied (the second under a local
+// id). A message id used again by a replaced server, with another date, is another number:
+// its replies cannot meet the keys of the first one's, which the outbox keeps after the
+// memory of processed updates has forgotten the first.
 func zaloKey(messageID string, dateMillis int64) (int64, string) {
+	fp := "zalo:" + messageID + ":" + strconv.FormatInt(dateMillis, 10)
 	h := fnv.New64a()
-	h.Write([]byte("zalo:" + messageID))
-	return zaloKeyBase | int64(h.Sum64()>>2), "zalo:" + messageID + ":" + strconv.FormatInt(dateMillis, 10)
+	h.Write([]byte(fp))
+	return zaloKeyBase | int64(h.Sum64()>>2), fp
 }
 
 // zaloHandler answers what is not text on Zalo and records the user's channel before the

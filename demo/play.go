@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"mime"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/bhytbot/bhytbot/bot/telegramtest"
+	"github.com/bhytbot/bhytbot/bot/zalotest"
 	"github.com/bhytbot/bhytbot/commands"
 	"github.com/bhytbot/bhytbot/reminders"
 	"github.com/bhytbot/bhytbot/roster"
@@ -41,6 +44,7 @@ func mustZone() *time.Location {
 // Runtime is the running bot the demo talks to.
 type Runtime struct {
 	Fake      *telegramtest.Server
+	Zalo      *zalotest.Server // in webhook mode: an update counts as delivered once applied
 	Store     *storage.Store
 	Reminders *reminders.Service
 	Clock     *Clock
@@ -58,13 +62,16 @@ type Result struct {
 }
 
 type player struct {
-	rt      Runtime
-	seen    int
-	res     Result
-	day     string
-	week    string
-	log     strings.Builder
-	lastUpd int
+	rt       Runtime
+	seen     int // Telegram messages already printed
+	zseen    int // Zalo calls already printed
+	res      Result
+	day      string
+	week     string
+	log      strings.Builder
+	lastUpd  int
+	zaloSent bool    // a Zalo update waits to be applied
+	self     *Person // in a chat: the person chatting, on the channel they chose
 }
 
 // Play runs the three-week scenario and writes the transcript and files.
@@ -113,21 +120,47 @@ func (p *player) user(who Person) telegramtest.User {
 	return telegramtest.User{ID: who.ID, FirstName: who.Name, LanguageCode: "vi"}
 }
 
-// say sends text as who and waits until the bot has answered.
+// say sends text as who, on their channel, and waits until the bot has answered.
 func (p *player) say(ctx context.Context, who Person, text string) error {
-	p.printf("%s  %s (%s) ✍️  %s\n", p.rt.Clock.Now().Format("15:04"), who.Name, who.Label, text)
-	p.lastUpd = p.rt.Fake.SendText(p.user(who), who.ID, text)
+	p.printf("%s  %s ✍️  %s\n", p.rt.Clock.Now().Format("15:04"), who.tag(), text)
+	p.send(who, text)
 	return p.settle(ctx)
 }
 
-// press presses the newest button whose text contains label in who's chat.
+func (p *player) send(who Person, text string) {
+	if who.Zalo != "" {
+		p.rt.Zalo.SendText(zalotest.User{ID: who.Zalo, DisplayName: who.Name}, text)
+		p.zaloSent = true
+		return
+	}
+	p.lastUpd = p.rt.Fake.SendText(p.user(who), who.ID, text)
+}
+
+// choiceLine is a numbered choice as Zalo shows a button: "2. ✅ Qua trường".
+var choiceLine = regexp.MustCompile(`(?m)^(\d+)\. (.+)$`)
+
+// press presses the newest button whose text contains label in who's chat; on Zalo, where
+// buttons are numbered choices, it answers with the choice's number.
 func (p *player) press(ctx context.Context, who Person, label string) error {
+	if who.Zalo != "" {
+		sent := p.rt.Zalo.Sent(who.Zalo)
+		for i := len(sent) - 1; i >= 0; i-- {
+			for _, m := range choiceLine.FindAllStringSubmatch(sent[i].Text, -1) {
+				if strings.Contains(m[2], label) {
+					p.printf("%s  %s ✍️  %s   (chọn “%s”)\n", p.rt.Clock.Now().Format("15:04"), who.tag(), m[1], m[2])
+					p.send(who, m[1])
+					return p.settle(ctx)
+				}
+			}
+		}
+		return fmt.Errorf("demo: %s has no numbered choice %q on Zalo", who.Name, label)
+	}
 	sent := p.rt.Fake.Sent(who.ID)
 	for i := len(sent) - 1; i >= 0; i-- {
 		for _, row := range sent[i].Buttons {
 			for _, b := range row {
 				if strings.Contains(b.Text, label) && b.Data != "" {
-					p.printf("%s  %s (%s) 👆 [%s]\n", p.rt.Clock.Now().Format("15:04"), who.Name, who.Label, b.Text)
+					p.printf("%s  %s 👆 [%s]\n", p.rt.Clock.Now().Format("15:04"), who.tag(), b.Text)
 					p.lastUpd = p.rt.Fake.PressButton(p.user(who), who.ID, sent[i].MessageID, b.Data)
 					return p.settle(ctx)
 				}
@@ -156,6 +189,13 @@ func (p *player) settle(ctx context.Context) error {
 			return fmt.Errorf("demo: update not applied: %w", err)
 		}
 	}
+	if p.zaloSent {
+		// The bot answers Zalo's webhook only after the update's effects are committed.
+		if err := p.rt.Zalo.WaitDelivered(ctx); err != nil {
+			return fmt.Errorf("demo: zalo update not applied: %w", err)
+		}
+		p.zaloSent = false
+	}
 	for {
 		var depth int
 		err := p.rt.Store.View(ctx, func(tx *storage.Tx) error {
@@ -175,7 +215,7 @@ func (p *player) settle(ctx context.Context) error {
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
-	return p.flush()
+	return p.flush(ctx)
 }
 
 var tags = regexp.MustCompile(`</?[a-zA-Z][^>]*>`)
@@ -183,32 +223,120 @@ var tags = regexp.MustCompile(`</?[a-zA-Z][^>]*>`)
 // Plain turns a Telegram HTML message into terminal text.
 func Plain(s string) string { return html.UnescapeString(tags.ReplaceAllString(s, "")) }
 
-func (p *player) flush() error {
+// received is one message a person got, on either channel, ready to print.
+type received struct {
+	order int // the recipient's place in People: messages are printed person by person
+	name  string
+	body  string
+	notes []string // files saved from the message
+}
+
+// flush prints what people received since the last flush. The two channels send at the
+// same time, so the messages are printed person by person (in People order), each person's
+// in the order they arrived: the transcript is the same on every run.
+func (p *player) flush(ctx context.Context) error {
+	var out []received
 	all := p.rt.Fake.AllSent()
 	for _, m := range all[p.seen:] {
-		p.res.Messages++
-		who, ok := byID(m.ChatID)
-		name := fmt.Sprintf("chat %d", m.ChatID)
+		r := received{order: len(People), name: fmt.Sprintf("[Telegram] chat %d", m.ChatID)}
+		who, ok := p.recipient(func(x Person) bool { return x.Zalo == "" && x.ID == m.ChatID })
 		if ok {
-			name = who.Name + " (" + who.Label + ")"
+			r.order, r.name = slices.IndexFunc(People, func(x Person) bool { return x.ID == who.ID }), who.tag()
 		}
-		body := m.Text
+		r.body = Plain(m.Text) + buttons(m.Buttons)
 		if m.Photo != nil || m.Document != nil {
-			body = m.Caption
-			file, err := p.save(who, m)
+			data, kind := m.Document, "📎 tệp"
+			if m.Photo != nil {
+				data, kind = m.Photo, "🖼 biểu đồ"
+			}
+			file, err := p.save(who, m.FileName, data)
 			if err != nil {
 				return err
 			}
-			kind := "📎 tệp"
-			if m.Photo != nil {
-				kind = "🖼 biểu đồ"
-			}
-			body = strings.TrimSpace(fmt.Sprintf("%s %s\n%s", kind, file, body))
+			r.body = strings.TrimSpace(fmt.Sprintf("%s %s\n%s", kind, file, Plain(m.Caption))) + buttons(m.Buttons)
 		}
-		p.printf("        → %s nhận:\n%s\n", name, indent(Plain(body)+buttons(m.Buttons)))
+		out = append(out, r)
 	}
 	p.seen = len(all)
+	if p.rt.Zalo != nil {
+		zall := p.rt.Zalo.AllSent()
+		for _, m := range zall[p.zseen:] {
+			if m.Method == "sendChatAction" {
+				continue
+			}
+			r := received{order: len(People), name: "[Zalo] " + m.ChatID}
+			who, ok := p.recipient(func(x Person) bool { return x.Zalo != "" && x.Zalo == m.ChatID })
+			if ok {
+				r.order, r.name = slices.IndexFunc(People, func(x Person) bool { return x.ID == who.ID }), who.tag()
+			}
+			// Zalo shows the text as sent: plain, choices numbered, files as links.
+			r.body = m.Text
+			links := fileLink.FindAllString(m.Text, -1)
+			if m.Method == "sendPhoto" {
+				r.body = strings.TrimSpace("🖼 ảnh: " + m.PhotoURL + "\n" + m.Caption)
+				links = []string{m.PhotoURL}
+			}
+			for _, l := range links {
+				file, err := p.fetch(ctx, who, l)
+				if err != nil {
+					return err
+				}
+				r.notes = append(r.notes, file)
+			}
+			out = append(out, r)
+		}
+		p.zseen = len(zall)
+	}
+	slices.SortStableFunc(out, func(a, b received) int { return a.order - b.order })
+	for _, r := range out {
+		p.printf("        → %s nhận:\n%s\n", r.name, indent(r.body))
+		for _, n := range r.notes {
+			p.printf("          ⤓ mở liên kết, lưu: %s\n", n)
+		}
+	}
+	p.res.Messages += len(out)
 	return nil
+}
+
+// recipient is the person a message went to: the person chatting, as they chat, or a person
+// of the demo on their own channel.
+func (p *player) recipient(is func(Person) bool) (Person, bool) {
+	if p.self != nil && is(*p.self) {
+		return *p.self, true
+	}
+	i := slices.IndexFunc(People, is)
+	if i < 0 {
+		return Person{}, false
+	}
+	return People[i], true
+}
+
+// fileLink is a file the bot sent to Zalo as a link, served by the dashboard.
+var fileLink = regexp.MustCompile(`https?://\S+/tep/[A-Za-z0-9_-]+`)
+
+// fetch opens a file link as the person would and saves the file it serves.
+func (p *player) fetch(ctx context.Context, who Person, link string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, link, nil)
+	if err != nil {
+		return "", fmt.Errorf("demo: %w", err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("demo: open file link: %w", err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return "", fmt.Errorf("demo: read file link: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("demo: file link answered %s", resp.Status)
+	}
+	name := ""
+	if _, params, err := mime.ParseMediaType(resp.Header.Get("Content-Disposition")); err == nil {
+		name = params["filename"]
+	}
+	return p.save(who, name, data)
 }
 
 func buttons(rows [][]telegramtest.Button) string {
@@ -236,12 +364,8 @@ func indent(s string) string {
 
 var unsafe = regexp.MustCompile(`[^a-z0-9.-]+`)
 
-func (p *player) save(who Person, m telegramtest.SentMessage) (string, error) {
-	data := m.Photo
-	if data == nil {
-		data = m.Document
-	}
-	name := vntext.Fold(strings.ToLower(m.FileName))
+func (p *player) save(who Person, fileName string, data []byte) (string, error) {
+	name := vntext.Fold(strings.ToLower(fileName))
 	if name == "" {
 		name = "tep"
 	}
@@ -262,7 +386,7 @@ func (p *player) save(who Person, m telegramtest.SentMessage) (string, error) {
 }
 
 // onboard imports the roster, creates invites as `bhytbot invite` does and has everyone
-// open their deep link.
+// open their deep link (on Telegram) or send their code (on Zalo).
 func (p *player) onboard(ctx context.Context) error {
 	rows, err := roster.ReadCSV(strings.NewReader(RosterCSV()))
 	if err != nil {
@@ -284,7 +408,12 @@ func (p *player) onboard(ctx context.Context) error {
 				return err
 			}
 			p.printf("$ bhytbot invite --role %s --scope %q  → mã %s cho %s\n", who.Role, scope, code, who.Name)
-			if err := p.say(ctx, who, "/start "+code); err != nil {
+			// Zalo has no deep links: a person sends the code, bare or after /start.
+			text := "/start " + code
+			if who.Zalo != "" && who.Role == storage.RoleParent {
+				text = code
+			}
+			if err := p.say(ctx, who, text); err != nil {
 				return err
 			}
 		}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/bhytbot/bhytbot/bot"
 	"github.com/bhytbot/bhytbot/bot/telegramtest"
+	"github.com/bhytbot/bhytbot/bot/zalotest"
 	"github.com/bhytbot/bhytbot/config"
 	"github.com/bhytbot/bhytbot/demo"
 	"github.com/bhytbot/bhytbot/reminders"
@@ -23,7 +24,7 @@ import (
 
 func init() {
 	register(subcommand{name: "demo", args: "[-out DIR] [-keep] [-web ADDR]",
-		summary: "a self-contained run: the real bot against a built-in Bot API fake, three weeks of a campaign, no token, no network",
+		summary: "a self-contained run: the real bot against built-in Telegram and Zalo Bot API fakes, three weeks of a campaign, no token, no network",
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			out := fs.String("out", "demo-out", "directory for the transcript, the Excel file and the charts")
 			keep := fs.Bool("keep", false, "keep the demo database in DIR/demo.db, for bhytbot chat --as ROLE")
@@ -47,30 +48,59 @@ func init() {
 		}})
 }
 
-// demoSetup is the fake, the config and the clock shared by demo and chat.
+// demoSetup is the fakes, the config and the clock shared by demo and chat: the Telegram
+// fake, the Zalo fake (in webhook mode, Zalo's production mode, on a loopback listener) and
+// the dashboard that serves the files sent to Zalo as links, all on 127.0.0.1.
 type demoSetup struct {
-	fake  *telegramtest.Server
-	cfg   config.Config
-	clock *demo.Clock
+	fake   *telegramtest.Server
+	zalo   *zalotest.Server
+	cfg    config.Config
+	clock  *demo.Clock
+	zaloLn net.Listener // the bot's Zalo webhook
+	webLn  net.Listener // the dashboard (file links)
 }
 
-// newDemoSetup starts the fake; firstUpdate continues the update ids of an earlier run (the
-// bot's stored offset confirms every id below it).
-func newDemoSetup(base config.Config, dbPath string, start time.Time, firstUpdate int64) demoSetup {
+// newDemoSetup starts the fakes; firstUpdate continues the Telegram update ids of an earlier
+// run (the bot's stored offset confirms every id below it).
+func newDemoSetup(base config.Config, dbPath string, start time.Time, firstUpdate int64) (demoSetup, error) {
+	zaloLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return demoSetup{}, fmt.Errorf("demo: zalo webhook: %w", err)
+	}
+	webLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		zaloLn.Close()
+		return demoSetup{}, fmt.Errorf("demo: file links: %w", err)
+	}
 	fake := telegramtest.New(telegramtest.Options{FirstUpdateID: int(firstUpdate), Limits: telegramtest.Limits{
 		GlobalPerSecond: 200, PrivatePerSecond: 20, PrivateBurst: 20}})
+	z := zalotest.New(zalotest.Options{AllowHTTPWebhook: true})
 	cfg := base
 	cfg.Telegram.Token = fake.Token()
 	cfg.Telegram.APIEndpoint = fake.Endpoint()
 	cfg.Telegram.Mode = "polling"
 	cfg.Telegram.PollTimeout = time.Second
 	cfg.Telegram.Rate = config.Rate{Global: 100, PrivateChat: 10, GroupPerMinute: 20}
+	hook := zaloLn.Addr().String()
+	cfg.Zalo.Token, cfg.Zalo.APIEndpoint, cfg.Zalo.Mode = z.Token(), z.Endpoint(), "webhook"
+	cfg.Zalo.Webhook = config.Webhook{Listen: hook, URL: "http://" + hook + "/zalo", Path: "/zalo", SecretToken: "demo-zalo-webhook-secret"}
+	cfg.Zalo.Rate = config.ZaloRate{Global: 100, PrivateChat: 10}
+	cfg.Zalo.Admins = nil
+	cfg.Web.Listen, cfg.Web.PublicURL = webLn.Addr().String(), "http://"+webLn.Addr().String()
 	cfg.Database.Path = dbPath
 	cfg.Admins = []int64{demo.Admin.ID}
 	cfg.Campaign.Deadline = demo.Deadline
 	cfg.Campaign.SchoolYear = "2025-2026"
 	cfg.AdminHTTP.Listen = ""
-	return demoSetup{fake: fake, cfg: cfg, clock: demo.NewClock(start)}
+	return demoSetup{fake: fake, zalo: z, cfg: cfg, clock: demo.NewClock(start), zaloLn: zaloLn, webLn: webLn}, nil
+}
+
+// close stops the fakes and frees the listeners.
+func (d demoSetup) close() {
+	d.fake.Close()
+	d.zalo.Close()
+	d.zaloLn.Close()
+	d.webLn.Close()
 }
 
 func (d demoSetup) start(ctx context.Context, log *slog.Logger) (*app, func() error, error) {
@@ -78,6 +108,8 @@ func (d demoSetup) start(ctx context.Context, log *slog.Logger) (*app, func() er
 	if err != nil {
 		return nil, nil, err
 	}
+	a.webLn = d.webLn
+	a.channel.Zalo().WithWebhookListener(d.zaloLn)
 	rctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- a.run(rctx, false) }()
@@ -86,6 +118,12 @@ func (d demoSetup) start(ctx context.Context, log *slog.Logger) (*app, func() er
 		return <-done
 	}
 	return a, stop, nil
+}
+
+// runtime is what demo.Play and demo.Chat drive.
+func (d demoSetup) runtime(a *app, dir string) demo.Runtime {
+	return demo.Runtime{Fake: d.fake, Zalo: d.zalo, Store: a.store, Reminders: a.reminders, Clock: d.clock,
+		Notify: a.channel.Notify, Year: d.cfg.Campaign.SchoolYear, TTL: d.cfg.Invites.TTL, Dir: dir}
 }
 
 // runDemo plays the demo; with webLn set, it then serves the dashboard on it until ctx ends.
@@ -112,15 +150,19 @@ func runDemo(ctx context.Context, e *env, out string, keep bool, webLn net.Liste
 		dbPath = filepath.Join(tmp, "demo.db")
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	d := newDemoSetup(e.cfg, dbPath, demo.Start, 0)
-	defer d.fake.Close()
+	d, err := newDemoSetup(e.cfg, dbPath, demo.Start, 0)
+	if err != nil {
+		return err
+	}
+	defer d.close()
 	a, stop, err := d.start(ctx, log)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "bhytbot demo: the real bot against a Bot API fake at %s, database %s\n", d.fake.URL(), dbPath)
-	res, playErr := demo.Play(ctx, demo.Runtime{Fake: d.fake, Store: a.store, Reminders: a.reminders, Clock: d.clock,
-		Notify: a.channel.Notify, Year: d.cfg.Campaign.SchoolYear, TTL: d.cfg.Invites.TTL, Out: e.stdout, Dir: out})
+	fmt.Fprintf(e.stdout, "bhytbot demo: the real bot against a Telegram Bot API fake at %s and a Zalo Bot API fake at %s (webhook mode), database %s\n", d.fake.URL(), d.zalo.URL(), dbPath)
+	rt := d.runtime(a, out)
+	rt.Out = e.stdout
+	res, playErr := demo.Play(ctx, rt)
 	if err := stop(); err != nil && playErr == nil {
 		playErr = err
 	}

@@ -22,7 +22,7 @@ var inviteRoles = []string{storage.RoleOfficer, storage.RolePrincipal, storage.R
 
 func init() {
 	register(subcommand{name: "invite", args: "--role officer|principal|teacher|parent --scope SCOPE [--bot USERNAME] [--uses N]",
-		summary: "create an invite code and print its deep link https://t.me/<bot>?start=<code>",
+		summary: "create an invite code and print its deep link https://t.me/<bot>?start=<code> (on Zalo: send the code to the bot)",
 		flags: func(fs *flag.FlagSet) func(context.Context, *env, []string) error {
 			role := fs.String("role", "", "officer (an area), principal (a school), teacher (a class) or parent (a pupil, or a class link)")
 			scope := fs.String("scope", "", `as in the roster: "Sóc Trăng / Mỹ Tú", "Trường THCS Mỹ Tú", "Trường THCS Mỹ Tú / 6A", "Trường THCS Mỹ Tú / 6A / 12"`)
@@ -76,7 +76,9 @@ func init() {
 					return err
 				}
 				fmt.Fprintln(e.stdout, commands.DeepLink(name, inv.Code))
-				fmt.Fprintf(e.stdout, "code: %s\nrole: %s\nscope: %s\nuses: %d\nexpires: %s\n", inv.Code, inv.Role, label, inv.MaxUses,
+				// Zalo has no deep link: a person joins there by sending the code.
+				fmt.Fprintf(e.stdout, "code: %s\nzalo: gửi mã %s cho bot trên Zalo (hoặc /start %s)\nrole: %s\nscope: %s\nuses: %d\nexpires: %s\n",
+					inv.Code, inv.Code, inv.Code, inv.Role, label, inv.MaxUses,
 					inv.ExpiresAt.In(e.cfg.Location()).Format("2006-01-02 15:04 MST"))
 				return nil
 			}

@@ -98,6 +98,10 @@ func TestInvite(t *testing.T) {
 			if !strings.Contains(out, "code: "+m[2]+"\n") || !strings.Contains(out, tt.scope) || !strings.Contains(out, tt.uses) {
 				t.Errorf("stdout %q lacks the code, %q or %q", out, tt.scope, tt.uses)
 			}
+			// Zalo has no deep link: the output says how to join there too.
+			if !strings.Contains(out, "\nzalo: gửi mã "+m[2]+" cho bot trên Zalo (hoặc /start "+m[2]+")\n") {
+				t.Errorf("stdout %q does not say how to join on Zalo", out)
+			}
 			ctx := context.Background()
 			st, err := storage.Open(ctx, filepath.Join(c.dir, "bot.db"))
 			if err != nil {

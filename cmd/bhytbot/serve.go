@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"strings"
 	"time"
 
@@ -46,6 +47,7 @@ type app struct {
 	channel   *bot.Service
 	admin     *admin.Server
 	web       *web.Server
+	webLn     net.Listener // when set, the dashboard serves on it instead of web.listen
 	log       *slog.Logger
 }
 
@@ -109,7 +111,11 @@ func (a *app) run(ctx context.Context, schedules bool) error {
 	}
 	if a.web != nil {
 		// The dashboard stops after the channel; when it cannot start, the whole bot stops with its error.
-		r.units = append(r.units, unit{name: "web", run: a.web.Run})
+		run := a.web.Run
+		if a.webLn != nil {
+			run = func(ctx context.Context) error { return a.web.Serve(ctx, a.webLn) }
+		}
+		r.units = append(r.units, unit{name: "web", run: run})
 	}
 	r.units = append(r.units, unit{name: "channel", run: a.channel.Run})
 	a.log.Info("bhytbot started", "telegram", a.cfg.Telegram.Token != "", "mode", a.cfg.Telegram.Mode, "zalo", a.cfg.Zalo.On(), "zalo_mode", a.cfg.Zalo.Mode, "database", a.cfg.Database.Path)
