@@ -60,6 +60,13 @@ type finisher interface {
 	Finish(ctx context.Context, m storage.Message)
 }
 
+// preloader is an Outbound that reads what it needs to know of a recipient (Zalo: the chat's
+// id on Zalo) in the transaction that loads the message, rather than in one of its own.
+// A recipient it cannot read is not an error here: the send then says why.
+type preloader interface {
+	Preload(ctx context.Context, tx *storage.Tx, chatID int64) error
+}
+
 // newLinkToken is an unguessable token of 32 random bytes.
 func newLinkToken() (string, error) {
 	b := make([]byte, 32)

@@ -226,14 +226,23 @@ type state struct {
 	nextPoll   time.Time
 	lastFull   bool
 	lastRefill time.Time
-	// highID is, per priority, the highest id listed: a refill lists only rows above it. Rows
-	// at or below it that become due later (quiet hours, a retry) are listed by the held
-	// sweep every Poll; anything else (an id reused after the newest rows were pruned) by the
-	// full sweep every Sweep.
-	highID    map[int]int64
+	// highID is, per channel and priority, the highest id listed: a refill lists only rows
+	// above it, a batch per channel, so that one channel's thousands of rows written first
+	// do not hold back the listing of the other's. Rows at or below it that become due later
+	// (quiet hours, a retry) are listed by the held sweep every Poll; anything else (an id
+	// reused after the newest rows were pruned) by the full sweep every Sweep.
+	highID    map[listKey]int64
 	nextHeld  time.Time
 	nextSweep time.Time
+	// sweepFrom is, per priority, where the full sweep under way goes on (nil: none). It
+	// reads a batch a refill, like the new rows: a sweep that read every due row at once
+	// would stall the dispatching of a large broadcast, and read it again and again while
+	// more were due than it asked for.
+	sweepFrom map[int]int64
 }
+
+// listKey is a channel (channelIndex) and a priority.
+type listKey struct{ ch, priority int }
 
 // queue is the queue of m's channel and priority.
 func (st *state) queue(m storage.Message) *[]*job {
@@ -261,7 +270,7 @@ func (s *Sender) Run(ctx context.Context) error {
 		jobs    [numChannels]chan *job
 		workers sync.WaitGroup
 	)
-	st := &state{known: map[int64]bool{}, busy: map[int64]bool{}, dropping: map[int64]bool{}, highID: map[int]int64{}}
+	st := &state{known: map[int64]bool{}, busy: map[int64]bool{}, dropping: map[int64]bool{}, highID: map[listKey]int64{}}
 	for i, c := range s.chans {
 		if c == nil {
 			continue
@@ -441,34 +450,58 @@ func (s *Sender) count(f func(*SenderStats)) {
 
 // refill lists due messages that are not known yet, by id and chat only: the new ones
 // (above the highest id listed, per priority) every time, those held until a time every Poll,
-// all every Sweep. Messages to inactive chats are dropped without a send.
+// all every Sweep (a batch a refill). Messages to inactive chats are dropped without a send.
 func (s *Sender) refill(ctx context.Context, st *state) {
 	now := s.opt.Now()
 	st.nextPoll = now.Add(s.opt.Poll)
 	st.lastRefill = now
-	sweepAll := !now.Before(st.nextSweep)
-	sweepHeld := sweepAll || !now.Before(st.nextHeld)
+	if len(st.highID) == 0 {
+		// Nothing listed yet: the new rows, listed from the first id, are every due row, and
+		// a sweep now would only read them a second time.
+		st.nextSweep, st.nextHeld = now.Add(s.opt.Sweep), now.Add(s.opt.Poll)
+	}
+	if st.sweepFrom == nil && !now.Before(st.nextSweep) {
+		st.sweepFrom = map[int]int64{}
+	}
+	sweepHeld := !now.Before(st.nextHeld)
 	var (
-		msgs     []storage.Message
-		full     bool
-		high     = map[int]int64{}
-		inactive = map[int64]bool{}
+		msgs      []storage.Message
+		full      bool
+		sweepMore bool
+		high      = map[listKey]int64{}
+		swept     = map[int]int64{}
+		inactive  map[int64]bool
 	)
 	err := s.store.View(ctx, func(tx *storage.Tx) error {
 		for _, p := range []int{storage.PriorityReply, storage.PriorityBroadcast} {
-			ms, err := tx.PendingAfter(ctx, now, p, st.highID[p], s.opt.Batch)
+			for ch, name := range channelNames {
+				k := listKey{ch, p}
+				ms, err := tx.PendingAfterOn(ctx, now, name, p, st.highID[k], s.opt.Batch)
+				if err != nil {
+					return err
+				}
+				if len(ms) > 0 {
+					high[k] = ms[len(ms)-1].ID
+				}
+				full = full || len(ms) == s.opt.Batch
+				msgs = append(msgs, ms...)
+			}
+			if st.sweepFrom == nil {
+				continue
+			}
+			ms, err := tx.PendingAfter(ctx, now, p, st.sweepFrom[p], s.opt.Batch)
 			if err != nil {
 				return err
 			}
 			if len(ms) > 0 {
-				high[p] = ms[len(ms)-1].ID
+				swept[p] = ms[len(ms)-1].ID
 			}
-			full = full || len(ms) == s.opt.Batch
+			sweepMore = sweepMore || len(ms) == s.opt.Batch
 			msgs = append(msgs, ms...)
 		}
 		if sweepHeld {
 			limit := len(st.known) + len(msgs) + s.opt.Batch
-			ms, err := tx.PendingDue(ctx, now, !sweepAll, limit)
+			ms, err := tx.PendingDue(ctx, now, true, limit)
 			if err != nil {
 				return err
 			}
@@ -479,20 +512,17 @@ func (s *Sender) refill(ctx context.Context, st *state) {
 			msgs = append(msgs, ms...)
 		}
 		checked := map[int64]bool{}
+		var chats []int64
 		for _, m := range msgs {
 			if st.known[m.ID] || st.dropping[m.ChatID] || checked[m.ChatID] {
 				continue
 			}
 			checked[m.ChatID] = true
-			ok, err := tx.ChatActive(ctx, m.ChatID)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				inactive[m.ChatID] = true
-			}
+			chats = append(chats, m.ChatID)
 		}
-		return nil
+		var err error
+		inactive, err = tx.InactiveChats(ctx, chats)
+		return err
 	})
 	if err != nil {
 		if ctx.Err() == nil {
@@ -500,13 +530,21 @@ func (s *Sender) refill(ctx context.Context, st *state) {
 		}
 		return
 	}
-	for p, id := range high {
-		st.highID[p] = id
+	for k, id := range high {
+		st.highID[k] = id
 	}
 	if sweepHeld {
 		st.nextHeld = now.Add(s.opt.Poll)
 	}
-	if sweepAll && sweepHeld {
+	switch {
+	case st.sweepFrom == nil:
+	case sweepMore:
+		for p, id := range swept {
+			st.sweepFrom[p] = id
+		}
+		full = true // go on with the sweep at the next turn
+	default:
+		st.sweepFrom = nil
 		st.nextSweep = now.Add(s.opt.Sweep)
 	}
 	st.lastFull = full
@@ -667,7 +705,7 @@ func plan(text string, file bool, buttons [][]storage.Button, lim Limits) []part
 // was taken by dispatch.
 func (s *Sender) deliver(ctx context.Context, c *channel, j *job) result {
 	r := result{job: j, done: j.done}
-	if !s.load(ctx, j, &r) {
+	if !s.load(ctx, c, j, &r) {
 		return r
 	}
 	m := j.msg
@@ -736,9 +774,10 @@ func (s *Sender) deliver(ctx context.Context, c *channel, j *job) result {
 }
 
 // load reads a listed message in full (its text, buttons, file or spec) just before it is
-// sent. It returns false with r's outcome set when it is not to be sent: no longer pending
+// sent, and lets a channel that needs it read what it knows of the recipient in the same
+// read. It returns false with r's outcome set when it is not to be sent: no longer pending
 // (forgotten), or unreadable (retried later).
-func (s *Sender) load(ctx context.Context, j *job, r *result) bool {
+func (s *Sender) load(ctx context.Context, c *channel, j *job, r *result) bool {
 	if j.loaded {
 		return true
 	}
@@ -746,8 +785,12 @@ func (s *Sender) load(ctx context.Context, j *job, r *result) bool {
 		m  storage.Message
 		ok bool
 	)
+	pre, _ := c.out.(preloader)
 	err := s.store.View(ctx, func(tx *storage.Tx) (err error) {
 		m, ok, err = tx.OutboxBody(ctx, j.msg.ID)
+		if err == nil && ok && pre != nil {
+			err = pre.Preload(ctx, tx, m.ChatID)
+		}
 		return err
 	})
 	switch {

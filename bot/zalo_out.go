@@ -145,6 +145,36 @@ func (z *zaloOut) Finish(ctx context.Context, m storage.Message) {
 	}
 }
 
+// Preload caches the Zalo chat id of the recipient of a message being loaded: a broadcast
+// reaches a new chat with nearly every message, and a read of its own for each would cost a
+// transaction a message.
+func (z *zaloOut) Preload(ctx context.Context, tx *storage.Tx, chatID int64) error {
+	z.mu.Lock()
+	_, ok := z.ext[chatID]
+	z.mu.Unlock()
+	if ok {
+		return nil
+	}
+	channel, id, err := tx.ExternalID(ctx, chatID)
+	if errors.Is(err, storage.ErrNotFound) || channel != storage.ChannelZalo {
+		return nil // the send says why
+	}
+	if err != nil {
+		return err
+	}
+	z.remember(chatID, id)
+	return nil
+}
+
+func (z *zaloOut) remember(chatID int64, id string) {
+	z.mu.Lock()
+	if len(z.ext) >= 100_000 {
+		clear(z.ext)
+	}
+	z.ext[chatID] = id
+	z.mu.Unlock()
+}
+
 // external returns the Zalo chat id of an internal chat id, cached: identities never change.
 // A chat without a Zalo identity is a permanent failure.
 func (z *zaloOut) external(ctx context.Context, chatID int64) (string, error) {
@@ -167,11 +197,6 @@ func (z *zaloOut) external(ctx context.Context, chatID int64) (string, error) {
 	case channel != storage.ChannelZalo:
 		return "", &fail.Error{Kind: fail.Permanent, Err: fmt.Errorf("bot: chat %d is on %s, not zalo", chatID, channel)}
 	}
-	z.mu.Lock()
-	if len(z.ext) >= 100_000 {
-		clear(z.ext)
-	}
-	z.ext[chatID] = id
-	z.mu.Unlock()
+	z.remember(chatID, id)
 	return id, nil
 }
