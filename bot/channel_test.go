@@ -2,6 +2,9 @@ package bot
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -203,4 +206,44 @@ func TestSenderChannelOffIsDead(t *testing.T) {
 	s := NewSender(st, c, config.Rate{Global: 1000, PrivateChat: 100, GroupPerMinute: 60}, nil, SenderOptions{Poll: 10 * time.Millisecond})
 	runSender(t, s)
 	waitFor(t, "outcomes", func() bool { c := outboxCounts(t, st); return c["sent"] == 2 && c["dead"] == 2 })
+}
+
+// plan cuts a message by the limits and unit its channel gives: Telegram's UTF-16 units, with
+// buttons shown apart; Zalo's characters, with the numbered choices written after the text,
+// which go in a call of their own when the last part has no room for them.
+func TestPlanByChannelLimits(t *testing.T) {
+	tg, z := (&telegramOut{}).Limits(), (&zaloOut{}).Limits()
+	yesNo := [][]storage.Button{{{Text: "Đồng ý", Data: "yes"}, {Text: "Không", Data: "no"}}}
+	line := strings.Repeat("ệ", 99) + "\n" // 100 characters, 100 UTF-16 units
+	emoji := strings.Repeat("😀", 1500)     // 1,500 characters, 3,000 UTF-16 units
+	tests := []struct {
+		name    string
+		lim     Limits
+		text    string
+		file    bool
+		buttons [][]storage.Button
+		want    []part // texts compared by length in lim's unit
+	}{
+		{"telegram short", tg, "Chào cô", false, yesNo, []part{{text: "7", buttons: true}}},
+		{"zalo short", z, "Chào cô", false, yesNo, []part{{text: "7", buttons: true}}},
+		{"telegram counts UTF-16", tg, emoji + emoji, false, nil, []part{{text: "4096"}, {text: "1904", buttons: true}}},
+		{"zalo counts characters", z, emoji + emoji, false, nil, []part{{text: "2000"}, {text: "1000", buttons: true}}},
+		{"zalo choices fit after the text", z, strings.Repeat(line, 19), false, yesNo, []part{{text: "1900", buttons: true}}},
+		{"zalo choices fit after the last part", z, strings.Repeat(line, 20) + "a", false, yesNo, []part{{text: "1999"}, {text: "1", buttons: true}}},
+		{"zalo choices do not fit: a call of their own", z, strings.Repeat(line, 19) + strings.Repeat("a", 95), false, yesNo,
+			[]part{{text: "1995"}, {text: "0", buttons: true}}},
+		{"telegram buttons never need room", tg, strings.Repeat("a", 4096), false, yesNo, []part{{text: "4096", buttons: true}}},
+		{"telegram long caption", tg, strings.Repeat(line, 11), true, nil, []part{{file: true, text: "999"}, {text: "99", buttons: true}}},
+		{"zalo caption", z, strings.Repeat(line, 11), true, yesNo, []part{{file: true, text: "1100", buttons: true}}},
+	}
+	for _, tt := range tests {
+		got := plan(tt.text, tt.file, tt.buttons, tt.lim)
+		var sum []part
+		for _, p := range got {
+			sum = append(sum, part{file: p.file, text: strconv.Itoa(tt.lim.Len(p.text)), buttons: p.buttons})
+		}
+		if !slices.Equal(sum, tt.want) {
+			t.Errorf("%s: parts %v, want %v", tt.name, sum, tt.want)
+		}
+	}
 }
