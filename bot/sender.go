@@ -449,7 +449,7 @@ func (s *Sender) count(f func(*SenderStats)) {
 }
 
 // refill lists due messages that are not known yet, by id and chat only: the new ones
-// (above the highest id listed, per priority) every time, those held until a time every Poll,
+// (above the highest id listed, per channel and priority) every time, those held until a time every Poll,
 // all every Sweep (a batch a refill). Messages to inactive chats are dropped without a send.
 func (s *Sender) refill(ctx context.Context, st *state) {
 	now := s.opt.Now()
