@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/bhytbot/bhytbot/metrics"
+	"github.com/bhytbot/bhytbot/storage"
 )
 
 // countOutcome counts a message's final outcome: sent by kind (text, photo, document),
@@ -22,8 +23,14 @@ func countOutcome(it commitItem, kind string) {
 	}
 }
 
-// countTooMany counts a 429 answer.
-func countTooMany() { metrics.TooManyRequests.Inc() }
+// countTooMany counts a 429 answer of a channel.
+func countTooMany(channel string) {
+	if channel == storage.ChannelZalo {
+		metrics.ZaloTooManyRequests.Inc()
+		return
+	}
+	metrics.TooManyRequests.Inc()
+}
 
 // goneReason names why Telegram refused a recipient, from its error description.
 func goneReason(desc string) string {

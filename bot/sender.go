@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	fail "github.com/bhytbot/bhytbot/bot/failure"
 	"github.com/bhytbot/bhytbot/bot/split"
 	"github.com/bhytbot/bhytbot/config"
 	"github.com/bhytbot/bhytbot/storage"
@@ -67,21 +68,23 @@ type SenderStats struct {
 	Listed, Loaded int
 }
 
-// Sender is the one sender of all traffic: it reads the outbox, keeps within the rate
-// budget (global, per private chat, per group), sends replies before broadcasts, one
-// message at a time per chat, with a few workers in parallel, and records each outcome
-// in the outbox only after Telegram answered. A 429 pauses the whole sender for
-// retry_after; 5xx and network errors retry with exponential backoff up to MaxAttempts,
-// then the message is dead; a recipient that blocked the bot or does not exist is marked
-// inactive and its pending messages dropped. Outcomes are committed in batches.
+// Sender is the one sender of all traffic, of every channel: it reads the outbox, keeps
+// within each channel's rate budget (global, per private chat, per group), sends replies
+// before broadcasts, one message at a time per chat, with a few workers per channel in
+// parallel, and records each outcome in the outbox only after the channel answered. It
+// speaks to a channel only through its Outbound adapter and acts on the channel-neutral
+// failure kinds: a throttled channel (429) pauses for the pause it asks, that channel only;
+// 5xx and network errors retry with exponential backoff up to MaxAttempts, then the message
+// is dead; a recipient that blocked the bot or does not exist is marked inactive and its
+// pending messages dropped. Outcomes are committed in batches.
 type Sender struct {
-	store  *storage.Store
-	client *Client
-	lim    *limiter
-	zlim   *limiter // Zalo's budget (nil: no Zalo channel)
-	zalo   *zaloOut // nil: no Zalo channel
-	log    *slog.Logger
-	opt    SenderOptions
+	store *storage.Store
+	chans [numChannels]*channel // by channelIndex; nil: a channel that is off
+	log   *slog.Logger
+	opt   SenderOptions
+	// publicURL is web.public_url without a trailing slash, under which files are linked
+	// for a channel that takes links.
+	publicURL string
 
 	wake chan struct{}
 
@@ -98,19 +101,53 @@ type Sender struct {
 	cwake   chan struct{}
 }
 
-// NewSender returns a sender of store's outbox through client within rate.
+// channel is one chat network in the sender: its adapter and its rate budget.
+type channel struct {
+	name string
+	out  Outbound
+	lim  *limiter
+}
+
+// The channels the sender knows, numbered for its per-channel state.
+const numChannels = 2
+
+var channelNames = [numChannels]string{storage.ChannelTelegram, storage.ChannelZalo}
+
+// channelIndex numbers a chat's channel: 0 Telegram, 1 Zalo.
+func channelIndex(chatID int64) int {
+	if storage.ChannelOf(chatID) == storage.ChannelZalo {
+		return 1
+	}
+	return 0
+}
+
+// NewSender returns a sender of store's outbox with the Telegram channel through client
+// within rate; SetZalo (or SetChannel) adds other channels.
 func NewSender(store *storage.Store, client *Client, rate config.Rate, logger *slog.Logger, opt SenderOptions) *Sender {
 	opt = opt.withDefaults()
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Sender{
-		store: store, client: client, log: logger, opt: opt,
-		lim:      newLimiter(rate, opt.Now),
+	s := &Sender{
+		store: store, log: logger, opt: opt,
 		wake:     make(chan struct{}, 1),
 		cwake:    make(chan struct{}, 1),
 		progress: map[int64]int{},
 	}
+	s.SetChannel(storage.ChannelTelegram, TelegramOut(client), rate)
+	return s
+}
+
+// SetChannel makes out the sender's channel name (storage.ChannelTelegram or ChannelZalo),
+// within rate, with workers of its own; call it before Run.
+func (s *Sender) SetChannel(name string, out Outbound, rate config.Rate) {
+	for i, n := range channelNames {
+		if n == name {
+			s.chans[i] = &channel{name: name, out: out, lim: newLimiter(rate, s.opt.Now)}
+			return
+		}
+	}
+	panic("bot: sender: unknown channel " + name)
 }
 
 // Notify tells the sender new messages are in the outbox (it also polls).
@@ -143,7 +180,7 @@ const (
 	outDead
 	outGone     // recipient cannot receive: deactivate, drop its pending messages
 	outInactive // recipient known inactive: dropped without a send
-	outPause    // 429: back to the queue, whole sender paused
+	outPause    // 429: back to the queue, its channel paused
 	outCanceled // stopped mid-send: stays pending
 )
 
@@ -172,39 +209,48 @@ type commitItem struct {
 	done       int     // parts Telegram took (outRetry, outCanceled)
 }
 
+// lane is one channel's part of the scheduler: its queues, free workers and pause. A
+// channel that cannot send (paused, over its budget, every worker busy) holds up no other.
+type lane struct {
+	high, low []*job    // replies and broadcasts
+	free      int       // idle workers
+	paused    time.Time // a 429 pauses this channel only
+}
+
 // state is the scheduler's own; only Run's goroutine touches it.
 type state struct {
-	known       map[int64]bool // queued, in flight or awaiting commit
-	high, low   []*job         // Telegram's, replies and broadcasts
-	zhigh, zlow []*job         // Zalo's: a channel's queue is skipped whole while it cannot send
-	busy        map[int64]bool // chats with a message in flight
-	dropping    map[int64]bool // chats whose drop is not committed yet
-	free        int
-	paused      [2]time.Time // per channel (see channelIndex): a 429 pauses its channel only
-	nextPoll    time.Time
-	lastFull    bool
-	lastRefill  time.Time
-	// highID is, per priority, the highest id listed: a refill lists only rows above it. Rows
-	// at or below it that become due later (quiet hours, a retry) are listed by the held
-	// sweep every Poll; anything else (an id reused after the newest rows were pruned) by the
-	// full sweep every Sweep.
-	highID    map[int]int64
+	known      map[int64]bool // queued, in flight or awaiting commit
+	lanes      [numChannels]lane
+	busy       map[int64]bool // chats with a message in flight
+	dropping   map[int64]bool // chats whose drop is not committed yet
+	nextPoll   time.Time
+	lastFull   bool
+	lastRefill time.Time
+	// highID is, per channel and priority, the highest id listed: a refill lists only rows
+	// above it, a batch per channel, so that one channel's thousands of rows written first
+	// do not hold back the listing of the other's. Rows at or below it that become due later
+	// (quiet hours, a retry) are listed by the held sweep every Poll; anything else (an id
+	// reused after the newest rows were pruned) by the full sweep every Sweep.
+	highID    map[listKey]int64
 	nextHeld  time.Time
 	nextSweep time.Time
+	// sweepFrom is, per priority, where the full sweep under way goes on (nil: none). It
+	// reads a batch a refill, like the new rows: a sweep that read every due row at once
+	// would stall the dispatching of a large broadcast, and read it again and again while
+	// more were due than it asked for.
+	sweepFrom map[int]int64
 }
+
+// listKey is a channel (channelIndex) and a priority.
+type listKey struct{ ch, priority int }
 
 // queue is the queue of m's channel and priority.
 func (st *state) queue(m storage.Message) *[]*job {
-	zalo := channelIndex(m.ChatID) == 1
-	switch {
-	case m.Priority >= storage.PriorityReply && zalo:
-		return &st.zhigh
-	case m.Priority >= storage.PriorityReply:
-		return &st.high
-	case zalo:
-		return &st.zlow
+	l := &st.lanes[channelIndex(m.ChatID)]
+	if m.Priority >= storage.PriorityReply {
+		return &l.high
 	}
-	return &st.low
+	return &l.low
 }
 
 // commitLinger is how long outcomes gather before they are written in one transaction.
@@ -218,30 +264,41 @@ const minRefillGap = 5 * time.Millisecond
 func (s *Sender) Run(ctx context.Context) error {
 	sendCtx, hardStop := context.WithCancel(context.WithoutCancel(ctx))
 	defer hardStop()
-	jobs := make(chan *job, s.opt.Workers)
-	var workers sync.WaitGroup
-	for range s.opt.Workers {
-		workers.Add(1)
-		go func() {
-			defer workers.Done()
-			for j := range jobs {
-				r := result{job: j, done: j.done, out: outCanceled, reason: "stopped"}
-				if ctx.Err() == nil {
-					r = s.deliver(sendCtx, j)
+	// Each channel has its own workers: a send waits for its network's answer, and one
+	// channel's slow or many sends must not hold the workers another needs to keep its rate.
+	var (
+		jobs    [numChannels]chan *job
+		workers sync.WaitGroup
+	)
+	st := &state{known: map[int64]bool{}, busy: map[int64]bool{}, dropping: map[int64]bool{}, highID: map[listKey]int64{}}
+	for i, c := range s.chans {
+		if c == nil {
+			continue
+		}
+		jobs[i] = make(chan *job, s.opt.Workers)
+		st.lanes[i].free = s.opt.Workers
+		for range s.opt.Workers {
+			workers.Add(1)
+			go func() {
+				defer workers.Done()
+				for j := range jobs[i] {
+					r := result{job: j, done: j.done, out: outCanceled, reason: "stopped"}
+					if ctx.Err() == nil {
+						r = s.deliver(sendCtx, c, j)
+					}
+					s.mu.Lock()
+					s.results = append(s.results, r)
+					s.mu.Unlock()
+					s.signal()
 				}
-				s.mu.Lock()
-				s.results = append(s.results, r)
-				s.mu.Unlock()
-				s.signal()
-			}
-		}()
+			}()
+		}
+		s.log.Info("sender started", "channel", c.name, "workers", s.opt.Workers, "rate_global", c.lim.global.rate)
 	}
 	commitStop := make(chan struct{})
 	commitDone := make(chan struct{})
 	go s.commitLoop(commitStop, commitDone)
 
-	st := &state{known: map[int64]bool{}, busy: map[int64]bool{}, dropping: map[int64]bool{}, free: s.opt.Workers, highID: map[int]int64{}}
-	s.log.Info("sender started", "workers", s.opt.Workers, "rate_global", s.lim.global.rate)
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for ctx.Err() == nil {
@@ -277,7 +334,11 @@ func (s *Sender) Run(ctx context.Context) error {
 		case <-timer.C:
 		}
 	}
-	close(jobs)
+	for _, j := range jobs {
+		if j != nil {
+			close(j)
+		}
+	}
 	grace := time.AfterFunc(s.opt.StopGrace, hardStop)
 	workers.Wait()
 	grace.Stop()
@@ -307,7 +368,8 @@ func (s *Sender) drain(st *state) {
 
 func (s *Sender) handle(st *state, r result) {
 	m := r.job.msg
-	st.free++
+	ch := channelIndex(m.ChatID)
+	st.lanes[ch].free++
 	delete(st.busy, m.ChatID)
 	s.mu.Lock()
 	if r.done > 0 && r.out != outSent {
@@ -317,18 +379,16 @@ func (s *Sender) handle(st *state, r result) {
 	item := commitItem{id: m.ID, chatID: m.ChatID, out: r.out, messageID: r.messageID, reason: r.reason, done: r.done}
 	switch r.out {
 	case outPause:
-		if channelIndex(m.ChatID) == 0 {
-			countTooMany() // the metric is Telegram's 429s
-		}
+		countTooMany(channelNames[ch])
 		until := s.opt.Now().Add(r.retryAfter)
-		if ch := channelIndex(m.ChatID); until.After(st.paused[ch]) {
-			st.paused[ch] = until
+		if until.After(st.lanes[ch].paused) {
+			st.lanes[ch].paused = until
 		}
 		r.job.done = r.done
 		q := st.queue(m)
 		*q = append([]*job{r.job}, *q...)
 		s.count(func(c *SenderStats) { c.Pauses++ })
-		s.log.Warn("sender paused: 429 too many requests", "retry_after", r.retryAfter, "chat_id", m.ChatID)
+		s.log.Warn("channel paused: 429 too many requests", "channel", channelNames[ch], "retry_after", r.retryAfter, "chat_id", m.ChatID)
 		return
 	case outCanceled:
 		if r.done > 0 {
@@ -349,7 +409,8 @@ func (s *Sender) handle(st *state, r result) {
 		s.log.Warn("message failed, will retry", "id", m.ID, "chat_id", m.ChatID, "attempt", attempts, "retry_at", item.next, "reason", r.reason)
 	case outGone:
 		st.dropping[m.ChatID] = true
-		for _, q := range []*[]*job{&st.high, &st.low, &st.zhigh, &st.zlow} {
+		l := &st.lanes[ch]
+		for _, q := range []*[]*job{&l.high, &l.low} {
 			*q, item.extra = removeChat(*q, m.ChatID, item.extra)
 		}
 	}
@@ -388,35 +449,59 @@ func (s *Sender) count(f func(*SenderStats)) {
 }
 
 // refill lists due messages that are not known yet, by id and chat only: the new ones
-// (above the highest id listed, per priority) every time, those held until a time every Poll,
-// all every Sweep. Messages to inactive chats are dropped without a send.
+// (above the highest id listed, per channel and priority) every time, those held until a time every Poll,
+// all every Sweep (a batch a refill). Messages to inactive chats are dropped without a send.
 func (s *Sender) refill(ctx context.Context, st *state) {
 	now := s.opt.Now()
 	st.nextPoll = now.Add(s.opt.Poll)
 	st.lastRefill = now
-	sweepAll := !now.Before(st.nextSweep)
-	sweepHeld := sweepAll || !now.Before(st.nextHeld)
+	if len(st.highID) == 0 {
+		// Nothing listed yet: the new rows, listed from the first id, are every due row, and
+		// a sweep now would only read them a second time.
+		st.nextSweep, st.nextHeld = now.Add(s.opt.Sweep), now.Add(s.opt.Poll)
+	}
+	if st.sweepFrom == nil && !now.Before(st.nextSweep) {
+		st.sweepFrom = map[int]int64{}
+	}
+	sweepHeld := !now.Before(st.nextHeld)
 	var (
-		msgs     []storage.Message
-		full     bool
-		high     = map[int]int64{}
-		inactive = map[int64]bool{}
+		msgs      []storage.Message
+		full      bool
+		sweepMore bool
+		high      = map[listKey]int64{}
+		swept     = map[int]int64{}
+		inactive  map[int64]bool
 	)
 	err := s.store.View(ctx, func(tx *storage.Tx) error {
 		for _, p := range []int{storage.PriorityReply, storage.PriorityBroadcast} {
-			ms, err := tx.PendingAfter(ctx, now, p, st.highID[p], s.opt.Batch)
+			for ch, name := range channelNames {
+				k := listKey{ch, p}
+				ms, err := tx.PendingAfterOn(ctx, now, name, p, st.highID[k], s.opt.Batch)
+				if err != nil {
+					return err
+				}
+				if len(ms) > 0 {
+					high[k] = ms[len(ms)-1].ID
+				}
+				full = full || len(ms) == s.opt.Batch
+				msgs = append(msgs, ms...)
+			}
+			if st.sweepFrom == nil {
+				continue
+			}
+			ms, err := tx.PendingAfter(ctx, now, p, st.sweepFrom[p], s.opt.Batch)
 			if err != nil {
 				return err
 			}
 			if len(ms) > 0 {
-				high[p] = ms[len(ms)-1].ID
+				swept[p] = ms[len(ms)-1].ID
 			}
-			full = full || len(ms) == s.opt.Batch
+			sweepMore = sweepMore || len(ms) == s.opt.Batch
 			msgs = append(msgs, ms...)
 		}
 		if sweepHeld {
 			limit := len(st.known) + len(msgs) + s.opt.Batch
-			ms, err := tx.PendingDue(ctx, now, !sweepAll, limit)
+			ms, err := tx.PendingDue(ctx, now, true, limit)
 			if err != nil {
 				return err
 			}
@@ -427,20 +512,17 @@ func (s *Sender) refill(ctx context.Context, st *state) {
 			msgs = append(msgs, ms...)
 		}
 		checked := map[int64]bool{}
+		var chats []int64
 		for _, m := range msgs {
 			if st.known[m.ID] || st.dropping[m.ChatID] || checked[m.ChatID] {
 				continue
 			}
 			checked[m.ChatID] = true
-			ok, err := tx.ChatActive(ctx, m.ChatID)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				inactive[m.ChatID] = true
-			}
+			chats = append(chats, m.ChatID)
 		}
-		return nil
+		var err error
+		inactive, err = tx.InactiveChats(ctx, chats)
+		return err
 	})
 	if err != nil {
 		if ctx.Err() == nil {
@@ -448,13 +530,21 @@ func (s *Sender) refill(ctx context.Context, st *state) {
 		}
 		return
 	}
-	for p, id := range high {
-		st.highID[p] = id
+	for k, id := range high {
+		st.highID[k] = id
 	}
 	if sweepHeld {
 		st.nextHeld = now.Add(s.opt.Poll)
 	}
-	if sweepAll && sweepHeld {
+	switch {
+	case st.sweepFrom == nil:
+	case sweepMore:
+		for p, id := range swept {
+			st.sweepFrom[p] = id
+		}
+		full = true // go on with the sweep at the next turn
+	default:
+		st.sweepFrom = nil
 		st.nextSweep = now.Add(s.opt.Sweep)
 	}
 	st.lastFull = full
@@ -474,6 +564,14 @@ func (s *Sender) refill(ctx context.Context, st *state) {
 			s.queueCommit(commitItem{id: m.ID, chatID: m.ChatID, out: outInactive, reason: "recipient inactive"})
 			continue
 		}
+		if name := channelNames[channelIndex(m.ChatID)]; s.chans[channelIndex(m.ChatID)] == nil {
+			reason := fmt.Sprintf("a %s chat, and the %s channel is not configured", name, name)
+			s.count(func(c *SenderStats) { c.Dead++ })
+			s.log.Error("message dead", "id", m.ID, "chat_id", m.ChatID, "reason", reason)
+			countOutcome(commitItem{out: outDead}, m.Kind())
+			s.queueCommit(commitItem{id: m.ID, chatID: m.ChatID, out: outDead, reason: reason})
+			continue
+		}
 		s.mu.Lock()
 		j := &job{msg: m, done: max(progress[m.ID], m.PartsSent)}
 		s.mu.Unlock()
@@ -482,146 +580,167 @@ func (s *Sender) refill(ctx context.Context, st *state) {
 	}
 }
 
-// dispatch hands out as many messages as the budget allows now and returns how long
-// until it might allow more.
-func (s *Sender) dispatch(st *state, jobs chan<- *job) time.Duration {
+// dispatch hands out as many messages as each channel's budget and workers allow now and
+// returns how long until one of them might allow more.
+func (s *Sender) dispatch(st *state, jobs [numChannels]chan *job) time.Duration {
 	now := s.opt.Now()
-	idle := st.nextPoll.Sub(now)
-	for st.free > 0 {
-		j, wait := s.pick(st, now)
-		if j == nil {
-			if wait > 0 {
-				return min(wait, idle)
-			}
-			return idle
-		}
-		s.limFor(j.msg.ChatID).reserve(j.msg.ChatID)
-		st.busy[j.msg.ChatID] = true
-		st.free--
-		jobs <- j
-	}
-	return idle
-}
-
-// pick removes and returns the first message, replies first, whose channel is neither
-// paused nor over its global budget and whose chat is free and within its budget; else it
-// returns how long until one of them allows one.
-func (s *Sender) pick(st *state, now time.Time) (*job, time.Duration) {
-	var soonest time.Duration
-	later := func(w time.Duration) {
-		if soonest == 0 || w < soonest {
-			soonest = w
-		}
-	}
-	// Each channel's pause and global budget, read once: a channel that cannot send now is
-	// skipped, and the other goes on.
-	var blocked [2]bool
-	for ch, lim := range []*limiter{s.lim, s.zlim} {
-		if lim == nil {
+	wait := st.nextPoll.Sub(now)
+	for ch, c := range s.chans {
+		if c == nil {
 			continue
 		}
-		if now.Before(st.paused[ch]) {
-			blocked[ch] = true
-			later(st.paused[ch].Sub(now))
-		} else if w := lim.globalWait(); w > 0 {
-			blocked[ch] = true
-			later(w)
+		l := &st.lanes[ch]
+		for l.free > 0 {
+			j, w := s.pick(st, ch, now)
+			if j == nil {
+				if w > 0 && w < wait {
+					wait = w
+				}
+				break
+			}
+			c.lim.reserve(j.msg.ChatID)
+			st.busy[j.msg.ChatID] = true
+			l.free--
+			jobs[ch] <- j
 		}
 	}
-	if blocked[0] && (blocked[1] || s.zlim == nil) {
-		return nil, soonest
+	return wait
+}
+
+// pick removes and returns the first message of channel ch, replies first, whose chat is
+// free and within its budget, if the channel is neither paused nor over its global budget;
+// else it returns how long until one of them allows one.
+func (s *Sender) pick(st *state, ch int, now time.Time) (*job, time.Duration) {
+	l, lim := &st.lanes[ch], s.chans[ch].lim
+	if now.Before(l.paused) {
+		return nil, l.paused.Sub(now)
 	}
-	seen := map[int64]bool{}
-	for _, q := range []*[]*job{&st.high, &st.zhigh, &st.low, &st.zlow} {
-		if zq := q == &st.zhigh || q == &st.zlow; blocked[0] && !zq || blocked[1] && zq {
-			continue // a channel that cannot send now: its queue is not even read
-		}
+	if w := lim.globalWait(); w > 0 {
+		return nil, w
+	}
+	var (
+		soonest time.Duration
+		seen    map[int64]bool // chats passed over: their later messages wait too
+	)
+	for _, q := range []*[]*job{&l.high, &l.low} {
 		for i, j := range *q {
 			c := j.msg.ChatID
-			if seen[c] || st.busy[c] || blocked[channelIndex(c)] {
+			if seen[c] || st.busy[c] {
 				continue
 			}
-			seen[c] = true
-			if w := s.limFor(c).chatWait(c); w > 0 {
+			if w := lim.chatWait(c); w > 0 {
+				if seen == nil {
+					seen = map[int64]bool{}
+				}
+				seen[c] = true
 				if soonest == 0 || w < soonest {
 					soonest = w
 				}
 				continue
 			}
-			*q = append((*q)[:i:i], (*q)[i+1:]...)
+			*q = removeAt(*q, i)
 			return j, 0
 		}
 	}
 	return nil, soonest
 }
 
-// Telegram's limits on one message, in UTF-16 code units.
-const (
-	maxTextLen    = 4096 // characters of a message text
-	maxCaptionLen = 1024 // characters of a photo/document caption
-)
+// removeAt removes q[i] in place: taking the head, the common case of a broadcast, costs
+// nothing, where copying the rest of a queue of thousands for every message sent would.
+func removeAt(q []*job, i int) []*job {
+	if i == 0 {
+		q[0] = nil
+		return q[1:]
+	}
+	copy(q[i:], q[i+1:])
+	q[len(q)-1] = nil
+	return q[:len(q)-1]
+}
 
-// part is one Bot API call of a message.
+// part is one call of a message.
 type part struct {
-	file    string // "", "photo" or "document"
+	file    bool   // the photo or document, with text as its caption
 	text    string // text or caption
 	buttons bool
 }
 
-// plan cuts a message into calls: text over 4096 characters in several messages at
-// line boundaries; a caption over 1024 characters as a short caption on the file and
-// the rest as text after it. Buttons go on the last call.
-func plan(m storage.Message) []part {
+// plan cuts a message into calls by its channel's limits, in the channel's unit of length:
+// a text over the text limit in several messages at line boundaries; a caption over the
+// caption limit as a short caption on the file and the rest as text after it. Buttons go on
+// the last call; when the channel writes them into the text and they do not fit there,
+// they go in a call of their own after it.
+func plan(text string, file bool, buttons [][]storage.Button, lim Limits) []part {
 	var parts []part
-	switch m.Kind() {
-	case "text":
-		for _, t := range split.Split(m.Text, maxTextLen, split.UTF16Len) {
+	if !file {
+		for _, t := range split.Split(text, lim.Text, lim.Len) {
 			parts = append(parts, part{text: t})
 		}
-	default:
-		caption, rest := m.Text, ""
-		if split.UTF16Len(caption) > maxCaptionLen {
-			chunks := split.Split(caption, maxCaptionLen, split.UTF16Len)
+	} else {
+		caption, rest := text, ""
+		if lim.Len(caption) > lim.Caption {
+			chunks := split.Split(caption, lim.Caption, lim.Len)
 			caption, rest = chunks[0], strings.Join(chunks[1:], "\n")
 		}
-		parts = append(parts, part{file: m.Kind(), text: caption})
+		parts = append(parts, part{file: true, text: caption})
 		if rest != "" {
-			for _, t := range split.Split(rest, maxTextLen, split.UTF16Len) {
+			for _, t := range split.Split(rest, lim.Text, lim.Len) {
 				parts = append(parts, part{text: t})
 			}
 		}
 	}
-	if len(parts) > 0 {
-		parts[len(parts)-1].buttons = true
+	if len(buttons) > 0 && lim.Buttons != nil {
+		last, room := parts[len(parts)-1], lim.Text
+		if last.file {
+			room = lim.Caption
+		}
+		if n := lim.Buttons(buttons); n > 0 && lim.Len(last.text)+n > room {
+			parts = append(parts, part{})
+		}
 	}
+	parts[len(parts)-1].buttons = true
 	return parts
 }
 
-// deliver sends a message's remaining parts; the first one's budget was taken by dispatch.
-func (s *Sender) deliver(ctx context.Context, j *job) result {
+// deliver sends a message's remaining parts through its channel c; the first one's budget
+// was taken by dispatch.
+func (s *Sender) deliver(ctx context.Context, c *channel, j *job) result {
 	r := result{job: j, done: j.done}
-	if !s.load(ctx, j, &r) {
+	if !s.load(ctx, c, j, &r) {
 		return r
 	}
 	m := j.msg
-	if storage.ChannelOf(m.ChatID) == storage.ChannelZalo {
-		if s.zalo == nil {
-			r.out, r.reason = outDead, "a Zalo chat, and the Zalo channel is not configured"
-			return r
-		}
-		s.deliverZalo(ctx, j, &r) // files go as links drawn when fetched: no attach
-		return r
-	}
-	parts := plan(m)
 	if m.Kind() == "text" && strings.TrimSpace(m.Text) == "" {
 		r.out, r.reason = outDead, "empty text"
 		return r
 	}
-	if !s.attach(ctx, j, &m, &r) {
-		return r
+	lim := c.out.Limits()
+	var f *File
+	switch {
+	case m.Kind() == "text":
+	case lim.Links:
+		// Drawn when the link is opened: nothing to attach here.
+		url, err := s.link(ctx, m)
+		if err != nil {
+			r.out, r.reason = outRetry, err.Error()
+			return r
+		}
+		if m.Kind() == "document" {
+			m.Text = withDownload(m.Text, m.FileName, url)
+		} else {
+			f = &File{Photo: true, Name: m.FileName, URL: url}
+		}
+	default:
+		if !s.attach(ctx, j, &m, &r) {
+			return r
+		}
+		f = &File{Photo: m.Kind() == "photo", Name: m.FileName, Data: m.Photo}
+		if !f.Photo {
+			f.Data = m.Document
+		}
 	}
+	parts := plan(m.Text, f != nil, m.Buttons, lim)
 	for i := j.done; i < len(parts); i++ {
-		if i > j.done && !sleep(ctx, s.lim.reserve(m.ChatID)) {
+		if i > j.done && !sleep(ctx, c.lim.reserve(m.ChatID)) {
 			r.out, r.reason = outCanceled, "stopped"
 			return r
 		}
@@ -634,31 +753,31 @@ func (s *Sender) deliver(ctx context.Context, j *job) result {
 			id  int
 			err error
 		)
-		switch p.file {
-		case "":
-			id, err = s.client.SendText(ctx, m.ChatID, p.text, buttons)
-		case "photo":
-			id, err = s.client.SendFile(ctx, m.ChatID, true, m.FileName, m.Photo, p.text, buttons)
-		default:
-			id, err = s.client.SendFile(ctx, m.ChatID, false, m.FileName, m.Document, p.text, buttons)
+		if p.file {
+			id, err = c.out.SendFile(ctx, m.ChatID, *f, p.text, buttons)
+		} else {
+			id, err = c.out.SendText(ctx, m.ChatID, p.text, buttons)
 		}
 		if err != nil {
 			r.reason = err.Error()
-			kind, pause := telegramFailure(err)
-			r.out, r.retryAfter = outcomeOf(ctx, kind, pause)
+			r.out, r.retryAfter = outcomeOf(ctx, fail.KindOf(err), fail.PauseOf(err))
 			return r
 		}
 		r.messageID = id
 		r.done = i + 1
+	}
+	if fin, ok := c.out.(finisher); ok {
+		fin.Finish(ctx, m)
 	}
 	r.out = outSent
 	return r
 }
 
 // load reads a listed message in full (its text, buttons, file or spec) just before it is
-// sent. It returns false with r's outcome set when it is not to be sent: no longer pending
+// sent, and lets a channel that needs it read what it knows of the recipient in the same
+// read. It returns false with r's outcome set when it is not to be sent: no longer pending
 // (forgotten), or unreadable (retried later).
-func (s *Sender) load(ctx context.Context, j *job, r *result) bool {
+func (s *Sender) load(ctx context.Context, c *channel, j *job, r *result) bool {
 	if j.loaded {
 		return true
 	}
@@ -666,8 +785,12 @@ func (s *Sender) load(ctx context.Context, j *job, r *result) bool {
 		m  storage.Message
 		ok bool
 	)
+	pre, _ := c.out.(preloader)
 	err := s.store.View(ctx, func(tx *storage.Tx) (err error) {
 		m, ok, err = tx.OutboxBody(ctx, j.msg.ID)
+		if err == nil && ok && pre != nil {
+			err = pre.Preload(ctx, tx, m.ChatID)
+		}
 		return err
 	})
 	switch {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/bhytbot/bhytbot/bot/telegramtest"
+	"github.com/bhytbot/bhytbot/bot/zalotest"
 	"github.com/bhytbot/bhytbot/config"
 	"github.com/bhytbot/bhytbot/storage"
 )
@@ -95,4 +96,28 @@ func TestSenderListsHeldAndReusedRows(t *testing.T) {
 	}
 	s.Notify()
 	waitFor(t, "message with a reused id sent", func() bool { return len(srv.Sent(3)) == 1 })
+}
+
+// TestSenderListsEachRowOnceInTwoBroadcasts: two channels' broadcasts of thousands of rows,
+// one written after the other, are listed about once each: no sweep reads the due rows again
+// and again while they are listed a batch at a time (the sender listed 11 rows per message
+// so, and on the goroutine that dispatches, which slowed both broadcasts).
+func TestSenderListsEachRowOnceInTwoBroadcasts(t *testing.T) {
+	tg := telegramtest.New(telegramtest.Options{Limits: telegramtest.Limits{Disabled: true}})
+	defer tg.Close()
+	z := zalotest.New(zalotest.Options{})
+	defer z.Close()
+	st := openStore(t)
+	const n = 1500
+	enqueueTo(t, st, "z", zaloUsers(t, st, n), "Nhắc phụ huynh")
+	enqueue(t, st, "t", 1, n, storage.PriorityBroadcast)
+	s := zaloSender(t, st, tg, z, config.ZaloRate{Global: 100_000, PrivateChat: 100}, SenderOptions{Batch: 64})
+	s.chans[0].lim = newLimiter(config.Rate{Global: 100_000, PrivateChat: 100, GroupPerMinute: 60}, s.opt.Now)
+	stop := runSender(t, s)
+	s.Notify()
+	waitFor(t, "both broadcasts sent", func() bool { return outboxCounts(t, st)[storage.OutboxSent] == 2*n })
+	stop()
+	if listed := s.Stats().Listed; listed > 2*n+2*n/10 {
+		t.Errorf("%d rows listed for %d messages: due rows are read again and again", listed, 2*n)
+	}
 }

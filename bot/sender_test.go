@@ -360,9 +360,10 @@ func TestSenderCallTimeoutCountsAsAttempt(t *testing.T) {
 	opt := fastRetries
 	opt.MaxAttempts = 3
 	s := newSender(t, srv, st, config.Rate{Global: 30, PrivateChat: 100, GroupPerMinute: 20}, opt)
-	s.client.timeout = 50 * time.Millisecond
-	calls := &countingTransport{rt: s.client.hc.Transport}
-	s.client.hc.Transport = calls
+	tc := s.chans[0].out.(*telegramOut).client
+	tc.timeout = 50 * time.Millisecond
+	calls := &countingTransport{rt: tc.hc.Transport}
+	tc.hc.Transport = calls
 	runSender(t, s)
 	s.Notify()
 	waitFor(t, "dead or resent", func() bool {

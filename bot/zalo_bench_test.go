@@ -36,7 +36,7 @@ func benchZaloBroadcast(b *testing.B, withTelegram bool) {
 			enqueue(b, st, "tb", 1, n, storage.PriorityBroadcast)
 		}
 		s := zaloSender(b, st, tg, z, config.ZaloRate{Global: rate, PrivateChat: 1}, SenderOptions{})
-		s.lim = newLimiter(config.Rate{Global: rate, PrivateChat: 1, GroupPerMinute: 20}, s.opt.Now)
+		s.chans[0].lim = newLimiter(config.Rate{Global: rate, PrivateChat: 1, GroupPerMinute: 20}, s.opt.Now)
 		stop := runSender(b, s)
 		b.StartTimer()
 		start := time.Now()

@@ -150,7 +150,7 @@ func TestZalo429PausesZaloOnly(t *testing.T) {
 	st := openStore(t)
 	chats := zaloUsers(t, st, 1)
 	s := zaloSender(t, st, tg, z, config.ZaloRate{Global: 100, PrivateChat: 100}, SenderOptions{Poll: 10 * time.Millisecond})
-	s.zalo.client.ThrottlePause = time.Hour // longer than the test: the Zalo message must wait
+	s.chans[1].out.(*zaloOut).client.ThrottlePause = time.Hour // longer than the test: the Zalo message must wait
 	z.FailNext(1, zalotest.APIError{Code: 429, Description: "Quota exceeded"})
 	enqueueTo(t, st, "z", chats, "Nhắc qua Zalo")
 	stop := runSender(t, s)

@@ -24,8 +24,10 @@ var (
 	MessagesSent = counterVec("bhytbot_messages_sent_total", "Messages delivered, by kind.", "kind")
 	// MessagesFailed counts messages given up, by reason (blocked, chat_not_found, dead, ...).
 	MessagesFailed = counterVec("bhytbot_messages_failed_total", "Messages not delivered, by reason.", "reason")
-	// TooManyRequests counts 429 answers.
+	// TooManyRequests counts Telegram's 429 answers.
 	TooManyRequests = prometheus.NewCounter(prometheus.CounterOpts{Name: "bhytbot_telegram_429_total", Help: "429 Too Many Requests answers from Telegram."})
+	// ZaloTooManyRequests counts Zalo's 429 (quota exceeded) answers.
+	ZaloTooManyRequests = prometheus.NewCounter(prometheus.CounterOpts{Name: "bhytbot_zalo_429_total", Help: "429 quota exceeded answers from Zalo."})
 	// JobRuns counts weekly job runs by job and outcome (ran, skipped, failed).
 	JobRuns = counterVec("bhytbot_job_runs_total", "Weekly job runs by job and outcome.", "job", "outcome")
 	// JobDuration observes how long job runs take.
@@ -55,6 +57,6 @@ func counterVec(name, help string, labels ...string) *prometheus.CounterVec {
 
 func init() {
 	Registry.MustRegister(UpdatesReceived, ReportsAccepted, ReportsRejected, MessagesSent, MessagesFailed,
-		TooManyRequests, JobRuns, JobDuration, OutboxDepth,
+		TooManyRequests, ZaloTooManyRequests, JobRuns, JobDuration, OutboxDepth,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 }

@@ -166,6 +166,23 @@ WHERE status = 'pending' AND priority = ? AND id > ? AND not_before <= ? ORDER B
 	return out, nil
 }
 
+// PendingAfterOn is PendingAfter for the chats of one channel (ChannelOf): a sender that
+// lists each channel's rows apart starts every channel's broadcast at once, whatever the
+// order the rows were written in.
+func (tx *Tx) PendingAfterOn(ctx context.Context, now time.Time, channel string, priority int, afterID int64, limit int) ([]Message, error) {
+	rows, err := tx.tx.QueryContext(ctx, `SELECT `+headColumns+` FROM outbox
+WHERE status = 'pending' AND priority = ? AND id > ? AND not_before <= ? AND (chat_id >= ?) = ? ORDER BY id LIMIT ?`,
+		priority, afterID, unix(now), FirstForeignID, channel != ChannelTelegram, limit)
+	if err != nil {
+		return nil, fmt.Errorf("storage: pending after on %s: %w", channel, err)
+	}
+	out, err := scanHeads(rows)
+	if err != nil {
+		return nil, fmt.Errorf("storage: pending after on %s: %w", channel, err)
+	}
+	return out, nil
+}
+
 // PendingDue returns, like PendingAfter, up to limit pending messages due at `now` whatever
 // their id, replies first, then by id; heldOnly keeps those that were held until a time
 // (quiet hours, a retry).

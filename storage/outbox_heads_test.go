@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"context"
+	"slices"
 	"testing"
 	"time"
 )
@@ -82,6 +83,55 @@ func TestPendingHeadsCarryNoBodies(t *testing.T) {
 	st.View(ctx, func(tx *Tx) error {
 		if _, ok, err := tx.OutboxBody(ctx, ids[0]); ok || err != nil {
 			t.Errorf("body of a sent message: ok %v, %v", ok, err)
+		}
+		return nil
+	})
+}
+
+// PendingAfterOn lists one channel's rows only, each from its own mark.
+func TestPendingAfterOnListsOneChannel(t *testing.T) {
+	ctx := context.Background()
+	st := openTest(t)
+	now := time.Now()
+	zalo := FirstForeignID + 7
+	err := st.Update(ctx, func(tx *Tx) error {
+		for i, chat := range []int64{1, zalo, -100, zalo + 1, 2} {
+			if _, err := tx.Enqueue(ctx, Message{DedupeKey: string(rune('a' + i)), ChatID: chat, Text: "x"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	chats := func(ms []Message) []int64 {
+		var out []int64
+		for _, m := range ms {
+			out = append(out, m.ChatID)
+		}
+		return out
+	}
+	st.View(ctx, func(tx *Tx) error {
+		tests := []struct {
+			channel string
+			after   int64
+			limit   int
+			want    []int64
+		}{
+			{ChannelTelegram, 0, 10, []int64{1, -100, 2}},
+			{ChannelZalo, 0, 10, []int64{zalo, zalo + 1}},
+			{ChannelTelegram, 0, 2, []int64{1, -100}},
+			{ChannelZalo, 2, 10, []int64{zalo + 1}},
+		}
+		for _, tt := range tests {
+			ms, err := tx.PendingAfterOn(ctx, now, tt.channel, PriorityBroadcast, tt.after, tt.limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := chats(ms); !slices.Equal(got, tt.want) {
+				t.Errorf("%s after %d: chats %v, want %v", tt.channel, tt.after, got, tt.want)
+			}
 		}
 		return nil
 	})

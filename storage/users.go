@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // User is a person who has written to the bot; ID is their Telegram user id.
@@ -59,6 +60,40 @@ func (tx *Tx) ChatActive(ctx context.Context, chatID int64) (bool, error) {
 		return false, fmt.Errorf("storage: chat active: %w", err)
 	}
 	return total == 0 || active > 0, nil
+}
+
+// InactiveChats returns which of chatIDs may not receive messages (ChatActive false): chats
+// whose every user is inactive. One query for many chats: the sender asks it for every batch
+// it lists.
+func (tx *Tx) InactiveChats(ctx context.Context, chatIDs []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	for len(chatIDs) > 0 {
+		n := min(len(chatIDs), 500)
+		args := make([]any, n)
+		for i, c := range chatIDs[:n] {
+			args[i] = c
+		}
+		rows, err := tx.tx.QueryContext(ctx, `SELECT chat_id FROM users WHERE chat_id IN (?`+strings.Repeat(",?", n-1)+`)
+GROUP BY chat_id HAVING IFNULL(SUM(active), 0) = 0`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("storage: inactive chats: %w", err)
+		}
+		for rows.Next() {
+			var c int64
+			if err := rows.Scan(&c); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("storage: inactive chats: %w", err)
+			}
+			out[c] = true
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("storage: inactive chats: %w", err)
+		}
+		chatIDs = chatIDs[n:]
+	}
+	return out, nil
 }
 
 // UserByUsername returns the user with this @username (without the @, any case), or
