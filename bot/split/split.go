@@ -1,8 +1,16 @@
-// Package split cuts a long HTML message into parts a chat channel accepts. It is the one
+// Package split cuts a long message into parts a chat channel accepts. It is the one
 // splitter of bhytbot, owned by the channel layer: commands and jobs enqueue one long text,
 // and the channel's sender splits it at send time by its own limit and unit of length
-// (Telegram: 4096 UTF-16 code units; Zalo: 2000 characters), recording each part it has
-// delivered so that a crash resumes with the next part.
+// (Telegram: 4096 UTF-16 code units, HTML; Zalo: 2000 characters, plain text), recording
+// each part it has delivered so that a crash resumes with the next part.
+//
+// Where a text is cut, in order of preference: at a blank line (between the sections of a
+// board), at a line end, at a space, else between two characters. A blank line, line end or
+// space is taken only in the second half of a part, so that a section break early in a part
+// does not leave it nearly empty; failing that, the latest cut of any kind that fits. The
+// whitespace at a cut is dropped. In HTML a tag or an entity is never cut; tags open at a
+// cut are closed at the end of the part and opened again at the start of the next, so every
+// part is valid HTML on its own.
 package split
 
 import (
@@ -28,231 +36,284 @@ func UTF16Len(s string) int {
 // UTF-16 do.
 func RuneLen(s string) int { return utf8.RuneCountInString(s) }
 
-// atom is an indivisible piece of HTML text.
-type atom struct {
-	s    string
-	kind byte // 't' tag, 'n' newline, 'w' word or space run, 'e' entity
+// Split cuts HTML text into parts of at most limit, as measured by length (UTF16Len for
+// Telegram, RuneLen for a channel that counts characters); see the package doc for where
+// it cuts. Text within the limit is returned whole; otherwise no part is empty or blank.
+//
+// length must count a text as the sum of its characters (both helpers above do). A part
+// is longer than limit only when limit cannot hold even one character (or one entity)
+// together with the tags open around it, which no channel's real limit comes near.
+func Split(text string, limit int, length func(string) int) []string {
+	return cut(text, limit, length, true)
 }
 
-func atomize(s string) []atom {
-	var out []atom
-	for len(s) > 0 {
-		var n int
-		var k byte
-		switch c := s[0]; {
-		case c == '<':
-			n, k = strings.IndexByte(s, '>')+1, 't'
-			if n == 0 {
-				n, k = 1, 'w'
-			}
-		case c == '&':
-			n, k = strings.IndexByte(s, ';')+1, 'e'
-			if n == 0 || n > 12 {
-				n, k = 1, 'w'
-			}
+// SplitPlain cuts plain text as Split cuts HTML, for a channel without formatting: '<' and
+// '&' are characters like any other.
+func SplitPlain(text string, limit int, length func(string) int) []string {
+	return cut(text, limit, length, false)
+}
+
+// kind is the kind of an atom.
+type kind uint8
+
+const (
+	char     kind = iota // one character of text
+	space                // a space or a tab
+	newline              // "\n"
+	entity               // "&amp;": shown as one character, never cut
+	openTag              // "<b>", "<a href=…>"
+	closeTag             // "</b>"
+)
+
+// atom is an indivisible piece of the text.
+type atom struct {
+	s    string
+	kind kind
+	name string // the tag's name, for tags
+	size int    // length(s)
+}
+
+func (a atom) visible() bool { return a.kind == char || a.kind == entity }
+
+func (a atom) blank() bool { return a.kind == space || a.kind == newline }
+
+// closeSize is the length of the closing tag of an open tag: "</" + name + ">", all ASCII.
+func (a atom) closeSize() int { return len(a.name) + 3 }
+
+func atomize(text string, html bool, length func(string) int) []atom {
+	out := make([]atom, 0, utf8.RuneCountInString(text))
+	for len(text) > 0 {
+		a := atom{kind: char}
+		n := 0
+		switch c := text[0]; {
 		case c == '\n':
-			n, k = 1, 'n'
-		default:
-			space := unicode.IsSpace(rune(c))
-			n = len(s)
-			for i, r := range s {
-				if r == '<' || r == '&' || r == '\n' || unicode.IsSpace(r) != space {
-					if i > 0 {
-						n = i
-						break
-					}
+			n, a.kind = 1, newline
+		case c == ' ' || c == '\t':
+			n, a.kind = 1, space
+		case html && c == '<':
+			if m, name, closing := tagAt(text); m > 0 {
+				n, a.name, a.kind = m, name, openTag
+				if closing {
+					a.kind = closeTag
 				}
 			}
-			k = 'w'
+		case html && c == '&':
+			if m := entityAt(text); m > 0 {
+				n, a.kind = m, entity
+			}
 		}
-		out = append(out, atom{s: s[:n], kind: k})
-		s = s[n:]
+		if n == 0 {
+			_, n = utf8.DecodeRuneInString(text)
+		}
+		a.s = text[:n]
+		a.size = length(a.s)
+		out = append(out, a)
+		text = text[n:]
 	}
 	return out
 }
 
-// openTag is an HTML tag left open at a split point.
-type openTag struct{ name, raw string }
-
-func tagName(raw string) (name string, closing bool) {
-	t := strings.TrimPrefix(strings.TrimSuffix(raw, ">"), "<")
-	closing = strings.HasPrefix(t, "/")
-	t = strings.TrimPrefix(t, "/")
-	if i := strings.IndexFunc(t, unicode.IsSpace); i >= 0 {
-		t = t[:i]
+// tagAt returns the length of the tag s starts with, its lower-case name and whether it
+// closes; n is 0 when s does not start with a tag ("a < b" has a '<' but no tag).
+func tagAt(s string) (n int, name string, closing bool) {
+	end := strings.IndexByte(s, '>')
+	if end < 0 {
+		return 0, "", false
 	}
-	return strings.ToLower(t), closing
+	inner := s[1:end]
+	if strings.IndexByte(inner, '<') >= 0 {
+		return 0, "", false
+	}
+	inner, closing = strings.CutPrefix(inner, "/")
+	k := 0
+	for k < len(inner) && (isLetter(inner[k]) || k > 0 && (inner[k] == '-' || inner[k] >= '0' && inner[k] <= '9')) {
+		k++
+	}
+	if k == 0 || k < len(inner) && inner[k] != ' ' && inner[k] != '\t' && inner[k] != '\n' {
+		return 0, "", false
+	}
+	return end + 1, strings.ToLower(inner[:k]), closing
 }
 
-// splitter fills parts of at most limit characters.
-type splitter struct {
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+// entityAt returns the length of the entity s starts with ("&amp;", "&#39;"), or 0.
+func entityAt(s string) int {
+	for k := 1; k < len(s) && k <= 11; k++ {
+		switch c := s[k]; {
+		case c == ';':
+			if k == 1 {
+				return 0
+			}
+			return k + 1
+		case !isLetter(c) && (c < '0' || c > '9') && c != '#':
+			return 0
+		}
+	}
+	return 0
+}
+
+// point is a place the current part may end: the part is atoms[from:end] and the next
+// starts at end, after the whitespace there; size is the part's length with the tags it
+// reopens and closes.
+type point struct {
+	end, size int
+	ok        bool
+}
+
+// cutter holds the state between parts.
+type cutter struct {
+	atoms []atom
 	limit int
-	size  func(string) int
-	parts []string
-	cur   strings.Builder
-	body  bool // cur has visible text
-	stack []openTag
+	open  []atom // tags open where the next part starts
 }
 
-func (p *splitter) closing() string {
-	var b strings.Builder
-	for i := len(p.stack) - 1; i >= 0; i-- {
-		b.WriteString("</" + p.stack[i].name + ">")
-	}
-	return b.String()
-}
-
-func (p *splitter) stackAfter(a atom) []openTag {
-	if a.kind != 't' {
-		return p.stack
-	}
-	name, closing := tagName(a.s)
-	if !closing {
-		return append(p.stack[:len(p.stack):len(p.stack)], openTag{name: name, raw: a.s})
-	}
-	for i := len(p.stack) - 1; i >= 0; i-- {
-		if p.stack[i].name == name {
-			return append(p.stack[:i:i], p.stack[i+1:]...)
-		}
-	}
-	return p.stack
-}
-
-func closeLen(stack []openTag) int {
-	n := 0
-	for _, t := range stack {
-		n += len(t.name) + 3
-	}
-	return n
-}
-
-// fits reports whether atoms can be appended to the current part.
-func (p *splitter) fits(atoms []atom) bool {
-	n := p.size(p.cur.String())
-	saved := p.stack
-	for _, a := range atoms {
-		n += p.size(a.s)
-		p.stack = p.stackAfter(a)
-	}
-	n += closeLen(p.stack)
-	p.stack = saved
-	return n <= p.limit
-}
-
-func (p *splitter) add(a atom) {
-	p.cur.WriteString(a.s)
-	if (a.kind == 'w' && strings.TrimSpace(a.s) != "") || a.kind == 'e' {
-		p.body = true
-	}
-	p.stack = p.stackAfter(a)
-}
-
-func (p *splitter) flush() {
-	if p.body {
-		p.parts = append(p.parts, strings.TrimRight(p.cur.String(), " \n")+p.closing())
-	}
-	p.cur.Reset()
-	p.body = false
-	for _, t := range p.stack {
-		p.cur.WriteString(t.raw)
-	}
-}
-
-// addLong appends one atom that may be longer than a part, cutting it at runes.
-func (p *splitter) addLong(a atom) {
-	if p.fits([]atom{a}) {
-		p.add(a)
-		return
-	}
-	if p.body {
-		p.flush()
-		if p.fits([]atom{a}) {
-			p.add(a)
-			return
-		}
-	}
-	s := a.s
-	for s != "" {
-		room := p.limit - p.size(p.cur.String()) - closeLen(p.stack)
-		n := 0
-		for i, r := range s {
-			w := p.size(string(r))
-			if room-w < 0 {
-				break
-			}
-			room -= w
-			n = i + utf8.RuneLen(r)
-		}
-		if n == 0 {
-			if !p.body {
-				// Not even one rune fits after the reopened tags: give up on them.
-				p.stack = nil
-				p.cur.Reset()
-				continue
-			}
-			p.flush()
-			continue
-		}
-		p.add(atom{s: s[:n], kind: a.kind})
-		s = s[n:]
-		if s != "" {
-			p.flush()
-		}
-	}
-}
-
-// Split cuts HTML text into parts of at most limit, as measured by length (UTF16Len for
-// Telegram, RuneLen for a channel that counts characters), at line boundaries where it
-// can (else between words, else between characters; never inside a tag or an entity).
-// Tags open at a cut are closed at the end of the part and reopened at the start of the
-// next, so every part is valid HTML on its own. Text within the limit is returned whole.
-func Split(text string, limit int, length func(string) int) []string {
+// cut is Split (html) and SplitPlain.
+func cut(text string, limit int, length func(string) int, html bool) []string {
 	if length(text) <= limit {
 		return []string{text}
 	}
-	p := &splitter{limit: limit, size: length}
-	atoms := atomize(text)
-	for len(atoms) > 0 {
-		end := 0
-		for end < len(atoms) && atoms[end].kind != 'n' {
-			end++
+	c := &cutter{atoms: atomize(text, html, length), limit: limit}
+	var parts []string
+	for i := c.skipBlank(0); i < len(c.atoms); i = c.skipBlank(i) {
+		p := c.next(i)
+		if part, ok := c.render(i, p.end); ok {
+			parts = append(parts, part)
 		}
-		if end < len(atoms) {
-			end++ // the newline
-		}
-		line := atoms[:end]
-		atoms = atoms[end:]
-		if p.fits(line) {
-			for _, a := range line {
-				p.add(a)
-			}
-			continue
-		}
-		if p.body {
-			p.flush()
-			if p.fits(line) {
-				for _, a := range line {
-					p.add(a)
-				}
-				continue
-			}
-		}
-		for i, a := range line {
-			if p.fits(line[i : i+1]) {
-				p.add(a)
-				continue
-			}
+		c.open = applyTags(c.open, c.atoms[i:p.end])
+		i = p.end
+	}
+	return parts
+}
+
+// skipBlank returns the index of the first atom from i that is not a space or newline: a
+// part never starts with whitespace.
+func (c *cutter) skipBlank(i int) int {
+	for i < len(c.atoms) && c.atoms[i].blank() {
+		i++
+	}
+	return i
+}
+
+// next finds where the part starting at atoms[from] ends.
+func (c *cutter) next(from int) point {
+	size, closing := 0, 0
+	open := append([]atom(nil), c.open...)
+	for _, t := range open {
+		size += t.size
+		closing += t.closeSize()
+	}
+	var atBlank, atLine, atSpace, atAny point
+	j := from
+	for ; j < len(c.atoms) && size <= c.limit; j++ {
+		a := c.atoms[j]
+		if j > from && size+closing <= c.limit {
+			prev := c.atoms[j-1]
+			at := point{end: j, size: size + closing, ok: true}
 			switch {
-			case a.kind == 'w' && strings.TrimSpace(a.s) == "":
-				p.flush() // break at the space, drop it
-			case a.kind == 'w':
-				p.addLong(a)
-			default: // tags and entities are not cut
-				p.flush()
-				p.add(a)
+			case a.kind == newline && prev.kind == newline:
+				atBlank, atLine = at, at
+			case a.kind == newline:
+				atLine = at
+			case a.kind == space && !prev.blank():
+				atSpace = at
+			case a.blank(), prev.blank(), a.kind == closeTag, prev.kind == openTag, unicode.Is(unicode.Mn, firstRune(a.s)):
+				// Not a cut: it would leave whitespace at the end of a part, an empty
+				// element, or a combining mark without its letter.
+			default:
+				atAny = at
+			}
+		}
+		size += a.size
+		switch a.kind {
+		case openTag:
+			open = append(open, a)
+			closing += a.closeSize()
+		case closeTag:
+			if k := lastOpen(open, a.name); k >= 0 {
+				closing -= open[k].closeSize()
+				open = append(open[:k], open[k+1:]...)
 			}
 		}
 	}
-	p.flush()
-	return p.parts
+	if j == len(c.atoms) && size+closing <= c.limit {
+		return point{end: j, ok: true}
+	}
+	half := c.limit / 2
+	for _, p := range []point{atBlank, atLine, atSpace} {
+		if p.ok && p.size >= half {
+			return p
+		}
+	}
+	for _, p := range []point{atLine, atSpace, atAny} {
+		if p.ok {
+			return p
+		}
+	}
+	// Not even one character fits with the tags open around it: take one anyway, so
+	// that the text always advances.
+	end := from
+	for end < len(c.atoms) && !c.atoms[end].visible() {
+		end++
+	}
+	end = min(end+1, len(c.atoms))
+	return point{end: end}
+}
+
+// render writes atoms[from:end] as a part, the open tags reopened before it and closed after
+// it, without the whitespace at its end; ok is false when the part shows nothing.
+func (c *cutter) render(from, end int) (string, bool) {
+	body := c.atoms[from:end]
+	for len(body) > 0 && body[len(body)-1].blank() {
+		body = body[:len(body)-1]
+	}
+	shows := false
+	for _, a := range body {
+		shows = shows || a.visible()
+	}
+	if !shows {
+		return "", false
+	}
+	var b strings.Builder
+	for _, t := range c.open {
+		b.WriteString(t.s)
+	}
+	for _, a := range body {
+		b.WriteString(a.s)
+	}
+	open := applyTags(c.open, body)
+	for k := len(open) - 1; k >= 0; k-- {
+		b.WriteString("</" + open[k].name + ">")
+	}
+	return b.String(), true
+}
+
+// applyTags returns the tags open after atoms, given those open before (not modified).
+func applyTags(open []atom, atoms []atom) []atom {
+	open = open[:len(open):len(open)]
+	for _, a := range atoms {
+		switch a.kind {
+		case openTag:
+			open = append(open, a)
+		case closeTag:
+			if k := lastOpen(open, a.name); k >= 0 {
+				open = append(open[:k:k], open[k+1:]...)
+			}
+		}
+	}
+	return open
+}
+
+func lastOpen(open []atom, name string) int {
+	for k := len(open) - 1; k >= 0; k-- {
+		if open[k].name == name {
+			return k
+		}
+	}
+	return -1
+}
+
+func firstRune(s string) rune {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
 }
