@@ -110,6 +110,8 @@ func TestSplitWhere(t *testing.T) {
 		{"blank line in the first half is passed over", "ab\n\ncd\nef\ngh", 9, true, []string{"ab\n\ncd\nef", "gh"}},
 		{"line end before a later space", "aa bb\ncc dd ee", 11, true, []string{"aa bb", "cc dd ee"}},
 		{"space before a later character", "aaaa bbbbbb", 8, true, []string{"aaaa", "bbbbbb"}},
+		{"at lines", "aaa\nbbb\nccc", 8, false, []string{"aaa\nbbb", "ccc"}},
+		{"at spaces", "aa bb cc dd", 5, false, []string{"aa bb", "cc dd"}},
 		{"between characters", "abcdefgh", 3, false, []string{"abc", "def", "gh"}},
 		{"runes, not bytes", "ắắắắ", 2, false, []string{"ắắ", "ắắ"}},
 		{"UTF-16: an emoji counts two", "😀😀😀", 4, true, []string{"😀😀", "😀"}},
