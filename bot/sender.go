@@ -581,8 +581,10 @@ func plan(m storage.Message) []part {
 	default:
 		caption, rest := m.Text, ""
 		if split.UTF16Len(caption) > maxCaptionLen {
-			chunks := split.Split(caption, maxCaptionLen, split.UTF16Len)
-			caption, rest = chunks[0], strings.Join(chunks[1:], "\n")
+			caption = "" // a long caption of whitespace only cuts into no part
+			if chunks := split.Split(m.Text, maxCaptionLen, split.UTF16Len); len(chunks) > 0 {
+				caption, rest = chunks[0], strings.Join(chunks[1:], "\n")
+			}
 		}
 		parts = append(parts, part{file: m.Kind(), text: caption})
 		if rest != "" {
