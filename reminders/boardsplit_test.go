@@ -50,3 +50,12 @@ func TestBoardsCutForTelegram(t *testing.T) {
 		})
 	}
 }
+
+// The area board of 300 schools cut as Telegram's sender cuts it.
+func BenchmarkSplitAreaBoard(b *testing.B) {
+	text := leaderboard.RenderAreaBoard(genArea(300, 1))
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = split.Split(text, 4096, split.UTF16Len)
+	}
+}

@@ -41,8 +41,9 @@ func RuneLen(s string) int { return utf8.RuneCountInString(s) }
 // it cuts. Text within the limit is returned whole; otherwise no part is empty or blank.
 //
 // length must count a text as the sum of its characters (both helpers above do). A part
-// is longer than limit only when limit cannot hold even one character (or one entity)
-// together with the tags open around it, which no channel's real limit comes near.
+// is longer than limit only when limit cannot hold even one character (with its combining
+// marks) or one entity together with the tags open around it, which no channel's real
+// limit comes near.
 func Split(text string, limit int, length func(string) int) []string {
 	return cut(text, limit, length, true)
 }
@@ -53,11 +54,11 @@ func SplitPlain(text string, limit int, length func(string) int) []string {
 	return cut(text, limit, length, false)
 }
 
-// kind is the kind of an atom.
+// kind is the kind of an atom, an indivisible piece of the text as the cutter reads it.
 type kind uint8
 
 const (
-	char     kind = iota // one character of text
+	word     kind = iota // characters up to the next space, line end, tag or entity
 	space                // a space or a tab
 	newline              // "\n"
 	entity               // "&amp;": shown as one character, never cut
@@ -65,52 +66,53 @@ const (
 	closeTag             // "</b>"
 )
 
-// atom is an indivisible piece of the text.
-type atom struct {
-	s    string
-	kind kind
-	name string // the tag's name, for tags
-	size int    // length(s)
-}
+func (k kind) visible() bool { return k == word || k == entity }
 
-func (a atom) visible() bool { return a.kind == char || a.kind == entity }
+func (k kind) blank() bool { return k == space || k == newline }
 
-func (a atom) blank() bool { return a.kind == space || a.kind == newline }
+// maxWord is the most bytes a word atom holds: a longer word is read as several, so that
+// cutting a very long word (at a small limit above all) does not read it whole for each part.
+const maxWord = 256
 
-// closeSize is the length of the closing tag of an open tag: "</" + name + ">", all ASCII.
-func (a atom) closeSize() int { return len(a.name) + 3 }
-
-func atomize(text string, html bool, length func(string) int) []atom {
-	out := make([]atom, 0, utf8.RuneCountInString(text))
-	for len(text) > 0 {
-		a := atom{kind: char}
-		n := 0
-		switch c := text[0]; {
-		case c == '\n':
-			n, a.kind = 1, newline
-		case c == ' ' || c == '\t':
-			n, a.kind = 1, space
+// atomAt reads the atom at text[i:]: its kind, where it ends and, for a tag, its name.
+// Every delimiter is ASCII, so the walk through a word goes byte by byte.
+func atomAt(text string, i int, html bool) (k kind, end int, name string) {
+	switch c := text[i]; {
+	case c == '\n':
+		return newline, i + 1, ""
+	case c == ' ' || c == '\t':
+		return space, i + 1, ""
+	case html && c == '<':
+		if n, name, closing := tagAt(text[i:]); n > 0 {
+			if closing {
+				return closeTag, i + n, name
+			}
+			return openTag, i + n, name
+		}
+	case html && c == '&':
+		if n := entityAt(text[i:]); n > 0 {
+			return entity, i + n, ""
+		}
+	}
+	end = i + 1
+	for ; end < len(text); end++ {
+		if end-i >= maxWord && utf8.RuneStart(text[end]) {
+			return word, end, ""
+		}
+		switch c := text[end]; {
+		case c == '\n' || c == ' ' || c == '\t':
+			return word, end, ""
 		case html && c == '<':
-			if m, name, closing := tagAt(text); m > 0 {
-				n, a.name, a.kind = m, name, openTag
-				if closing {
-					a.kind = closeTag
-				}
+			if n, _, _ := tagAt(text[end:]); n > 0 {
+				return word, end, ""
 			}
 		case html && c == '&':
-			if m := entityAt(text); m > 0 {
-				n, a.kind = m, entity
+			if entityAt(text[end:]) > 0 {
+				return word, end, ""
 			}
 		}
-		if n == 0 {
-			_, n = utf8.DecodeRuneInString(text)
-		}
-		a.s = text[:n]
-		a.size = length(a.s)
-		out = append(out, a)
-		text = text[n:]
 	}
-	return out
+	return word, end, ""
 }
 
 // tagAt returns the length of the tag s starts with, its lower-case name and whether it
@@ -153,7 +155,16 @@ func entityAt(s string) int {
 	return 0
 }
 
-// point is a place the current part may end: the part is atoms[from:end] and the next
+// tag is a tag open at a cut: reopened at the start of the next part, closed at the end of
+// this one.
+type tag struct {
+	raw, name string
+	size      int // length(raw)
+}
+
+func (t tag) closeSize() int { return len(t.name) + 3 } // "</" + name + ">", all ASCII
+
+// point is a place the current part may end: the part is text[from:end] and the next
 // starts at end, after the whitespace there; size is the part's length with the tags it
 // reopens and closes.
 type point struct {
@@ -161,11 +172,13 @@ type point struct {
 	ok        bool
 }
 
-// cutter holds the state between parts.
+// cutter holds what stays the same from part to part.
 type cutter struct {
-	atoms []atom
-	limit int
-	open  []atom // tags open where the next part starts
+	text   string
+	html   bool
+	limit  int
+	length func(string) int
+	open   []tag // tags open where the next part starts
 }
 
 // cut is Split (html) and SplitPlain.
@@ -173,141 +186,171 @@ func cut(text string, limit int, length func(string) int, html bool) []string {
 	if length(text) <= limit {
 		return []string{text}
 	}
-	c := &cutter{atoms: atomize(text, html, length), limit: limit}
+	c := &cutter{text: text, html: html, limit: limit, length: length}
 	var parts []string
-	for i := c.skipBlank(0); i < len(c.atoms); i = c.skipBlank(i) {
-		p := c.next(i)
-		if part, ok := c.render(i, p.end); ok {
+	for i := c.skipBlank(0); i < len(text); i = c.skipBlank(i) {
+		end := c.next(i)
+		if part, ok := c.render(i, end); ok {
 			parts = append(parts, part)
 		}
-		c.open = applyTags(c.open, c.atoms[i:p.end])
-		i = p.end
+		i = end
 	}
 	return parts
 }
 
-// skipBlank returns the index of the first atom from i that is not a space or newline: a
-// part never starts with whitespace.
+// skipBlank returns the offset of the first byte from i that is not a space, tab or line
+// end: a part never starts with whitespace.
 func (c *cutter) skipBlank(i int) int {
-	for i < len(c.atoms) && c.atoms[i].blank() {
+	for i < len(c.text) && (c.text[i] == ' ' || c.text[i] == '\t' || c.text[i] == '\n') {
 		i++
 	}
 	return i
 }
 
-// next finds where the part starting at atoms[from] ends.
-func (c *cutter) next(from int) point {
+// next returns where the part starting at text[from] ends.
+func (c *cutter) next(from int) int {
 	size, closing := 0, 0
-	open := append([]atom(nil), c.open...)
+	open := append([]tag(nil), c.open...)
 	for _, t := range open {
 		size += t.size
 		closing += t.closeSize()
 	}
 	var atBlank, atLine, atSpace, atAny point
-	j := from
-	for ; j < len(c.atoms) && size <= c.limit; j++ {
-		a := c.atoms[j]
-		if j > from && size+closing <= c.limit {
-			prev := c.atoms[j-1]
-			at := point{end: j, size: size + closing, ok: true}
+	prev := kind(255) // no atom yet
+	i, stop, stopEnd := from, -1, -1
+	for i < len(c.text) {
+		k, j, name := atomAt(c.text, i, c.html)
+		if i > from && size+closing <= c.limit {
+			at := point{end: i, size: size + closing, ok: true}
 			switch {
-			case a.kind == newline && prev.kind == newline:
+			case k == newline && prev == newline:
 				atBlank, atLine = at, at
-			case a.kind == newline:
+			case k == newline:
 				atLine = at
-			case a.kind == space && !prev.blank():
+			case k == space && !prev.blank():
 				atSpace = at
-			case a.blank(), prev.blank(), a.kind == closeTag, prev.kind == openTag, unicode.Is(unicode.Mn, firstRune(a.s)):
+			case k.blank(), prev.blank(), k == closeTag, prev == openTag, k == word && unicode.Is(unicode.Mn, firstRune(c.text[i:])):
 				// Not a cut: it would leave whitespace at the end of a part, an empty
 				// element, or a combining mark without its letter.
 			default:
 				atAny = at
 			}
 		}
-		size += a.size
-		switch a.kind {
+		n := c.length(c.text[i:j])
+		if size+n > c.limit {
+			if k == word {
+				stop, stopEnd = i, j
+			}
+			break
+		}
+		size += n
+		switch k {
 		case openTag:
-			open = append(open, a)
-			closing += a.closeSize()
+			open = append(open, tag{raw: c.text[i:j], name: name, size: n})
+			closing += len(name) + 3
 		case closeTag:
-			if k := lastOpen(open, a.name); k >= 0 {
-				closing -= open[k].closeSize()
-				open = append(open[:k], open[k+1:]...)
+			if x := lastOpen(open, name); x >= 0 {
+				closing -= open[x].closeSize()
+				open = append(open[:x], open[x+1:]...)
 			}
 		}
+		prev, i = k, j
 	}
-	if j == len(c.atoms) && size+closing <= c.limit {
-		return point{end: j, ok: true}
+	if i == len(c.text) && size+closing <= c.limit {
+		return i
 	}
 	half := c.limit / 2
 	for _, p := range []point{atBlank, atLine, atSpace} {
 		if p.ok && p.size >= half {
-			return p
+			return p.end
 		}
 	}
-	for _, p := range []point{atLine, atSpace, atAny} {
+	for _, p := range []point{atLine, atSpace} {
 		if p.ok {
-			return p
+			return p.end
 		}
+	}
+	// Between two characters of the word that did not fit, as far into it as fits.
+	if stop >= 0 {
+		end, room := stop, c.limit-size-closing
+		for at := stop; at < stopEnd; {
+			_, n := utf8.DecodeRuneInString(c.text[at:stopEnd]) // 1 for a byte that is not UTF-8
+			w := c.length(c.text[at : at+n])
+			if room < w {
+				break
+			}
+			room -= w
+			if at += n; at == stopEnd || !unicode.Is(unicode.Mn, firstRune(c.text[at:])) {
+				end = at
+			}
+		}
+		if end > stop && end > from {
+			return end
+		}
+	}
+	if atAny.ok {
+		return atAny.end
 	}
 	// Not even one character fits with the tags open around it: take one anyway, so
 	// that the text always advances.
-	end := from
-	for end < len(c.atoms) && !c.atoms[end].visible() {
-		end++
+	for i := from; i < len(c.text); {
+		k, j, _ := atomAt(c.text, i, c.html)
+		switch k {
+		case entity:
+			return j
+		case word:
+			_, n := utf8.DecodeRuneInString(c.text[i:])
+			for i += n; i < j && unicode.Is(unicode.Mn, firstRune(c.text[i:])); i += n {
+				_, n = utf8.DecodeRuneInString(c.text[i:])
+			}
+			return i
+		}
+		i = j
 	}
-	end = min(end+1, len(c.atoms))
-	return point{end: end}
+	return len(c.text)
 }
 
-// render writes atoms[from:end] as a part, the open tags reopened before it and closed after
-// it, without the whitespace at its end; ok is false when the part shows nothing.
+// render writes text[from:end] as a part, the open tags reopened before it and closed
+// after it, without the whitespace at its end, and leaves in c.open the tags open after it;
+// ok is false when the part shows nothing.
 func (c *cutter) render(from, end int) (string, bool) {
-	body := c.atoms[from:end]
-	for len(body) > 0 && body[len(body)-1].blank() {
-		body = body[:len(body)-1]
-	}
-	shows := false
-	for _, a := range body {
-		shows = shows || a.visible()
+	text := c.text[:end] // a cut is never inside a tag or an entity
+	before := c.open
+	shows, bodyEnd := false, from
+	for i := from; i < end; {
+		k, j, name := atomAt(text, i, c.html)
+		switch k {
+		case openTag:
+			c.open = append(c.open[:len(c.open):len(c.open)], tag{raw: text[i:j], name: name, size: c.length(text[i:j])})
+		case closeTag:
+			if x := lastOpen(c.open, name); x >= 0 {
+				c.open = append(c.open[:x:x], c.open[x+1:]...)
+			}
+		}
+		shows = shows || k.visible()
+		if !k.blank() {
+			bodyEnd = j
+		}
+		i = j
 	}
 	if !shows {
 		return "", false
 	}
 	var b strings.Builder
-	for _, t := range c.open {
-		b.WriteString(t.s)
+	for _, t := range before {
+		b.WriteString(t.raw)
 	}
-	for _, a := range body {
-		b.WriteString(a.s)
-	}
-	open := applyTags(c.open, body)
-	for k := len(open) - 1; k >= 0; k-- {
-		b.WriteString("</" + open[k].name + ">")
+	b.WriteString(text[from:bodyEnd])
+	for x := len(c.open) - 1; x >= 0; x-- {
+		b.WriteString("</" + c.open[x].name + ">")
 	}
 	return b.String(), true
 }
 
-// applyTags returns the tags open after atoms, given those open before (not modified).
-func applyTags(open []atom, atoms []atom) []atom {
-	open = open[:len(open):len(open)]
-	for _, a := range atoms {
-		switch a.kind {
-		case openTag:
-			open = append(open, a)
-		case closeTag:
-			if k := lastOpen(open, a.name); k >= 0 {
-				open = append(open[:k:k], open[k+1:]...)
-			}
-		}
-	}
-	return open
-}
-
-func lastOpen(open []atom, name string) int {
-	for k := len(open) - 1; k >= 0; k-- {
-		if open[k].name == name {
-			return k
+func lastOpen(open []tag, name string) int {
+	for x := len(open) - 1; x >= 0; x-- {
+		if open[x].name == name {
+			return x
 		}
 	}
 	return -1
