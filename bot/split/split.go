@@ -5,12 +5,13 @@
 // each part it has delivered so that a crash resumes with the next part.
 //
 // Where a text is cut, in order of preference: at a blank line (between the sections of a
-// board), at a line end, at a space, else between two characters. A blank line, line end or
-// space is taken only in the second half of a part, so that a section break early in a part
-// does not leave it nearly empty; failing that, the latest cut of any kind that fits. The
-// whitespace at a cut is dropped. In HTML a tag or an entity is never cut; tags open at a
-// cut are closed at the end of the part and opened again at the start of the next, so every
-// part is valid HTML on its own.
+// board), at a line end, at a space, each the latest that fits but only in the second half
+// of the part, so that a section break early in a part does not leave it nearly empty;
+// failing those, at the latest line end, then the latest space; only then inside a word,
+// between two characters (never before a combining mark). The whitespace at a cut is
+// dropped. In HTML a tag or an entity is never cut; tags open at a cut are closed at the
+// end of the part and opened again at the start of the next, so every part is valid HTML
+// on its own.
 package split
 
 import (
@@ -280,7 +281,7 @@ func (c *cutter) next(from int) int {
 				break
 			}
 			room -= w
-			if at += n; at == stopEnd || !unicode.Is(unicode.Mn, firstRune(c.text[at:])) {
+			if at += n; !unicode.Is(unicode.Mn, firstRune(c.text[at:])) {
 				end = at
 			}
 		}
@@ -300,7 +301,7 @@ func (c *cutter) next(from int) int {
 			return j
 		case word:
 			_, n := utf8.DecodeRuneInString(c.text[i:])
-			for i += n; i < j && unicode.Is(unicode.Mn, firstRune(c.text[i:])); i += n {
+			for i += n; i < len(c.text) && unicode.Is(unicode.Mn, firstRune(c.text[i:])); i += n {
 				_, n = utf8.DecodeRuneInString(c.text[i:])
 			}
 			return i
