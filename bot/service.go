@@ -1,18 +1,20 @@
-// Package bot is bhytbot's chat channels, Telegram and Zalo: a client over
-// go-telegram-bot-api that never leaks the token, our own getUpdates loop and a webhook
-// server that apply each update exactly once (zalointake.go for Zalo's), the outbox sender
-// that keeps within each network's limits, and per-role command menus. Service runs them
-// all; see New.
+// Package bot is bhytbot's channels: a Telegram client over go-telegram-bot-api that
+// never leaks the token, our own getUpdates loop and a webhook server that apply each
+// update exactly once, the Zalo intake over package bot/zalo, the one outbox sender of
+// every channel, and per-role command menus. Service runs them all; see New.
 //
 // Where to look:
-//   - outbound messages are rate-limited in the sender (sender.go) by token buckets
-//     (ratelimit.go): a global budget, one per private chat, one per group, per channel; a
-//     429 pauses its channel only. Inbound messages are limited per account in package
-//     commands.
-//   - a long message is cut into parts only here, at send time, by package bot/split:
-//     plan in sender.go for Telegram (4,096 UTF-16 units of HTML; a caption 1,024), and
-//     zalo.RenderParts for Zalo (2,000 characters of plain text). Each delivered part is
-//     recorded (parts_sent), so a crash resumes with the next part;
+//   - the sender (sender.go) speaks to a channel only through Outbound (channel.go): send a
+//     text with buttons, send a file or its link, the channel's limits and unit of length;
+//     the adapters sit beside their clients (telegram_out.go, zalo_out.go) and turn their
+//     network's errors into the neutral kinds of bot/failure;
+//   - outbound messages are rate-limited per channel in the sender by token buckets
+//     (ratelimit.go): a global budget, one per private chat, one per group; a 429 pauses
+//     that channel only, and each channel has its own workers. Inbound messages are
+//     limited per account in package commands.
+//   - a long message is cut into parts by package bot/split, at send time, by the limit
+//     and unit its channel gives, and each delivered part is recorded (parts_sent), so a
+//     crash resumes with the next part;
 //   - reports are parsed by report.Parse and boards ranked by leaderboard.Rank, and the
 //     weekly jobs run once a week by the job ledger of package reminders (RunInTx); this
 //     package only carries their messages.
