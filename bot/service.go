@@ -15,9 +15,9 @@
 //   - a long message is cut into parts by package bot/split, at send time, by the limit
 //     and unit its channel gives, and each delivered part is recorded (parts_sent), so a
 //     crash resumes with the next part;
-//   - reports are parsed by report.Parse and boards ranked by leaderboard.Rank, and the
-//     weekly jobs run once a week by the job ledger of package reminders (RunInTx); this
+//   - reports are parsed by report.Parse and boards ranked by leaderboard.Rank; this
 //     package only carries their messages.
+//   - a weekly job runs once a week by the job ledger of package reminders (RunInTx).
 package bot
 
 import (
