@@ -235,6 +235,8 @@ func TestPlanByChannelLimits(t *testing.T) {
 		{"telegram buttons never need room", tg, strings.Repeat("a", 4096), false, yesNo, []part{{text: "4096", buttons: true}}},
 		{"telegram long caption", tg, strings.Repeat(line, 11), true, nil, []part{{file: true, text: "999"}, {text: "99", buttons: true}}},
 		{"zalo caption", z, strings.Repeat(line, 11), true, yesNo, []part{{file: true, text: "1100", buttons: true}}},
+		{"markup without a character over the limit: no call", tg, strings.Repeat("<b></b>", 700), false, yesNo, nil},
+		{"whitespace caption over the limit: the file alone", tg, strings.Repeat(" ", 1100), true, nil, []part{{file: true, text: "0", buttons: true}}},
 	}
 	for _, tt := range tests {
 		got := plan(tt.text, tt.file, tt.buttons, tt.lim)

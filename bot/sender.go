@@ -675,11 +675,16 @@ func plan(text string, file bool, buttons [][]storage.Button, lim Limits) []part
 		for _, t := range split.Split(text, lim.Text, lim.Len) {
 			parts = append(parts, part{text: t})
 		}
+		if len(parts) == 0 {
+			return nil // markup without a visible character: nothing a channel would accept
+		}
 	} else {
 		caption, rest := text, ""
 		if lim.Len(caption) > lim.Caption {
-			chunks := split.Split(caption, lim.Caption, lim.Len)
-			caption, rest = chunks[0], strings.Join(chunks[1:], "\n")
+			caption = "" // a long caption of whitespace only cuts into no part
+			if chunks := split.Split(text, lim.Caption, lim.Len); len(chunks) > 0 {
+				caption, rest = chunks[0], strings.Join(chunks[1:], "\n")
+			}
 		}
 		parts = append(parts, part{file: true, text: caption})
 		if rest != "" {
@@ -739,6 +744,10 @@ func (s *Sender) deliver(ctx context.Context, c *channel, j *job) result {
 		}
 	}
 	parts := plan(m.Text, f != nil, m.Buttons, lim)
+	if len(parts) == 0 {
+		r.out, r.reason = outDead, "empty text"
+		return r
+	}
 	for i := j.done; i < len(parts); i++ {
 		if i > j.done && !sleep(ctx, c.lim.reserve(m.ChatID)) {
 			r.out, r.reason = outCanceled, "stopped"

@@ -17,6 +17,7 @@
 //     crash resumes with the next part;
 //   - reports are parsed by report.Parse and boards ranked by leaderboard.Rank; this
 //     package only carries their messages.
+//   - a weekly job runs once a week by the job ledger of package reminders (RunInTx).
 package bot
 
 import (

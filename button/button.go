@@ -70,9 +70,6 @@ func Split(data string) (prefix, rest string) {
 // ReportAction is bc:<action> for an action without argument (ok, lai, huy).
 func ReportAction(action string) string { return Report + ":" + action }
 
-// ReportClassData is bc:lop:<class id> (ClassPrefix(Report, ReportClass) + id for a row of classes).
-func ReportClassData(classID int64) string { return Report + ":" + ReportClass + ":" + id(classID) }
-
 // ReportNumberData is bc:so:<step>:<n>.
 func ReportNumberData(step string, n int) string {
 	return Report + ":" + ReportNumber + ":" + step + ":" + strconv.Itoa(n)
@@ -113,11 +110,6 @@ func ParseKindID(rest string) (kind string, n int64, ok bool) {
 	kind, idText, _ := strings.Cut(rest, ":")
 	n, err := strconv.ParseInt(idText, 10, 64)
 	return kind, n, err == nil
-}
-
-// InviteData is moi:<kind>:<class id>.
-func InviteData(kind string, classID int64) string {
-	return ClassPrefix(Invite, kind) + id(classID)
 }
 
 // CardStudentData is the card button's data for a pupil: card:<student id>.

@@ -1,6 +1,9 @@
 package button
 
-import "testing"
+import (
+	"strconv"
+	"testing"
+)
 
 func TestCardData(t *testing.T) {
 	t.Parallel()
@@ -35,14 +38,14 @@ func TestRoundTrip(t *testing.T) {
 	for _, tt := range []struct {
 		data, want string
 	}{
-		{ReportClassData(12), "bc:lop:12"},
+		{ClassPrefix(Report, ReportClass) + "12", "bc:lop:12"},
 		{ReportNumberData("e", 42), "bc:so:e:42"},
 		{ReportAction(ReportConfirm), "bc:ok"},
 		{ReportAction(ReportRestart), "bc:lai"},
 		{ReportAction(ReportCancel), "bc:huy"},
 		{ReportEditData(7), "bc:sua:7"},
-		{InviteData(InviteTeacher, 5), "moi:gv:5"},
-		{InviteData(InviteParents, 5), "moi:ph:5"},
+		{ClassPrefix(Invite, InviteTeacher) + "5", "moi:gv:5"},
+		{ClassPrefix(Invite, InviteParents) + "5", "moi:ph:5"},
 		{ClaimData(ClaimSchool, 9), "the:s:9"},
 		{ClaimData(ClaimOther, 9), "the:o:9"},
 		{ClaimData(ClaimReject, 9), "the:x:9"},
@@ -63,7 +66,7 @@ func TestRoundTrip(t *testing.T) {
 	if id, ok := ParseID(arg); prefix != Report || action != ReportEdit || id != big || !ok {
 		t.Errorf("bc:sua: %q %q %d %v", prefix, action, id, ok)
 	}
-	for _, data := range []string{ClaimData(ClaimReject, big), InviteData(InviteParents, big)} {
+	for _, data := range []string{ClaimData(ClaimReject, big), ClassPrefix(Invite, InviteParents) + strconv.FormatInt(big, 10)} {
 		_, rest := Split(data)
 		if _, id, ok := ParseKindID(rest); id != big || !ok {
 			t.Errorf("%q: %d %v", data, id, ok)

@@ -6,7 +6,10 @@
 //   - a report is parsed by report.Parse (package report; the grammar is its doc), and
 //     recorded in report.go;
 //   - a board is ranked by leaderboard.Rank and rendered by the leaderboard package; the
-//     /xephang and /xuat commands (boards.go) only read the figures and call it;
+//     /xephang and /xuat commands (boards.go) take the board's messages from the reminders
+//     package (BoardMessages), the same code the weekly jobs use;
+//   - a long reply (replyLong in engine.go) is one message however long: the channel's
+//     sender cuts it into parts its chat accepts (package bot/split);
 //   - a person's inbound messages are rate-limited per account in limit.go; outbound
 //     messages by the channel's sender (package bot, its token buckets);
 //   - button data is built and read by package button; quiet hours by package schedule;

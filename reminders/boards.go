@@ -96,11 +96,11 @@ func WorkbookFileName(areaPath, week string) string {
 }
 
 // BoardMessages returns the messages that show a board to chatID, for on-demand use (/xephang,
-// /xuat): the text (split into parts of at most TelegramMessageLimit), the chart, and for an
-// area the Excel workbook. The chart and workbook are specs drawn at send time, as a weekly
+// /xuat): the text, the chart, and for an area the Excel workbook. The text goes as one
+// message however long: the channel's sender cuts it into the parts its chat accepts. The chart and workbook are specs drawn at send time, as a weekly
 // job's are: drawing them here would hold the writer's transaction and store their bytes. The scope chooses the board: a school, the school of a
 // class, an area, or (no id set, an admin) each top-level area in turn. The messages have
-// PriorityReply and dedupe keys keyPrefix + "/1", "/2"… for the text parts, "/chart" and
+// PriorityReply and dedupe keys keyPrefix + "/1" for the text, "/chart" and
 // "/xlsx" (with "/a<area id>" inserted after keyPrefix for an admin's several areas).
 func (s *Service) BoardMessages(ctx context.Context, tx *storage.Tx, sc storage.Scope, week string, chatID int64, keyPrefix string) ([]storage.Message, error) {
 	schoolID := sc.SchoolID
@@ -257,7 +257,7 @@ func enrolmentChanges(f *figures, schoolID int64) string {
 	return "📋 Lớp có sĩ số khác danh sách: " + strings.Join(parts, ", ") + "."
 }
 
-// areaMessages are an area's board as messages: the text parts, the chart and the workbook,
+// areaMessages are an area's board as messages: the text, the chart and the workbook,
 // both drawn at send time.
 func (s *Service) areaMessages(f *figures, areaPath string, chatID int64, prefix string, prio int) ([]storage.Message, error) {
 	b, err := s.areaBoardOf(f, areaPath)
@@ -317,13 +317,11 @@ func (s *Service) chartMessage(b leaderboard.Board, chatID int64, prefix string,
 	return m, true, nil
 }
 
+// textMessages is a board's text as one message, however long: the channel's sender cuts it
+// into parts its chat accepts (bot/split) and records each part delivered. Its key keeps the
+// "/1" of the time boards were cut here, so a job run again after an upgrade adds nothing.
 func textMessages(text string, chatID int64, prefix string, prio int) []storage.Message {
-	parts := SplitMessage(text, TelegramMessageLimit)
-	out := make([]storage.Message, len(parts))
-	for i, p := range parts {
-		out[i] = storage.Message{DedupeKey: prefix + "/" + strconv.Itoa(i+1), ChatID: chatID, Priority: prio, Text: p}
-	}
-	return out
+	return []storage.Message{{DedupeKey: prefix + "/1", ChatID: chatID, Priority: prio, Text: text}}
 }
 
 // slug folds s to lower-case ASCII words joined by "-": "Sóc Trăng / Mỹ Tú" → "soc-trang-my-tu".

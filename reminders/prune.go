@@ -24,8 +24,12 @@ func (s *Service) PruneOutbox(ctx context.Context) (int64, error) {
 		if err != nil {
 			return err
 		}
-		// Expired file links (files sent to Zalo) go the same night.
-		_, err = tx.PruneFileLinks(ctx)
+		// Expired file links (files sent to Zalo) and numbered choices that can no longer
+		// be answered go the same night.
+		if _, err = tx.PruneFileLinks(ctx); err != nil {
+			return err
+		}
+		_, err = tx.PruneChoices(ctx)
 		return err
 	})
 	if err != nil {

@@ -52,6 +52,47 @@ func TestPruneOutboxKeepsRecentAndPending(t *testing.T) {
 	})
 }
 
+// TestPruneDropsStaleChoices: the nightly prune also forgets numbered choices too old to be
+// answered, and keeps those of a prompt still open.
+func TestPruneDropsStaleChoices(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)
+	clock := now.Add(-3 * 24 * time.Hour)
+	st, err := storage.Open(ctx, filepath.Join(t.TempDir(), "p.db"), storage.WithClock(func() time.Time { return clock }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	setChoices := func(chat string) {
+		t.Helper()
+		if err := st.Update(ctx, func(tx *storage.Tx) error {
+			return tx.SetChoices(ctx, storage.ChannelZalo, chat, []string{"bc:ok"})
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setChoices("old")
+	clock = now.Add(-time.Hour)
+	setChoices("open")
+	clock = now
+	s := New(config.Default(), st, func() time.Time { return now }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if _, err := s.PruneOutbox(ctx); err != nil {
+		t.Fatal(err)
+	}
+	err = st.Update(ctx, func(tx *storage.Tx) error {
+		if n, err := tx.PruneChoices(ctx); err != nil || n != 0 {
+			t.Errorf("%d stale choices left after the nightly prune (%v)", n, err)
+		}
+		if _, ok, err := tx.Choice(ctx, storage.ChannelZalo, "open", 1); err != nil || !ok {
+			t.Errorf("the open prompt's choice is gone (%v)", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestFinalRunsOnceAfterPruning: after the deadline the ledger holds the final run, so a run
 // weeks later (when the outbox rows and their dedupe keys are pruned) sends nothing again.
 func TestFinalRunsOnceAfterPruning(t *testing.T) {

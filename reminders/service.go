@@ -9,9 +9,13 @@
 //     a re-run, a catch-up after a restart or a second process finds the week taken;
 //   - Run (the service's lifecycle: catch up, then the cron schedules until ctx ends)
 //     calls Tick, which runs what is due; run-job and /guingay call RunNow and RunScoped;
-//   - a board is ranked by leaderboard.Rank; the figures come from figures.go;
+//   - a board is ranked by leaderboard.Rank; the figures come from figures.go; its text is
+//     one outbox message however long (boards.go), which the channel's sender cuts into
+//     parts its chat accepts (package bot/split);
 //   - messages are rate-limited by the channel's sender (package bot), not here; parent
-//     messages are held through quiet hours (schedule.QuietUntil).
+//     messages are held through quiet hours (schedule.QuietUntil);
+//   - reports are parsed by report.Parse (package report) when package commands records
+//     them; this package reads what was recorded.
 package reminders
 
 import (

@@ -190,15 +190,6 @@ func (tx *Tx) committed() {
 // menus) compare it.
 func (s *Store) RolesVersion() int64 { return s.roles.Load() }
 
-// Ping checks that the database answers.
-func (s *Store) Ping(ctx context.Context) error {
-	var one int
-	if err := s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
-		return fmt.Errorf("storage: ping: %w", err)
-	}
-	return nil
-}
-
 // IsBusy reports whether err is SQLite's "database is locked" or "busy".
 func IsBusy(err error) bool {
 	var se sqlite3.Error

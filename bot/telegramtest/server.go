@@ -15,9 +15,10 @@
 // and drive it with SendText and PressButton; inspect what the bot did with
 // Sent, WaitSent, Commands and Stats. Everything is safe for concurrent use.
 //
-// The release binary links this package only because the `demo` subcommand plays a
-// scripted week against it without a token or network; `serve` and every other
-// subcommand talk to the real Bot API and never start the fake.
+// The release binary links this package only for the demo: the `demo` subcommand plays a
+// scripted week against it without a token or network, and `chat` talks to that demo
+// through it; `serve` and every other subcommand talk to the real Bot API and never start
+// the fake.
 package telegramtest
 
 import (

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bhytbot/bhytbot/bot/split"
 	"github.com/bhytbot/bhytbot/markup"
 	"github.com/bhytbot/bhytbot/storage"
 )
@@ -44,9 +45,10 @@ func Render(text string, buttons [][]storage.Button) (plain string, choices []Ch
 	return body + "\n\n" + block, choices
 }
 
-// RenderParts is Render cut into texts Zalo accepts (at most MaxTextLen runes each), at line
-// boundaries where it can. The choices block stays whole in the last part, so the numbers are
-// read right after the hint that explains them.
+// RenderParts is Render cut into texts Zalo accepts (at most MaxTextLen runes each) by the
+// channels' one splitter, bot/split.SplitPlain, at line boundaries where it can. The choices
+// block stays whole in the last part, so the numbers are read right after the hint that
+// explains them.
 func RenderParts(text string, buttons [][]storage.Button) (parts []string, choices []Choice) {
 	return renderParts(text, buttons, MaxTextLen)
 }
@@ -55,21 +57,24 @@ func renderParts(text string, buttons [][]storage.Button, limit int) ([]string, 
 	body := Plain(text)
 	block, choices := choiceBlock(buttons)
 	if block == "" {
-		return splitPlain(body, limit), choices
+		return split.SplitPlain(body, limit, split.RuneLen), choices
 	}
 	if body == "" {
-		return splitPlain(block, limit), choices
+		return split.SplitPlain(block, limit, split.RuneLen), choices
 	}
-	blockLen := runeLen(block)
-	if runeLen(body)+2+blockLen <= limit {
+	blockLen := split.RuneLen(block)
+	if split.RuneLen(body)+2+blockLen <= limit {
 		return []string{body + "\n\n" + block}, choices
 	}
 	if blockLen+2 >= limit {
 		// A block too long for any part: it goes after the text in parts of its own.
-		return append(splitPlain(body, limit), splitPlain(block, limit)...), choices
+		return append(split.SplitPlain(body, limit, split.RuneLen), split.SplitPlain(block, limit, split.RuneLen)...), choices
 	}
-	parts := splitPlain(body, limit)
-	if last := parts[len(parts)-1]; runeLen(last)+2+blockLen <= limit {
+	parts := split.SplitPlain(body, limit, split.RuneLen)
+	if len(parts) == 0 { // a body of whitespace only
+		return []string{block}, choices
+	}
+	if last := parts[len(parts)-1]; split.RuneLen(last)+2+blockLen <= limit {
 		parts[len(parts)-1] = last + "\n\n" + block
 	} else {
 		parts = append(parts, block)
@@ -196,48 +201,4 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
-}
-
-func runeLen(s string) int { return len([]rune(s)) }
-
-// splitPlain cuts plain text into parts of at most limit runes: at line boundaries where it
-// can, else at spaces, else between runes. Blank lines at a cut are dropped.
-func splitPlain(text string, limit int) []string {
-	if runeLen(text) <= limit {
-		return []string{text}
-	}
-	var (
-		parts []string
-		cur   []rune
-	)
-	flush := func() {
-		if s := strings.Trim(string(cur), " \n"); s != "" {
-			parts = append(parts, s)
-		}
-		cur = cur[:0]
-	}
-	add := func(piece []rune) {
-		// A space or newline at the end of a piece is where a cut may fall: it need not fit.
-		if len(cur)+runeLen(strings.TrimRight(string(piece), " \n")) > limit {
-			flush()
-		}
-		cur = append(cur, piece...)
-	}
-	for _, line := range strings.SplitAfter(text, "\n") {
-		l := []rune(line)
-		if len(l) <= limit {
-			add(l)
-			continue
-		}
-		for _, word := range strings.SplitAfter(line, " ") {
-			w := []rune(word)
-			for len(w) > limit {
-				add(w[:limit])
-				w = w[limit:]
-			}
-			add(w)
-		}
-	}
-	flush()
-	return parts
 }

@@ -223,24 +223,13 @@ func TestRenderParts(t *testing.T) {
 
 func squeeze(s string) string { return strings.Join(strings.Fields(s), "") }
 
-func TestSplitPlain(t *testing.T) {
-	tests := []struct {
-		name  string
-		text  string
-		limit int
-		want  []string
-	}{
-		{"fits", "a\nb", 3, []string{"a\nb"}},
-		{"at lines", "aaa\nbbb\nccc", 8, []string{"aaa\nbbb", "ccc"}},
-		{"at spaces", "aa bb cc dd", 5, []string{"aa bb", "cc dd"}},
-		{"hard", "abcdefgh", 3, []string{"abc", "def", "gh"}},
-		{"runes, not bytes", "ắắắắ", 2, []string{"ắắ", "ắắ"}},
-		{"blank lines at a cut dropped", "aaa\n\n\nbbb", 4, []string{"aaa", "bbb"}},
-	}
-	for _, tt := range tests {
-		if got := splitPlain(tt.text, tt.limit); !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("%s: splitPlain(%q, %d) = %q, want %q", tt.name, tt.text, tt.limit, got, tt.want)
-		}
+// A body of whitespace only (tabs survive Plain) longer than a part still sends the choices.
+func TestRenderPartsBlankBody(t *testing.T) {
+	buttons := [][]storage.Button{{{Text: "Có", Data: "x"}}}
+	block, _ := choiceBlock(buttons)
+	parts, choices := renderParts(strings.Repeat("\t", 30), buttons, 20)
+	if len(parts) != 1 || parts[0] != block || len(choices) != 1 {
+		t.Errorf("parts %q, choices %v", parts, choices)
 	}
 }
 

@@ -22,6 +22,10 @@
 // what the bot did with Sent, WaitSent and Stats. Faults (blocked users,
 // unknown chats, 5xx, 429 quotas, latency) and a restart are injectable.
 // Everything is safe for concurrent use.
+//
+// The release binary links this package only for `chat --channel zalo`, which talks to the
+// demo through it; `serve` and every other subcommand talk to the real Zalo Bot API and never
+// start the fake.
 package zalotest
 
 import (

@@ -1,8 +1,10 @@
 // Command bhytbot runs the BHYT học sinh campaign bot and its maintenance subcommands.
 //
-// The binary includes the Telegram fake (bot/telegramtest) for the `demo` subcommand
-// only, which plays a scripted week with no token and no network; `serve` always talks
-// to the real Bot API.
+// The binary includes the Telegram fake (bot/telegramtest) and the Zalo fake
+// (bot/zalotest) only for the demo: `demo` plays a scripted week against the Telegram fake
+// with no token and no network, and `chat` (after `demo -keep`) talks to that demo through
+// the Telegram fake, or through the Zalo fake with --channel zalo. `serve` and every other
+// subcommand talk to the real Bot APIs and never start a fake.
 package main
 
 import (
