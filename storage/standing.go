@@ -2,19 +2,30 @@ package storage
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 )
 
 // ClassRank returns a class's rank among the classes of its school that reported in `week`
 // (1 = best coverage; ties share a rank, as on the leaderboards) and how many reported. A
-// class without a report in the week has rank 0. It reads only each class's latest report
-// of the week, for the reply to a teacher's report.
+// class without a report in the week has rank 0. It reads each class's latest figures of the
+// week as class_weeks keeps them, for the reply to a teacher's report: two lookups by key,
+// where ranking from the reports themselves took a join planned afresh for every report.
 func (tx *Tx) ClassRank(ctx context.Context, classID int64, week string) (rank, reported int, err error) {
-	rows, err := tx.tx.QueryContext(ctx, `SELECT c.id, r.enrolment, r.through_school + r.other
-FROM classes me
-JOIN classes c ON c.school_id = me.school_id AND c.school_year = me.school_year
-JOIN reports r ON r.id = (SELECT id FROM reports WHERE class_id = c.id AND week = ? ORDER BY id DESC LIMIT 1)
-WHERE me.id = ?`, week, classID)
+	var (
+		school int64
+		year   string
+	)
+	err = tx.tx.QueryRowContext(ctx, `SELECT school_id, school_year FROM classes WHERE id = ?`, classID).Scan(&school, &year)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, nil
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("storage: class rank: %w", err)
+	}
+	rows, err := tx.tx.QueryContext(ctx, `SELECT class_id, enrolment, insured FROM class_weeks
+WHERE school_id = ? AND school_year = ? AND week = ?`, school, year, week)
 	if err != nil {
 		return 0, 0, fmt.Errorf("storage: class rank: %w", err)
 	}
