@@ -162,4 +162,19 @@ func (tx *Tx) StoredRolesVersion(ctx context.Context) (int64, error) {
 	return v, nil
 }
 
+// CallerVersion is what a user's roles and the roster rows they reach (areas, schools,
+// classes) are read at: the stored counters of role changes and roster changes, bumped by
+// triggers in any process's transaction. A transaction that sees the same version as a
+// committed one sees the same roles and roster rows.
+type CallerVersion struct{ Roles, Roster int64 }
+
+// CallerVersion returns the version of the roles and the roster as the transaction sees it.
+func (tx *Tx) CallerVersion(ctx context.Context) (CallerVersion, error) {
+	var v CallerVersion
+	if err := tx.tx.QueryRowContext(ctx, `SELECT (SELECT v FROM roles_version), (SELECT v FROM roster_version)`).Scan(&v.Roles, &v.Roster); err != nil {
+		return v, fmt.Errorf("storage: caller version: %w", err)
+	}
+	return v, nil
+}
+
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }

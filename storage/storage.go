@@ -144,7 +144,8 @@ type Tx struct {
 	tx           *sql.Tx
 	now          time.Time
 	store        *Store
-	rolesChanged bool // a role was granted or revoked: bump RolesVersion after the commit
+	rolesChanged bool     // a role was granted or revoked: bump RolesVersion after the commit
+	keep         []func() // run after the commit (see Keep)
 }
 
 // Now is the time the transaction started, by the store's clock.
@@ -182,7 +183,15 @@ func (tx *Tx) committed() {
 	if tx.rolesChanged {
 		tx.store.roles.Add(1)
 	}
+	for _, f := range tx.keep {
+		f()
+	}
 }
+
+// Keep runs f after the transaction commits, to keep in memory what was read in it: f
+// does not run when the transaction rolls back, nor when any of it was rolled back to a
+// savepoint (what was read may have been undone).
+func (tx *Tx) Keep(f func()) { tx.keep = append(tx.keep, f) }
 
 // RolesVersion changes after every commit of this process that granted or revoked a role.
 // A reader that reads the version, then the roles, and later finds the version unchanged
