@@ -24,8 +24,14 @@ func (tx *Tx) ClassRank(ctx context.Context, classID int64, week string) (rank, 
 	if err != nil {
 		return 0, 0, fmt.Errorf("storage: class rank: %w", err)
 	}
+	return tx.RankInSchool(ctx, Class{ID: classID, SchoolID: school, SchoolYear: year}, week)
+}
+
+// RankInSchool is ClassRank for a class whose school and school year the caller has read.
+func (tx *Tx) RankInSchool(ctx context.Context, c Class, week string) (rank, reported int, err error) {
+	classID := c.ID
 	rows, err := tx.tx.QueryContext(ctx, `SELECT class_id, enrolment, insured FROM class_weeks
-WHERE school_id = ? AND school_year = ? AND week = ?`, school, year, week)
+WHERE school_id = ? AND school_year = ? AND week = ?`, c.SchoolID, c.SchoolYear, week)
 	if err != nil {
 		return 0, 0, fmt.Errorf("storage: class rank: %w", err)
 	}
