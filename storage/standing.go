@@ -28,43 +28,20 @@ func (tx *Tx) ClassRank(ctx context.Context, classID int64, week string) (rank, 
 }
 
 // RankInSchool is ClassRank for a class whose school and school year the caller has read.
+// SQLite ranks and counts the school's classes and returns one row: a row per class costs
+// a crossing into the driver each.
 func (tx *Tx) RankInSchool(ctx context.Context, c Class, week string) (rank, reported int, err error) {
-	classID := c.ID
-	rows, err := tx.tx.QueryContext(ctx, `SELECT class_id, enrolment, insured FROM class_weeks
-WHERE school_id = ? AND school_year = ? AND week = ?`, c.SchoolID, c.SchoolYear, week)
+	var better, mine sql.NullInt64
+	err = tx.tx.QueryRowContext(ctx, `SELECT COUNT(*),
+    SUM(insured * (SELECT enrolment FROM class_weeks WHERE school_id = ?1 AND school_year = ?2 AND week = ?3 AND class_id = ?4)
+        > (SELECT insured FROM class_weeks WHERE school_id = ?1 AND school_year = ?2 AND week = ?3 AND class_id = ?4) * enrolment),
+    (SELECT 1 FROM class_weeks WHERE school_id = ?1 AND school_year = ?2 AND week = ?3 AND class_id = ?4)
+FROM class_weeks WHERE school_id = ?1 AND school_year = ?2 AND week = ?3`, c.SchoolID, c.SchoolYear, week, c.ID).Scan(&reported, &better, &mine)
 	if err != nil {
 		return 0, 0, fmt.Errorf("storage: class rank: %w", err)
 	}
-	defer rows.Close()
-	type fig struct{ enrolment, insured int64 }
-	var (
-		mine   *fig
-		others []fig
-	)
-	for rows.Next() {
-		var (
-			id int64
-			f  fig
-		)
-		if err := rows.Scan(&id, &f.enrolment, &f.insured); err != nil {
-			return 0, 0, fmt.Errorf("storage: class rank: %w", err)
-		}
-		if id == classID {
-			mine = &f
-		}
-		others = append(others, f)
+	if !mine.Valid {
+		return 0, reported, nil
 	}
-	if err := rows.Err(); err != nil {
-		return 0, 0, fmt.Errorf("storage: class rank: %w", err)
-	}
-	if mine == nil {
-		return 0, len(others), nil
-	}
-	rank = 1
-	for _, o := range others {
-		if o.insured*mine.enrolment > mine.insured*o.enrolment {
-			rank++
-		}
-	}
-	return rank, len(others), nil
+	return 1 + int(better.Int64), reported, nil
 }
