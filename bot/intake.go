@@ -46,6 +46,7 @@ type intake struct {
 	client   *Client
 	log      *slog.Logger
 	notify   func()    // wakes the sender after replies were committed
+	outcomes *Sender   // nil: the sender's outcomes are not written in the batch's transaction
 	menus    *menuSync // nil: no per-chat menus
 	webhook  bool      // offsets may arrive out of order: keep the largest
 	noOffset bool      // a channel without offsets (Zalo): dedupe by processed marks only
@@ -106,12 +107,28 @@ func (in *intake) ingest(ctx context.Context, ups []tgbotapi.Update) (int, error
 	bo := in.busy
 	for {
 		start := time.Now()
+		var outcomes []commitItem
+		if in.outcomes != nil {
+			in.outcomes.intakeBegins()
+		}
 		err := in.store.Update(ctx, func(tx *storage.Tx) error {
-			return in.applyTx(ctx, tx, batch)
+			if err := in.applyTx(ctx, tx, batch); err != nil {
+				return err
+			}
+			outcomes = in.writeOutcomesIn(ctx, tx)
+			return nil
 		})
+		if in.outcomes != nil {
+			if err == nil {
+				in.outcomes.recorded(outcomes)
+			} else {
+				in.outcomes.giveBack(outcomes)
+			}
+			in.outcomes.intakeEnds()
+		}
 		switch {
 		case err == nil:
-			in.log.Debug("updates committed", "first_update_id", batch[0].id, "count", len(batch), "took", time.Since(start))
+			in.log.Debug("updates committed", "first_update_id", batch[0].id, "count", len(batch), "took", time.Since(start), "outcomes", len(outcomes))
 			return in.committed(ctx, batch), nil
 		case ctx.Err() != nil:
 			return 0, fmt.Errorf("bot: apply updates %d..%d: %w", batch[0].id, batch[len(batch)-1].id, ctx.Err())

@@ -2,11 +2,11 @@ package bot
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	fail "github.com/bhytbot/bhytbot/bot/failure"
@@ -99,6 +99,7 @@ type Sender struct {
 	cmu     sync.Mutex
 	commits []commitItem
 	cwake   chan struct{}
+	intakes atomic.Int32 // intake transactions in progress (see outcomes.go)
 }
 
 // channel is one chat network in the sender: its adapter and its rate budget.
@@ -851,10 +852,10 @@ func (s *Sender) commitLoop(stop <-chan struct{}, done chan<- struct{}) {
 				stopping = true
 			}
 		}
-		s.cmu.Lock()
-		items := s.commits
-		s.commits = nil
-		s.cmu.Unlock()
+		if !stopping && s.intakeRunning() {
+			continue // the intake writes them at the end of its transaction
+		}
+		items := s.takeOutcomes()
 		if len(items) == 0 {
 			if stopping {
 				return
@@ -875,19 +876,7 @@ func (s *Sender) commitLoop(stop <-chan struct{}, done chan<- struct{}) {
 			s.log.Error("sender: record outcomes", "count", len(items), "error", err, "retry_in", wait)
 			time.Sleep(wait)
 		}
-		s.mu.Lock()
-		for _, it := range items {
-			s.forget = append(s.forget, it.id)
-			s.forget = append(s.forget, it.extra...)
-			if it.out == outGone {
-				s.undrop = append(s.undrop, it.chatID)
-			}
-			if it.out != outRetry && it.out != outCanceled {
-				delete(s.progress, it.id)
-			}
-		}
-		s.mu.Unlock()
-		s.signal()
+		s.recorded(items)
 	}
 }
 
@@ -899,36 +888,5 @@ const commitTimeout = 12 * time.Second
 func (s *Sender) commit(items []commitItem) error {
 	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
 	defer cancel()
-	return s.store.Update(ctx, func(tx *storage.Tx) error {
-		for _, it := range items {
-			var err error
-			switch it.out {
-			case outSent:
-				err = tx.MarkSent(ctx, it.id, it.messageID)
-			case outRetry:
-				err = tx.MarkRetry(ctx, it.id, it.reason, it.next)
-				if err == nil && it.done > 0 {
-					err = tx.MarkPartsSent(ctx, it.id, it.done)
-				}
-			case outCanceled:
-				err = tx.MarkPartsSent(ctx, it.id, it.done)
-			case outDead:
-				err = tx.MarkFailed(ctx, it.id, storage.OutboxDead, it.reason)
-			case outInactive:
-				err = tx.MarkFailed(ctx, it.id, storage.OutboxDropped, it.reason)
-			case outGone:
-				err = errors.Join(
-					tx.DeactivateChat(ctx, it.chatID, it.reason),
-					tx.MarkFailed(ctx, it.id, storage.OutboxDropped, it.reason),
-				)
-				if err == nil {
-					_, err = tx.DropPendingForChat(ctx, it.chatID, it.reason)
-				}
-			}
-			if err != nil {
-				return fmt.Errorf("bot: record message %d: %w", it.id, err)
-			}
-		}
-		return nil
-	})
+	return s.store.Update(ctx, func(tx *storage.Tx) error { return s.writeOutcomes(ctx, tx, items) })
 }

@@ -111,9 +111,10 @@ func New(cfg config.Config, store *storage.Store, handler commands.Handler, logg
 	s.menus = newMenuSync(client, store, cfg.Admins, logger)
 	s.intake = &intake{
 		store: store, handler: handler, client: client, log: logger, menus: s.menus,
-		notify:  s.sender.Notify,
-		webhook: t.Mode == "webhook",
-		busy:    backoff{base: 20 * time.Millisecond, max: 2 * time.Second},
+		notify:   s.sender.Notify,
+		outcomes: s.sender,
+		webhook:  t.Mode == "webhook",
+		busy:     backoff{base: 20 * time.Millisecond, max: 2 * time.Second},
 	}
 	if cfg.Zalo.On() {
 		zc, err := zalo.New(cfg.Zalo.Token, cfg.Zalo.APIEndpoint, nil)

@@ -26,6 +26,8 @@ type Engine struct {
 	log    *slog.Logger
 	boards *reminders.Service
 	limit  *inboundLimit
+	// callers keeps loaded callers between updates (see callerCache).
+	callers callerCache
 }
 
 var _ Handler = (*Engine)(nil)

@@ -35,6 +35,7 @@ type fixture struct {
 	t      testing.TB
 	ctx    context.Context
 	store  *storage.Store
+	path   string // the store's file
 	engine *Engine
 	cfg    config.Config
 	now    time.Time
@@ -54,7 +55,8 @@ func newFixture(t testing.TB) *fixture {
 	loc := cfg.Location()
 	f := &fixture{t: t, ctx: ctx, cfg: cfg, now: time.Date(2026, 11, 25, 10, 0, 0, 0, loc), nextID: 100, seen: map[int64]bool{}}
 	clock := func() time.Time { return f.now }
-	st, err := storage.Open(ctx, filepath.Join(t.TempDir(), "bot.db"), storage.WithClock(clock))
+	f.path = filepath.Join(t.TempDir(), "bot.db")
+	st, err := storage.Open(ctx, f.path, storage.WithClock(clock))
 	if err != nil {
 		t.Fatal(err)
 	}

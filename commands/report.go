@@ -188,7 +188,7 @@ func weekLabel(week string) string {
 // standing returns the class's rank among its school's classes that reported in week, and
 // how many reported (ranked as on the school leaderboard).
 func (e *Engine) standing(ctx context.Context, tx *storage.Tx, cl storage.Class, week string) (rank, reported int, err error) {
-	rank, reported, err = tx.ClassRank(ctx, cl.ID, week)
+	rank, reported, err = tx.RankInSchool(ctx, cl, week)
 	if err != nil {
 		return 0, 0, fmt.Errorf("commands: standing: %w", err)
 	}

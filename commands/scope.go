@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/bhytbot/bhytbot/storage"
 	"github.com/bhytbot/bhytbot/vntext"
@@ -26,7 +27,57 @@ type caller struct {
 	pupilClasses  map[int64]storage.Class
 }
 
+// callerCache keeps loaded callers between updates: a caller's roles and classes are read
+// with a join per grant, which costs more than the rest of a report together. An entry is
+// used only at the version of roles and roster it was read at (storage.CallerVersion), so a
+// role granted or revoked, by this process or another (the CLI), or a changed roster shows
+// at the very next update. A parent's pupils are read every time: a pupil's name and status
+// change without a roster version.
+type callerCache struct {
+	mu      sync.Mutex
+	entries map[int64]keptCaller
+}
+
+type keptCaller struct {
+	v storage.CallerVersion
+	c *caller
+}
+
+// maxKeptCallers bounds the cache; past it, it starts afresh.
+const maxKeptCallers = 20000
+
+// loadCaller returns who sent an update and what their roles reach. A kept caller is shared
+// between updates: nothing changes a caller once loaded.
 func (e *Engine) loadCaller(ctx context.Context, tx *storage.Tx, userID int64) (*caller, error) {
+	v, err := tx.CallerVersion(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("commands: %w", err)
+	}
+	cc := &e.callers
+	cc.mu.Lock()
+	kept, ok := cc.entries[userID]
+	cc.mu.Unlock()
+	if ok && kept.v == v {
+		return kept.c, nil
+	}
+	c, err := e.readCaller(ctx, tx, userID)
+	if err != nil || len(c.pupils) > 0 {
+		return c, err
+	}
+	// Kept once the transaction commits: what it read may be its own writes until then.
+	tx.Keep(func() {
+		cc.mu.Lock()
+		defer cc.mu.Unlock()
+		if cc.entries == nil || len(cc.entries) >= maxKeptCallers {
+			cc.entries = map[int64]keptCaller{}
+		}
+		cc.entries[userID] = keptCaller{v: v, c: c}
+	})
+	return c, nil
+}
+
+// readCaller reads a caller's roles and what they reach.
+func (e *Engine) readCaller(ctx context.Context, tx *storage.Tx, userID int64) (*caller, error) {
 	c := &caller{userID: userID, admin: slices.Contains(e.cfg.Admins, userID), pupilClasses: map[int64]storage.Class{}}
 	roles, err := tx.RolesOfUser(ctx, userID)
 	if err != nil {

@@ -101,7 +101,7 @@ func (s *Store) BeginBulk(ctx context.Context) (*BulkTx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("storage: begin bulk: %w", err)
 	}
-	return &BulkTx{Tx: &Tx{tx: sqlTx, now: s.now(), store: s}}, nil
+	return &BulkTx{Tx: &Tx{tx: txStmts{Tx: sqlTx, detached: true}, now: s.now(), store: s}}, nil
 }
 
 // Commit commits the transaction.

@@ -99,6 +99,16 @@ func (tx *Tx) classByFoldedName(ctx context.Context, c Class) (id int64, enrolme
 const classSelect = `SELECT c.id, c.school_id, c.school_year, c.name, c.enrolment, c.teacher_name, c.has_roster, s.name, a.path
 FROM classes c JOIN schools s ON s.id = c.school_id JOIN areas a ON a.id = s.area_id `
 
+// classByID is classSelect for one class with its school and area read by subqueries: the
+// driver clears a statement's bindings before each run, and SQLite then plans a join with
+// a bound value afresh every time (several times the cost of the lookups), while a
+// single-table lookup by key skips the planner. Foreign keys make both subqueries find
+// their row.
+const classByID = `SELECT c.id, c.school_id, c.school_year, c.name, c.enrolment, c.teacher_name, c.has_roster,
+    (SELECT name FROM schools WHERE id = c.school_id),
+    (SELECT path FROM areas WHERE id = (SELECT area_id FROM schools WHERE id = c.school_id))
+FROM classes c WHERE c.id = ?`
+
 func scanClasses(rows *sql.Rows, err error) ([]Class, error) {
 	if err != nil {
 		return nil, fmt.Errorf("storage: classes: %w", err)
@@ -117,7 +127,7 @@ func scanClasses(rows *sql.Rows, err error) ([]Class, error) {
 
 // ClassByID returns one class.
 func (tx *Tx) ClassByID(ctx context.Context, id int64) (Class, error) {
-	list, err := scanClasses(tx.tx.QueryContext(ctx, classSelect+`WHERE c.id = ?`, id))
+	list, err := scanClasses(tx.tx.QueryContext(ctx, classByID, id))
 	if err != nil {
 		return Class{}, err
 	}

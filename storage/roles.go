@@ -1,9 +1,11 @@
 package storage
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 )
 
 // Role names.
@@ -84,9 +86,12 @@ func scanRoles(rows *sql.Rows, err error) ([]Role, error) {
 	return out, rows.Err()
 }
 
-// RolesOfUser lists a user's grants.
+// RolesOfUser lists a user's grants, oldest first. They are sorted here, not by SQL: an
+// ORDER BY makes SQLite build a sorter for every call, which costs more than the lookup.
 func (tx *Tx) RolesOfUser(ctx context.Context, userID int64) ([]Role, error) {
-	return scanRoles(tx.tx.QueryContext(ctx, roleSelect+`WHERE user_id = ? ORDER BY id`, userID))
+	rs, err := scanRoles(tx.tx.QueryContext(ctx, roleSelect+`WHERE user_id = ?`, userID))
+	slices.SortFunc(rs, func(a, b Role) int { return cmp.Compare(a.ID, b.ID) })
+	return rs, err
 }
 
 // RolesNamed lists every grant of one role, e.g. all principals.
@@ -159,6 +164,21 @@ func (tx *Tx) StoredRolesVersion(ctx context.Context) (int64, error) {
 	var v int64
 	if err := tx.tx.QueryRowContext(ctx, `SELECT v FROM roles_version`).Scan(&v); err != nil {
 		return 0, fmt.Errorf("storage: roles version: %w", err)
+	}
+	return v, nil
+}
+
+// CallerVersion is what a user's roles and the roster rows they reach (areas, schools,
+// classes) are read at: the stored counters of role changes and roster changes, bumped by
+// triggers in any process's transaction. A transaction that sees the same version as a
+// committed one sees the same roles and roster rows.
+type CallerVersion struct{ Roles, Roster int64 }
+
+// CallerVersion returns the version of the roles and the roster as the transaction sees it.
+func (tx *Tx) CallerVersion(ctx context.Context) (CallerVersion, error) {
+	var v CallerVersion
+	if err := tx.tx.QueryRowContext(ctx, `SELECT (SELECT v FROM roles_version), (SELECT v FROM roster_version)`).Scan(&v.Roles, &v.Roster); err != nil {
+		return v, fmt.Errorf("storage: caller version: %w", err)
 	}
 	return v, nil
 }

@@ -99,13 +99,29 @@ func schoolWeeksSQL() (backfill, trigger string, err error) {
 	return text[from:to], text[at:], nil
 }
 
-// SuspendSchoolSums stops keeping the per-school sums as reports are appended, for a bulk
-// load into an empty database (it takes a generated country's load from under a minute to
-// over three); ResumeSchoolSums must follow. Should the load stop half-way, Open finds the
+// classLatestSQL returns the parts of migration 014 that fill each class's latest report
+// from the stored reports (backfill) and the trigger that keeps it (trigger).
+func classLatestSQL() (backfill, trigger string, err error) {
+	body, err := migrationFiles.ReadFile("migrations/014_class_latest.sql")
+	if err != nil {
+		return "", "", fmt.Errorf("storage: class latest reports: %w", err)
+	}
+	text := string(body)
+	from := strings.Index(text, "INSERT INTO class_latest")
+	at := strings.Index(text, "CREATE TRIGGER class_latest_report")
+	if from < 0 || at < from {
+		return "", "", fmt.Errorf("storage: class latest reports: migration 014 lacks its backfill or trigger")
+	}
+	return text[from:at], text[at:], nil
+}
+
+// SuspendSchoolSums stops keeping the per-school sums (and each class's latest report)
+// as reports are appended, for a bulk load into an empty database (it takes a generated
+// country's load from under a minute to over three); ResumeSchoolSums must follow. Should the load stop half-way, Open finds the
 // sums suspended and rebuilds them.
 func (s *Store) SuspendSchoolSums(ctx context.Context) error {
 	return s.Update(ctx, func(tx *Tx) error {
-		if _, err := tx.tx.ExecContext(ctx, `DROP TRIGGER IF EXISTS school_weeks_report`); err != nil {
+		if _, err := tx.tx.ExecContext(ctx, `DROP TRIGGER IF EXISTS school_weeks_report; DROP TRIGGER IF EXISTS class_latest_report`); err != nil {
 			return fmt.Errorf("storage: suspend school sums: %w", err)
 		}
 		return nil
@@ -119,9 +135,16 @@ func (s *Store) ResumeSchoolSums(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	classBackfill, classTrigger, err := classLatestSQL()
+	if err != nil {
+		return err
+	}
 	return s.Update(ctx, func(tx *Tx) error {
 		if _, err := tx.tx.ExecContext(ctx, `DROP TRIGGER IF EXISTS school_weeks_report; DELETE FROM school_rolls; DELETE FROM school_weeks;`+backfill+trigger); err != nil {
 			return fmt.Errorf("storage: resume school sums: %w", err)
+		}
+		if _, err := tx.tx.ExecContext(ctx, `DROP TRIGGER IF EXISTS class_latest_report; DELETE FROM class_latest;`+classBackfill+classTrigger); err != nil {
+			return fmt.Errorf("storage: resume class latest reports: %w", err)
 		}
 		return nil
 	})
@@ -130,8 +153,8 @@ func (s *Store) ResumeSchoolSums(ctx context.Context) error {
 // resumeSuspendedSums rebuilds the per-school sums if a bulk load left them suspended.
 func (s *Store) resumeSuspendedSums(ctx context.Context) error {
 	var n int
-	err := s.w.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'school_weeks')
-    - (SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name = 'school_weeks_report')`).Scan(&n)
+	err := s.w.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('school_weeks', 'class_latest'))
+    - (SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ('school_weeks_report', 'class_latest_report'))`).Scan(&n)
 	if err != nil {
 		return fmt.Errorf("storage: school sums: %w", err)
 	}

@@ -141,10 +141,41 @@ func (s *Store) Now() time.Time { return s.now() }
 // Tx is a transaction; entity methods hang off it so a caller can combine several writes
 // (an update's effects, its replies in the outbox, the processed update id) atomically.
 type Tx struct {
-	tx           *sql.Tx
+	tx           txStmts
 	now          time.Time
 	store        *Store
-	rolesChanged bool // a role was granted or revoked: bump RolesVersion after the commit
+	rolesChanged bool     // a role was granted or revoked: bump RolesVersion after the commit
+	keep         []func() // run after the commit (see Keep)
+}
+
+// txStmts runs a transaction's statements. In a write transaction they run under a context
+// that cannot end: the driver runs a statement whose context can end in a goroutine of its
+// own and waits for it, which doubled the cost of the short statements the one writer runs
+// (and handed each to another thread on a busy machine). An ended context still stops a
+// write transaction: begun under it, the transaction is rolled back and its next statement
+// fails. Reads stay interruptible statement by statement.
+type txStmts struct {
+	*sql.Tx
+	detached bool
+}
+
+func (t txStmts) stmtCtx(ctx context.Context) context.Context {
+	if t.detached {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
+}
+
+func (t txStmts) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return t.Tx.ExecContext(t.stmtCtx(ctx), query, args...)
+}
+
+func (t txStmts) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.Tx.QueryContext(t.stmtCtx(ctx), query, args...)
+}
+
+func (t txStmts) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.Tx.QueryRowContext(t.stmtCtx(ctx), query, args...)
 }
 
 // Now is the time the transaction started, by the store's clock.
@@ -165,7 +196,7 @@ func (s *Store) run(ctx context.Context, db *sql.DB, fn func(*Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("storage: begin: %w", err)
 	}
-	tx := &Tx{tx: sqlTx, now: s.now(), store: s}
+	tx := &Tx{tx: txStmts{Tx: sqlTx, detached: db == s.w}, now: s.now(), store: s}
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
 		return err
@@ -182,7 +213,15 @@ func (tx *Tx) committed() {
 	if tx.rolesChanged {
 		tx.store.roles.Add(1)
 	}
+	for _, f := range tx.keep {
+		f()
+	}
 }
+
+// Keep runs f after the transaction commits, to keep in memory what was read in it: f
+// does not run when the transaction rolls back, nor when any of it was rolled back to a
+// savepoint (what was read may have been undone).
+func (tx *Tx) Keep(f func()) { tx.keep = append(tx.keep, f) }
 
 // RolesVersion changes after every commit of this process that granted or revoked a role.
 // A reader that reads the version, then the roles, and later finds the version unchanged

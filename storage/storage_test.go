@@ -439,3 +439,33 @@ func TestRolesVersion(t *testing.T) {
 		t.Error("a commit without role changes moved the version")
 	}
 }
+
+// TestCancelledUpdateCommitsNothing: a write transaction's statements run under a context
+// that cannot end (see txStmts), yet ending the context the transaction began under still
+// stops it: nothing of it is committed, what was written before the end included.
+func TestCancelledUpdateCommitsNothing(t *testing.T) {
+	st := openTest(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	err := st.Update(ctx, func(tx *Tx) error {
+		if err := tx.SetValue(ctx, "before", "x"); err != nil {
+			return err
+		}
+		cancel()
+		_ = tx.SetValue(ctx, "after", "x") // fails once the transaction is rolled back
+		return nil
+	})
+	if err == nil {
+		t.Fatal("a transaction whose context ended was committed")
+	}
+	err = st.View(context.Background(), func(tx *Tx) error {
+		for _, k := range []string{"before", "after"} {
+			if v, err := tx.Value(context.Background(), k); err == nil && v != "" {
+				return fmt.Errorf("%s = %q was committed", k, v)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
