@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
 	"github.com/bhytbot/bhytbot/bot/telegramtest"
 	"github.com/bhytbot/bhytbot/commands"
 	"github.com/bhytbot/bhytbot/config"
@@ -130,4 +132,41 @@ func BenchmarkReportIngest(b *testing.B) {
 	b.ReportMetric(ingest/raw, "ratio")
 	b.ReportMetric(p50/n, "p50_ms")
 	b.ReportMetric(p99/n, "p99_ms")
+}
+
+// BenchmarkIntakeReports is the intake's own cost per report, without the Bot API, the
+// sender or the menus beside it: batches of 100 teachers' "/baocao" messages applied by
+// the intake's transaction with the real commands engine (processed mark, the teacher
+// seen, caller and class read, report and audit appended, rank read, reply queued, the
+// offset). Every teacher reports once (as in a week's first burst: no caller kept), so
+// run it with -benchtime 100x or fewer (15,000 teachers). It reports µs per report.
+func BenchmarkIntakeReports(b *testing.B) {
+	const batch = 100
+	st := openStore(b)
+	users := ingestRoster(b, st, 500, 30)
+	srv := telegramtest.New(telegramtest.Options{Limits: telegramtest.Limits{Disabled: true}})
+	defer srv.Close()
+	cfg := testConfig(srv)
+	in := &intake{store: st, handler: commands.New(cfg, nil), log: quietLog(), busy: backoff{base: time.Millisecond, max: time.Second}}
+	ctx := context.Background()
+	date := int(time.Now().Unix())
+	next := 0
+	b.ResetTimer()
+	for range b.N {
+		ups := make([]tgbotapi.Update, batch)
+		for i := range ups {
+			u := users[next%len(users)]
+			next++
+			ups[i] = tgbotapi.Update{UpdateID: next, Message: &tgbotapi.Message{
+				MessageID: next, Date: date,
+				From:      &tgbotapi.User{ID: u, FirstName: "GV"},
+				Chat:      &tgbotapi.Chat{ID: u, Type: "private"},
+				Text:      fmt.Sprintf("/baocao 42 %d %d", 20+next%10, next%5),
+			}}
+		}
+		if n, err := in.ingest(ctx, ups); err != nil || n != batch {
+			b.Fatalf("ingest: %d of %d applied: %v", n, batch, err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*batch), "µs/report")
 }
