@@ -64,6 +64,7 @@ func (b *Bulk) Student(ctx context.Context, s Student) error {
 
 // User inserts a user whose private chat id is their user id.
 func (b *Bulk) User(ctx context.Context, id int64, name string) error {
+	b.tx.seen = User{}
 	return b.exec(ctx, "user", id, id, name, unix(b.tx.now), unix(b.tx.now))
 }
 

@@ -31,7 +31,7 @@ func (tx *Tx) ReleaseSavepoint(ctx context.Context, name string) error {
 // the savepoint is gone and RollbackTo returns an error: the caller must then abandon
 // the transaction.
 func (tx *Tx) RollbackTo(ctx context.Context, name string) error {
-	tx.keep = nil
+	tx.keep, tx.seen = nil, User{}
 	return tx.savepoint(ctx, "ROLLBACK TO SAVEPOINT ", name)
 }
 

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 )
 
@@ -208,4 +209,77 @@ func TestSeenUserWritesOnlyChanges(t *testing.T) {
 	if u := get(7); !u.Active || u.InactiveReason != "" {
 		t.Fatalf("not reactivated: %+v", u)
 	}
+}
+
+// A second SeenUser of the same user in one transaction writes nothing more, unless the
+// user was written or undone in between: deactivated, or the savepoint rolled back.
+func TestSeenUserTwiceInATransaction(t *testing.T) {
+	st := openTest(t)
+	ctx := context.Background()
+	lan := User{ID: 7, ChatID: 7, Name: "Lan"}
+	check := func(name string, fn func(tx *Tx) error, want bool) {
+		t.Helper()
+		if err := st.Update(ctx, fn); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var u User
+		if err := st.View(ctx, func(tx *Tx) error {
+			var err error
+			u, err = tx.UserByID(ctx, 7)
+			if errors.Is(err, ErrNotFound) {
+				u, err = User{}, nil
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if got := u.ID == 7 && u.Active; got != want {
+			t.Errorf("%s: user stored and active = %v, want %v (%+v)", name, got, want, u)
+		}
+	}
+	check("seen, deactivated, seen again", func(tx *Tx) error {
+		if _, err := tx.SeenUser(ctx, lan); err != nil {
+			return err
+		}
+		if err := tx.DeactivateChat(ctx, 7, "blocked"); err != nil {
+			return err
+		}
+		wrote, err := tx.SeenUser(ctx, lan)
+		if err == nil && !wrote {
+			t.Error("seen after deactivation wrote nothing")
+		}
+		return err
+	}, true)
+	check("seen in a savepoint rolled back, seen again", func(tx *Tx) error {
+		if err := tx.DeactivateChat(ctx, 7, "blocked"); err != nil {
+			return err
+		}
+		if err := tx.Savepoint(ctx, "sp"); err != nil {
+			return err
+		}
+		if _, err := tx.SeenUser(ctx, lan); err != nil {
+			return err
+		}
+		if err := tx.RollbackTo(ctx, "sp"); err != nil {
+			return err
+		}
+		if err := tx.ReleaseSavepoint(ctx, "sp"); err != nil {
+			return err
+		}
+		_, err := tx.SeenUser(ctx, lan)
+		return err
+	}, true)
+	check("seen twice", func(tx *Tx) error {
+		if err := tx.DeactivateChat(ctx, 7, "blocked"); err != nil {
+			return err
+		}
+		if wrote, err := tx.SeenUser(ctx, lan); err != nil || !wrote {
+			return fmt.Errorf("first seen wrote %v: %w", wrote, err)
+		}
+		wrote, err := tx.SeenUser(ctx, lan)
+		if wrote {
+			t.Error("second seen of an unchanged user wrote again")
+		}
+		return err
+	}, true)
 }

@@ -146,6 +146,10 @@ type Tx struct {
 	store        *Store
 	rolesChanged bool     // a role was granted or revoked: bump RolesVersion after the commit
 	keep         []func() // run after the commit (see Keep)
+	// seen is the user SeenUser last found or made current in this transaction: the channel
+	// records who wrote and the commands engine does again for the same update, and the
+	// second time needs no statement. Anything else that writes users forgets it.
+	seen User
 }
 
 // txStmts runs a transaction's statements. In a write transaction they run under a context

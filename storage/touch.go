@@ -11,6 +11,11 @@ import (
 // a write (updated_at then keeps the time of the last change). It reports whether the
 // row was written.
 func (tx *Tx) SeenUser(ctx context.Context, u User) (bool, error) {
+	u.Active, u.InactiveReason = false, ""
+	if u.ID != 0 && u == tx.seen {
+		return false, nil
+	}
+	tx.seen = User{}
 	res, err := tx.tx.ExecContext(ctx, `INSERT INTO users (id, chat_id, name, username, active, created_at, updated_at)
 VALUES (?, ?, ?, ?, 1, ?, ?)
 ON CONFLICT (id) DO UPDATE SET chat_id = excluded.chat_id, name = excluded.name, username = excluded.username,
@@ -25,5 +30,6 @@ WHERE users.chat_id <> excluded.chat_id OR users.name <> excluded.name OR users.
 	if err != nil {
 		return false, fmt.Errorf("storage: seen user: %w", err)
 	}
+	tx.seen = u
 	return n > 0, nil
 }

@@ -43,6 +43,7 @@ func (tx *Tx) UserByID(ctx context.Context, id int64) (User, error) {
 // DeactivateChat marks the users of a chat inactive (blocked the bot, deactivated, chat not
 // found) with the reason; they become active again when they next write.
 func (tx *Tx) DeactivateChat(ctx context.Context, chatID int64, reason string) error {
+	tx.seen = User{}
 	_, err := tx.tx.ExecContext(ctx, `UPDATE users SET active = 0, inactive_reason = ?, updated_at = ? WHERE chat_id = ?`,
 		reason, unix(tx.now), chatID)
 	if err != nil {
