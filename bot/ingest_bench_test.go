@@ -159,9 +159,9 @@ func BenchmarkIntakeReports(b *testing.B) {
 			next++
 			ups[i] = tgbotapi.Update{UpdateID: next, Message: &tgbotapi.Message{
 				MessageID: next, Date: date,
-				From:      &tgbotapi.User{ID: u, FirstName: "GV"},
-				Chat:      &tgbotapi.Chat{ID: u, Type: "private"},
-				Text:      fmt.Sprintf("/baocao 42 %d %d", 20+next%10, next%5),
+				From: &tgbotapi.User{ID: u, FirstName: "GV"},
+				Chat: &tgbotapi.Chat{ID: u, Type: "private"},
+				Text: fmt.Sprintf("/baocao 42 %d %d", 20+next%10, next%5),
 			}}
 		}
 		if n, err := in.ingest(ctx, ups); err != nil || n != batch {
