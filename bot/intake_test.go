@@ -91,8 +91,8 @@ func counter(t *testing.T, name, label string) float64 {
 	return 0
 }
 
-// A batch is one transaction with a savepoint per update: a handler that fails (or
-// panics) loses only its own update's writes, which is recorded as processed with an
+// A batch is one transaction; when a handler fails (or panics) it is applied again with a
+// savepoint per update: the failed update loses only its own writes, which is recorded as processed with an
 // apology in the same commit; the others keep their effects; the offset is past the
 // whole batch; delivering the batch again changes nothing.
 func TestBatchFailingHandlerKeepsTheOthers(t *testing.T) {
@@ -151,6 +151,9 @@ func TestBatchFailingHandlerKeepsTheOthers(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "handler exploded") {
 		t.Error("the handler error was not logged")
+	}
+	if !strings.Contains(logs.String(), "applying the batch again with a savepoint per update") {
+		t.Error("the batch was not applied again with savepoints")
 	}
 }
 

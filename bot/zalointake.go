@@ -159,7 +159,7 @@ func (z *ZaloIntake) Apply(ctx context.Context, up zalo.Update) error {
 				return err
 			}
 			p.u = u
-			return z.in.applyTx(ctx, tx, batch)
+			return z.in.applyTx(ctx, tx, batch, true)
 		})
 		switch {
 		case err == nil:
