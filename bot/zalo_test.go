@@ -289,3 +289,45 @@ func TestZaloNonTextEventsAnswered(t *testing.T) {
 		t.Errorf("answers %q, want one note per event", got)
 	}
 }
+
+// A Zalo message whose handler fails (or panics) keeps none of the handler's writes, is
+// recorded as processed with an apology queued, and is not applied again when Zalo
+// delivers it again.
+func TestZaloHandlerFailureApologises(t *testing.T) {
+	tg := telegramtest.New(telegramtest.Options{})
+	defer tg.Close()
+	z := zalotest.New(zalotest.Options{})
+	defer z.Close()
+	st := openStore(t)
+	svc, err := New(zaloConfig(tg, z), st, menuHandler{}, quietLog())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for i, text := range []string{"boom", "panic"} {
+		msgID := "m-" + text
+		up := zalotest.Update{EventName: zalotest.EventText, Message: &zalotest.Message{
+			MessageID: msgID, Text: text, From: zalotest.User{ID: "u1", DisplayName: "Anh Hùng"},
+			Chat: zalotest.Chat{ID: "u1", ChatType: zalotest.ChatPrivate}}}
+		for range 2 {
+			if err := svc.Zalo().Apply(ctx, toZalo(t, up)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		id, _ := zaloKey(msgID, 0)
+		if n := applied(t, st, int(id)); n != 0 {
+			t.Errorf("%s: the failed handler's write kept (%d)", text, n)
+		}
+		keys := outboxKeys(t, st)
+		if len(keys) != i+1 {
+			t.Fatalf("%s: outbox %v, want one apology per message", text, keys)
+		}
+		found := false
+		for _, m := range keys {
+			found = found || m.Text == Apology
+		}
+		if !found {
+			t.Errorf("%s: no apology queued: %v", text, keys)
+		}
+	}
+}

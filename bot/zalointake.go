@@ -152,6 +152,7 @@ func (z *ZaloIntake) Apply(ctx context.Context, up zalo.Update) error {
 	batch := []pending{{id: id, key: key, handle: true}}
 	p := &batch[0]
 	bo := z.in.busy
+	guarded := false
 	for {
 		err := z.store.Update(ctx, func(tx *storage.Tx) error {
 			u, err := convertZalo(ctx, tx, inb)
@@ -159,7 +160,7 @@ func (z *ZaloIntake) Apply(ctx context.Context, up zalo.Update) error {
 				return err
 			}
 			p.u = u
-			return z.in.applyTx(ctx, tx, batch, true)
+			return z.in.applyTx(ctx, tx, batch, guarded)
 		})
 		switch {
 		case err == nil:
@@ -167,6 +168,9 @@ func (z *ZaloIntake) Apply(ctx context.Context, up zalo.Update) error {
 			return nil
 		case ctx.Err() != nil:
 			return fmt.Errorf("bot: apply zalo message %s: %w", inb.MessageID, ctx.Err())
+		case errors.Is(err, errGuard) && !guarded:
+			guarded = true
+			continue
 		case retryLater(err):
 			wait := bo.next()
 			z.log.Warn("zalo update retry: database busy or full", "retry_in", wait, "error", err)
