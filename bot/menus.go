@@ -30,6 +30,13 @@ type menuSync struct {
 	cache   map[int64]string // chat → hash of the menu set
 	pending map[int64]int64  // chat → user, to check
 	current map[int64]int64  // chat → roles version (Tx.StoredRolesVersion) when its menu was last found current
+	menus   map[string]menu  // role names (sorted, joined) → their menu, which depends on nothing else
+}
+
+// menu is the menu of a set of role names and its hash.
+type menu struct {
+	items []commands.MenuItem
+	hash  string
 }
 
 // menuChange is a chat whose menu must be set.
@@ -42,7 +49,8 @@ type menuChange struct {
 
 func newMenuSync(client *Client, store *storage.Store, admins []int64, log *slog.Logger) *menuSync {
 	m := &menuSync{client: client, store: store, admins: map[int64]bool{}, log: log,
-		cache: map[int64]string{}, pending: map[int64]int64{}, current: map[int64]int64{}, wake: make(chan struct{}, 1)}
+		cache: map[int64]string{}, pending: map[int64]int64{}, current: map[int64]int64{}, menus: map[string]menu{},
+		wake: make(chan struct{}, 1)}
 	for _, id := range admins {
 		m.admins[id] = true
 	}
@@ -165,12 +173,18 @@ func (m *menuSync) check(ctx context.Context, tx *storage.Tx, chatID, userID, ve
 	}
 	slices.Sort(names)
 	names = slices.Compact(names)
-	items := commands.Menu(names)
+	key := strings.Join(names, ",")
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	menu, ok := m.menus[key]
+	if !ok {
+		menu.items = commands.Menu(names)
+		menu.hash = menuHash(menu.items)
+		m.menus[key] = menu
+	}
 	m.cache[chatID] = old
-	if hash := menuHash(items); hash != old {
-		return &menuChange{chatID: chatID, items: items, hash: hash, version: version}, nil
+	if menu.hash != old {
+		return &menuChange{chatID: chatID, items: menu.items, hash: menu.hash, version: version}, nil
 	}
 	m.current[chatID] = version
 	return nil, nil

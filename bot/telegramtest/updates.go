@@ -194,7 +194,13 @@ func (s *Server) confirmLocked(offset int) {
 		i++
 	}
 	if i > 0 {
-		s.queue = slices.Clone(s.queue[i:])
+		// Drop the confirmed head without copying the rest each time (a burst of thousands
+		// of queued updates made every confirmation copy them all); copy only once the
+		// dropped head is most of the array, so its memory is given back.
+		s.queue = s.queue[i:]
+		if cap(s.queue) > 2*len(s.queue)+1024 {
+			s.queue = slices.Clone(s.queue)
+		}
 	}
 	if offset-1 > s.confirmedID {
 		s.confirmedID = offset - 1
