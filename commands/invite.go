@@ -196,7 +196,7 @@ func (e *Engine) cmdStart(ctx context.Context, t *turn, args string) error {
 				return err
 			}
 		}
-		return t.reply(ctx, welcome+"\n"+pupilStatusText(p)+"\n\n"+e.helpText(t.who), pupilButtons(p))
+		return t.reply(ctx, welcome+"\n"+pupilStatusText(p, t.u.ChatID)+"\n\n"+e.helpText(t.who), pupilButtons(p))
 	}
 	return t.reply(ctx, welcome+"\n\n"+e.helpText(t.who), nil)
 }
