@@ -14,7 +14,7 @@ import (
 var webLinkRE = regexp.MustCompile(`http://\S+/login/[A-Za-z0-9_-]{20,}`)
 
 // zaloWebSession has the Zalo user send /web, checks the answer is plain text with the link,
-// opens the link and returns the session cookie.
+// opens the link and presses its page's button, and returns the session cookie.
 func (w *zworld) zaloWebSession(user string) *http.Cookie {
 	w.t.Helper()
 	got := w.zsay(user, "/web")
@@ -27,7 +27,16 @@ func (w *zworld) zaloWebSession(user string) *http.Cookie {
 		w.t.Errorf("%s: /web on Zalo is not plain text: %q", user, all)
 	}
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	// Zalo fetches the link for its preview; that must leave it usable.
 	resp, err := client.Get(link)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || len(resp.Cookies()) > 0 {
+		w.t.Fatalf("%s: the Zalo link's page: %d %v", user, resp.StatusCode, resp.Cookies())
+	}
+	resp, err = client.PostForm(link, nil)
 	if err != nil {
 		w.t.Fatal(err)
 	}

@@ -59,8 +59,16 @@ func TestBrowserPhoneWithoutJavaScript(t *testing.T) {
 		t.Fatal(err)
 	}
 	if st := open(t, ctx, f.baseURL+"/login/"+f.loginToken(officerID)); st != 200 {
-		t.Fatalf("login: %d", st)
+		t.Fatalf("login page: %d", st)
 	}
+	snap(t, ctx, "phone-login")
+	if got := faults(t, ctx); len(got) > 0 {
+		t.Errorf("login page at 390 px: %s", strings.Join(got, "; "))
+	}
+	if w, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`document.querySelector('form[method="post"] button').getBoundingClientRect().height`)); err != nil || w < 40 {
+		t.Errorf("login button %.0f px high at 390 px, want at least 40 for a thumb (%v)", w, err)
+	}
+	click(t, ctx, `form[method="post"] button`)
 	// Scripts are really off: a page script would not run (there is none on our pages).
 	if on, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.scripts.length > 0`)); err != nil || on {
 		t.Fatalf("a script on the page (%v)", err)
@@ -104,9 +112,7 @@ func TestBrowserPrintA4(t *testing.T) {
 	path := chromium(t)
 	f := newFixture(t, "http://127.0.0.1")
 	ctx := newBrowser(t, path)
-	if st := open(t, ctx, f.baseURL+"/login/"+f.loginToken(officerID)); st != 200 {
-		t.Fatalf("login: %d", st)
-	}
+	logIn(t, ctx, f.baseURL+"/login/"+f.loginToken(officerID))
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1032, 800)); err != nil {
 		t.Fatal(err)
 	}

@@ -105,6 +105,31 @@ func click(t *testing.T, ctx context.Context, sel string) {
 	}
 }
 
+// logIn opens a login link as its owner does: the link's page, which sets no cookie, then its
+// one button, which lands on the dashboard's home page.
+func logIn(t *testing.T, ctx context.Context, link string) {
+	t.Helper()
+	if st := open(t, ctx, link); st != 200 {
+		t.Fatalf("login link: status %d", st)
+	}
+	if b := text(t, ctx, `form[method="post"] button`); b != "Mở bảng theo dõi" {
+		t.Fatalf("login page's button: %q", b)
+	}
+	cookies, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cookies.Cookies {
+		if c.Name == CookieName {
+			t.Fatalf("the login page set the session cookie")
+		}
+	}
+	click(t, ctx, `form[method="post"] button`)
+	if loc, err := chromedp.Run(ctx, chromedp.Location()); err != nil || !strings.HasSuffix(loc, "/") || strings.Contains(loc, "/login/") {
+		t.Fatalf("after the login button at %q (%v)", loc, err)
+	}
+}
+
 var linkRE = regexp.MustCompile(`https?://\S+/login/[A-Za-z0-9_-]+`)
 
 // webLinkFromBot has the bot answer /web through the Telegram fake and returns the link.
@@ -148,9 +173,7 @@ func TestBrowserJourney(t *testing.T) {
 	link := webLinkFromBot(t, f, officerID)
 	ctx := newBrowser(t, path)
 
-	if st := open(t, ctx, link); st != 200 {
-		t.Fatalf("login through the bot's link: status %d after the redirect", st)
-	}
+	logIn(t, ctx, link)
 	if loc, err := chromedp.Run(ctx, chromedp.Location()); err != nil || loc != f.baseURL+"/" {
 		t.Fatalf("after login at %q (%v)", loc, err)
 	}
@@ -229,9 +252,7 @@ func TestBrowserJourney(t *testing.T) {
 
 	// A principal's session sees their school and gets 404 on another.
 	pctx := newBrowser(t, path)
-	if st := open(t, pctx, f.baseURL+"/login/"+f.loginToken(principalID)); st != 200 {
-		t.Fatalf("principal login: %d", st)
-	}
+	logIn(t, pctx, f.baseURL+"/login/"+f.loginToken(principalID))
 	if h := text(t, pctx, "h1"); h != "Trường THCS Mỹ Tú" {
 		t.Errorf("principal home: %q", h)
 	}
