@@ -193,11 +193,8 @@ func (e *Engine) parentIdentify(ctx context.Context, t *turn, state string) erro
 	if err != nil {
 		return fmt.Errorf("commands: parent: %w", err)
 	}
-	name := t.u.Name
-	if name == "" {
-		name = "Một phụ huynh"
-	}
-	text := "🔔 " + vntext.EscapeHTML(clip(name)) + " (mã người dùng " + strconv.FormatInt(t.u.UserID, 10) + ") muốn liên kết với em <b>" + vntext.EscapeHTML(p.Name) +
+	who := personLabel(t.u.UserID, t.u.Name, t.u.Username, "Một phụ huynh")
+	text := "🔔 " + vntext.EscapeHTML(who) + " muốn liên kết với em <b>" + vntext.EscapeHTML(p.Name) +
 		"</b> (số " + strconv.Itoa(p.Number) + ", lớp " + vntext.EscapeHTML(cl.Name) + "), đồng ý?"
 	if len(others) > 0 {
 		text += "\n⚠️ Em đã có " + strconv.Itoa(len(others)) + " phụ huynh liên kết; đồng ý thì em sẽ có " + strconv.Itoa(len(others)+1) + " phụ huynh."
@@ -264,10 +261,7 @@ func (e *Engine) linkDecision(ctx context.Context, t *turn, rest string) error {
 	if err != nil && !isNotFound(err) {
 		return fmt.Errorf("commands: link: %w", err)
 	}
-	who := "Phụ huynh (mã người dùng " + strconv.FormatInt(req.UserID, 10) + ")"
-	if parent.Name != "" {
-		who = vntext.EscapeHTML(clip(parent.Name)) + " (mã người dùng " + strconv.FormatInt(req.UserID, 10) + ")"
-	}
+	who := vntext.EscapeHTML(personLabel(req.UserID, parent.Name, parent.Username, "Phụ huynh"))
 	key := fmt.Sprintf("link/%d/parent", id)
 	if status == storage.LinkRejected {
 		if _, err := t.tx.AddLinkTry(ctx, req.UserID, req.ClassID); err != nil {
@@ -336,12 +330,8 @@ func (e *Engine) notifySecondParent(ctx context.Context, t *turn, p storage.Stud
 	if err != nil {
 		return err
 	}
-	name := t.u.Name
-	if name == "" {
-		name = "Một người dùng"
-	}
 	text := "🔔 Em <b>" + vntext.EscapeHTML(p.Name) + "</b> (số " + strconv.Itoa(p.Number) + ") vừa có thêm phụ huynh liên kết qua link riêng: " +
-		vntext.EscapeHTML(clip(name)) + " (mã người dùng " + strconv.FormatInt(t.u.UserID, 10) + "). Em giờ có " + strconv.Itoa(count) +
+		vntext.EscapeHTML(personLabel(t.u.UserID, t.u.Name, t.u.Username, "Một người dùng")) + ". Em giờ có " + strconv.Itoa(count) +
 		" phụ huynh liên kết; nếu có người không đúng, gõ /xoaquyen để gỡ."
 	for _, u := range teachers {
 		if err := t.send(ctx, key+"/"+strconv.FormatInt(u.ID, 10), u.ChatID, text, nil); err != nil {

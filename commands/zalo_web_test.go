@@ -3,7 +3,6 @@ package commands_test
 import (
 	"net/http"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -121,11 +120,11 @@ func TestZaloWebLogin(t *testing.T) {
 	if st, _ := w.page("/", pc); st != http.StatusUnauthorized {
 		t.Errorf("principal's session after /thuhoi: %d", st)
 	}
-	// The admin removes the officer's role from Telegram by the officer's user id.
+	// The admin removes the officer's role from Telegram by the officer's Zalo user id.
 	if st, _ := w.page("/", oc); st != 200 {
 		t.Fatalf("officer's session before /xoaquyen: %d", st)
 	}
-	expect(t, w.say(admin, "/xoaquyen "+strconv.FormatInt(w.zaloInternal(officer), 10)), "Đã gỡ 1 quyền")
+	expect(t, w.say(admin, "/xoaquyen "+officer), "Đã gỡ 1 quyền")
 	if st, _ := w.page("/", oc); st != http.StatusUnauthorized {
 		t.Errorf("officer's session after /xoaquyen: %d", st)
 	}
