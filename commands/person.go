@@ -35,6 +35,9 @@ func personLabel(userID int64, name, username, unnamed string) string {
 // `zalo.admins`, and that /xoaquyen accepts.
 func ownID(ctx context.Context, tx *storage.Tx, userID int64) (string, error) {
 	channel, external, err := tx.ExternalID(ctx, userID)
+	if isNotFound(err) { // an account no channel named to the bot: nothing to show but where
+		return channelName(userID), nil
+	}
 	if err != nil {
 		return "", fmt.Errorf("commands: own id: %w", err)
 	}
