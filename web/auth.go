@@ -10,10 +10,16 @@ import (
 	"github.com/bhytbot/bhytbot/storage"
 )
 
-// loginPage answers GET /login/{token} without using the link up: chat apps fetch a link
-// to draw its preview, sometimes before its owner taps it. A link that could still be used
-// gets a page with one button that posts it (login); a refused one gets the reason.
+// loginPage answers GET /login/{token}. A browser opening the link as a page logs in at
+// once: the link is used, the session cookie set and the browser sent to its scope. Any
+// other fetch uses nothing up: chat apps fetch a link to draw its preview, sometimes before
+// its owner taps it. A link that could still be used then gets a page with one button that
+// posts it (login); a refused one gets the reason.
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	if opensAsPage(r) {
+		s.login(w, r)
+		return
+	}
 	w.Header().Set("Cache-Control", "private, no-store")
 	tok := r.PathValue("token")
 	err := s.store.View(r.Context(), func(tx *storage.Tx) error {
@@ -29,6 +35,14 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, &view{Kind: "login", Title: "Đăng nhập trang số liệu BHYT học sinh",
 		Message: "Bấm nút dưới đây để mở bảng theo dõi tham gia BHYT học sinh trên trình duyệt này. Link chỉ dùng được một lần.",
 		Action:  "/login/" + tok})
+}
+
+// opensAsPage reports whether a GET is a browser opening the link as a page in a tab: a
+// browser says so in Sec-Fetch-Mode and Sec-Fetch-Dest, which no page can set for it, and
+// which a chat app's link previewer (a program that reads the page's title) does not send.
+// A browser too old to send them gets the page with the button.
+func opensAsPage(r *http.Request) bool {
+	return r.Method == http.MethodGet && r.Header.Get("Sec-Fetch-Mode") == "navigate" && r.Header.Get("Sec-Fetch-Dest") == "document"
 }
 
 // login answers the page's button, POST /login/{token}: it consumes the one-time link, opens

@@ -565,3 +565,35 @@ func TestRevokeEndsSessionsAtOnce(t *testing.T) {
 		t.Fatalf("a teacher role taken from an officer ended the session: %d", a.status)
 	}
 }
+
+// A browser opening the link in a tab (it says so in Sec-Fetch-Mode and Sec-Fetch-Dest) logs
+// in at once, as the bot's message promises: the link is used, the session cookie set and the
+// browser sent to /. Fetches that are not a tab opening it (a previewer, a frame) use nothing.
+func TestLoginLinkOpenedInABrowserTab(t *testing.T) {
+	f := newFixture(t, "http://127.0.0.1")
+	tok := f.loginToken(officerID)
+	for _, h := range [][]string{
+		nil,
+		{"Sec-Fetch-Mode", "navigate", "Sec-Fetch-Dest", "iframe"},
+		{"Sec-Fetch-Mode", "no-cors", "Sec-Fetch-Dest", "image"},
+	} {
+		if a := f.get("/login/"+tok, nil, h...); a.status != http.StatusOK || a.header.Get("Set-Cookie") != "" {
+			t.Fatalf("GET with %q: %d, Set-Cookie %q", h, a.status, a.header.Get("Set-Cookie"))
+		}
+	}
+	tab := []string{"Sec-Fetch-Mode", "navigate", "Sec-Fetch-Dest", "document", "Sec-Fetch-Site", "none", "Sec-Fetch-User", "?1"}
+	a := f.get("/login/"+tok, nil, tab...)
+	if a.status != http.StatusSeeOther || a.header.Get("Location") != "/" {
+		t.Fatalf("a tab opening the link: %d %q", a.status, a.header.Get("Location"))
+	}
+	c, err := http.ParseSetCookie(a.header.Get("Set-Cookie"))
+	if err != nil || c.Name != CookieName || !c.HttpOnly || c.Value == "" {
+		t.Fatalf("cookie %+v (%v)", c, err)
+	}
+	if home := f.get("/", c); home.status != http.StatusOK {
+		t.Fatalf("home with the session: %d", home.status)
+	}
+	if again := f.get("/login/"+tok, nil, tab...); again.status != http.StatusGone || again.header.Get("Set-Cookie") != "" {
+		t.Fatalf("the link opened again: %d", again.status)
+	}
+}
