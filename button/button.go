@@ -59,6 +59,16 @@ const (
 // CardText is the label of the card button.
 const CardText = "✅ Con tôi đã có thẻ"
 
+// PressHint is how a text asks a person to use the buttons under it, in the terms of what
+// their chat shows: on Zalo, which has no buttons, the buttons arrive as numbered choices
+// at the end of the message, answered by typing the number.
+func PressHint(numbered bool) string {
+	if numbered {
+		return "trả lời bằng số ở cuối tin nhắn"
+	}
+	return "bấm nút bên dưới"
+}
+
 func id(n int64) string { return strconv.FormatInt(n, 10) }
 
 // Split cuts data into its prefix and the command's rest.

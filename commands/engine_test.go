@@ -340,7 +340,8 @@ func TestPermissionMatrix(t *testing.T) {
 		{"/con", uOfficer, parentOnly},
 		{"/cothe", uStranger, strangerMsg},
 		// everyone
-		{"/toi", uStranger, "chưa có quyền nào"},
+		{"/toi", uStranger, "Tài khoản này (Telegram, mã người dùng 9) chưa có quyền nào"},
+		{"/toi", storage.FirstForeignID + 99, "Tài khoản này (Zalo) chưa có quyền nào"}, // a Zalo number no identity names
 		{"/toi", uTeacher, "Giáo viên chủ nhiệm: lớp 6B"},
 		{"/toi", uOfficer, "khu vực Sóc Trăng / Mỹ Tú"},
 		{"/toi", uAdmin, "Quản trị toàn hệ thống"},

@@ -121,8 +121,12 @@ func joinInts(ns []int) string {
 // cmdWhoAmI answers /toi with the caller's roles and scopes.
 func (e *Engine) cmdWhoAmI(ctx context.Context, t *turn, _ string) error {
 	c := t.who
+	id, err := ownID(ctx, t.tx, t.u.UserID)
+	if err != nil {
+		return err
+	}
 	if c.stranger() {
-		return t.reply(ctx, "Tài khoản này (mã người dùng "+strconv.FormatInt(t.u.UserID, 10)+") chưa có quyền nào.\n\n"+startText, nil)
+		return t.reply(ctx, "Tài khoản này ("+vntext.EscapeHTML(id)+") chưa có quyền nào.\n\n"+startText, nil)
 	}
 	var lines []string
 	if c.admin {
@@ -148,7 +152,7 @@ func (e *Engine) cmdWhoAmI(ctx context.Context, t *turn, _ string) error {
 	if name == "" {
 		name = "Tài khoản"
 	}
-	return t.reply(ctx, "👤 <b>"+vntext.EscapeHTML(clip(name))+"</b> (mã người dùng "+strconv.FormatInt(t.u.UserID, 10)+")\n"+strings.Join(lines, "\n"), nil)
+	return t.reply(ctx, "👤 <b>"+vntext.EscapeHTML(clip(name))+"</b> ("+vntext.EscapeHTML(id)+")\n"+strings.Join(lines, "\n"), nil)
 }
 
 // cmdClasses answers /lop with the latest figures of the caller's classes: a teacher's own,

@@ -196,7 +196,7 @@ func (e *Engine) cmdStart(ctx context.Context, t *turn, args string) error {
 				return err
 			}
 		}
-		return t.reply(ctx, welcome+"\n"+pupilStatusText(p)+"\n\n"+e.helpText(t.who), pupilButtons(p))
+		return t.reply(ctx, welcome+"\n"+pupilStatusText(p, t.u.ChatID)+"\n\n"+e.helpText(t.who), pupilButtons(p))
 	}
 	return t.reply(ctx, welcome+"\n\n"+e.helpText(t.who), nil)
 }
@@ -219,11 +219,7 @@ func (e *Engine) notifyInviter(ctx context.Context, t *turn, inv storage.Invite,
 	if err != nil {
 		return fmt.Errorf("commands: inviter: %w", err)
 	}
-	name := t.u.Name
-	if name == "" {
-		name = "Một người dùng"
-	}
-	text := "🔔 " + vntext.EscapeHTML(clip(name)) + " đã nhận lời mời " + roleName(inv.Role) + " (" + vntext.EscapeHTML(label) + ")."
+	text := "🔔 " + vntext.EscapeHTML(personLabel(t.u.UserID, t.u.Name, t.u.Username, "Một người dùng")) + " đã nhận lời mời " + roleName(inv.Role) + " (" + vntext.EscapeHTML(label) + ")."
 	return t.send(ctx, fmt.Sprintf("invite/%s/%d/inviter", inv.Code, t.u.UserID), u.ChatID, text, nil)
 }
 

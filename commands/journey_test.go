@@ -313,7 +313,7 @@ func TestJourneys(t *testing.T) {
 	}
 	got = w.press(teacher6B, msg, pick)
 	msg, data = buttonWith(t, got, "xq:y:")
-	expect(t, w.press(teacher6B, msg, data), "Đã gỡ 1 quyền", "Người 51 (mã người dùng 51) – phụ huynh: học sinh Lê Hoàng Cường")
+	expect(t, w.press(teacher6B, msg, data), "Đã gỡ 1 quyền", "Người 51 (Telegram) – phụ huynh: học sinh Lê Hoàng Cường")
 	expect(t, w.srv.Sent(parentB), "đã được gỡ khỏi tài khoản này")
 	expect(t, w.say(parentB, "/con"), "chưa được cấp quyền")
 

@@ -58,7 +58,7 @@ func (e *Engine) startParentIdentify(ctx context.Context, t *turn, classID int64
 	}
 	name := "<b>" + vntext.EscapeHTML(cl.Name) + "</b> – " + vntext.EscapeHTML(cl.SchoolName)
 	if len(pupils) == 0 {
-		return t.reply(ctx, "✅ Anh/chị đã được liên kết với phụ huynh lớp "+name+". Khi con đã có thẻ BHYT, hãy bấm nút dưới đây hoặc nhắn “Con tôi đã có thẻ” để báo giáo viên chủ nhiệm.",
+		return t.reply(ctx, "✅ Anh/chị đã được liên kết với phụ huynh lớp "+name+". Khi con đã có thẻ BHYT, hãy "+pressHint(t.u.ChatID)+" hoặc nhắn “Con tôi đã có thẻ” để báo giáo viên chủ nhiệm.",
 			[][]storage.Button{{hasCardClassButton(cl.ID)}})
 	}
 	tries, err := t.tx.LinkTries(ctx, t.u.UserID, classID)
@@ -193,11 +193,8 @@ func (e *Engine) parentIdentify(ctx context.Context, t *turn, state string) erro
 	if err != nil {
 		return fmt.Errorf("commands: parent: %w", err)
 	}
-	name := t.u.Name
-	if name == "" {
-		name = "Một phụ huynh"
-	}
-	text := "🔔 " + vntext.EscapeHTML(clip(name)) + " (mã người dùng " + strconv.FormatInt(t.u.UserID, 10) + ") muốn liên kết với em <b>" + vntext.EscapeHTML(p.Name) +
+	who := personLabel(t.u.UserID, t.u.Name, t.u.Username, "Một phụ huynh")
+	text := "🔔 " + vntext.EscapeHTML(who) + " muốn liên kết với em <b>" + vntext.EscapeHTML(p.Name) +
 		"</b> (số " + strconv.Itoa(p.Number) + ", lớp " + vntext.EscapeHTML(cl.Name) + "), đồng ý?"
 	if len(others) > 0 {
 		text += "\n⚠️ Em đã có " + strconv.Itoa(len(others)) + " phụ huynh liên kết; đồng ý thì em sẽ có " + strconv.Itoa(len(others)+1) + " phụ huynh."
@@ -264,10 +261,7 @@ func (e *Engine) linkDecision(ctx context.Context, t *turn, rest string) error {
 	if err != nil && !isNotFound(err) {
 		return fmt.Errorf("commands: link: %w", err)
 	}
-	who := "Phụ huynh (mã người dùng " + strconv.FormatInt(req.UserID, 10) + ")"
-	if parent.Name != "" {
-		who = vntext.EscapeHTML(clip(parent.Name)) + " (mã người dùng " + strconv.FormatInt(req.UserID, 10) + ")"
-	}
+	who := vntext.EscapeHTML(personLabel(req.UserID, parent.Name, parent.Username, "Phụ huynh"))
 	key := fmt.Sprintf("link/%d/parent", id)
 	if status == storage.LinkRejected {
 		if _, err := t.tx.AddLinkTry(ctx, req.UserID, req.ClassID); err != nil {
@@ -307,7 +301,7 @@ func (e *Engine) linkDecision(ctx context.Context, t *turn, rest string) error {
 		return fmt.Errorf("commands: link: %w", err)
 	}
 	if parent.ChatID != 0 {
-		msg := "✅ Giáo viên chủ nhiệm đã xác nhận anh/chị là phụ huynh của em <b>" + vntext.EscapeHTML(p.Name) + "</b>. " + pupilStatusText(p)
+		msg := "✅ Giáo viên chủ nhiệm đã xác nhận anh/chị là phụ huynh của em <b>" + vntext.EscapeHTML(p.Name) + "</b>. " + pupilStatusText(p, parent.ChatID)
 		if err := e.sendToParentButtons(ctx, t, key, parent.ChatID, msg, pupilButtons(p)); err != nil {
 			return err
 		}
@@ -336,12 +330,8 @@ func (e *Engine) notifySecondParent(ctx context.Context, t *turn, p storage.Stud
 	if err != nil {
 		return err
 	}
-	name := t.u.Name
-	if name == "" {
-		name = "Một người dùng"
-	}
 	text := "🔔 Em <b>" + vntext.EscapeHTML(p.Name) + "</b> (số " + strconv.Itoa(p.Number) + ") vừa có thêm phụ huynh liên kết qua link riêng: " +
-		vntext.EscapeHTML(clip(name)) + " (mã người dùng " + strconv.FormatInt(t.u.UserID, 10) + "). Em giờ có " + strconv.Itoa(count) +
+		vntext.EscapeHTML(personLabel(t.u.UserID, t.u.Name, t.u.Username, "Một người dùng")) + ". Em giờ có " + strconv.Itoa(count) +
 		" phụ huynh liên kết; nếu có người không đúng, gõ /xoaquyen để gỡ."
 	for _, u := range teachers {
 		if err := t.send(ctx, key+"/"+strconv.FormatInt(u.ID, 10), u.ChatID, text, nil); err != nil {
@@ -361,11 +351,18 @@ func (e *Engine) sendToParentButtons(ctx context.Context, t *turn, key string, c
 	return nil
 }
 
-func pupilStatusText(p storage.Student) string {
+// pupilStatusText is a pupil's card status for their parent, whose chat is chatID.
+func pupilStatusText(p storage.Student, chatID int64) string {
 	if p.Status == storage.StatusUninsured {
-		return "Nhà trường chưa ghi nhận em có thẻ BHYT. Khi con đã có thẻ, hãy bấm nút dưới đây hoặc nhắn “Con tôi đã có thẻ”."
+		return "Nhà trường chưa ghi nhận em có thẻ BHYT. Khi con đã có thẻ, hãy " + pressHint(chatID) + " hoặc nhắn “Con tôi đã có thẻ”."
 	}
 	return "Nhà trường đã ghi nhận em " + statusName(p.Status) + ". Cảm ơn anh/chị!"
+}
+
+// pressHint asks the person in chatID to use the buttons under the text, as their channel
+// shows them.
+func pressHint(chatID int64) string {
+	return button.PressHint(storage.ChannelOf(chatID) == storage.ChannelZalo)
 }
 
 func pupilButtons(p storage.Student) [][]storage.Button {
@@ -623,7 +620,7 @@ func (e *Engine) cmdChild(ctx context.Context, t *turn, _ string) error {
 		if waiting {
 			return t.reply(ctx, "Anh/chị là phụ huynh "+vntext.EscapeHTML(classLabel(cl))+". Anh/chị đã báo con có thẻ BHYT; thông tin đang chờ giáo viên chủ nhiệm xác nhận.", nil)
 		}
-		return t.reply(ctx, "Anh/chị là phụ huynh "+vntext.EscapeHTML(classLabel(cl))+". Lớp chưa có danh sách học sinh nên bot chưa biết tình trạng thẻ của con; khi con đã có thẻ, hãy bấm nút dưới đây.",
+		return t.reply(ctx, "Anh/chị là phụ huynh "+vntext.EscapeHTML(classLabel(cl))+". Lớp chưa có danh sách học sinh nên bot chưa biết tình trạng thẻ của con; khi con đã có thẻ, hãy "+pressHint(t.u.ChatID)+".",
 			[][]storage.Button{{hasCardClassButton(cl.ID)}})
 	}
 	for _, p := range c.pupils {
@@ -651,7 +648,7 @@ func (e *Engine) cmdChild(ctx context.Context, t *turn, _ string) error {
 				continue
 			}
 		}
-		if err := t.reply(ctx, head+pupilStatusText(p), pupilButtons(p)); err != nil {
+		if err := t.reply(ctx, head+pupilStatusText(p, t.u.ChatID), pupilButtons(p)); err != nil {
 			return err
 		}
 	}

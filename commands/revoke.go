@@ -17,18 +17,16 @@ const maxRemoveChoices = 30
 
 // Removed is one role taken away, described for people.
 type Removed struct {
-	Role  storage.Role
-	Name  string // the person's display name ("" when the bot never saw them)
-	Label string // "giáo viên chủ nhiệm: lớp 6A – Trường THCS Mỹ Tú"
+	Role     storage.Role
+	Name     string // the person's display name ("" when the bot never saw them)
+	Username string // their Telegram @username, if any
+	Label    string // "giáo viên chủ nhiệm: lớp 6A – Trường THCS Mỹ Tú"
 }
 
-// String is "Nguyễn Văn Minh (mã người dùng 42) – giáo viên chủ nhiệm: lớp 6A – …".
+// String is "Nguyễn Văn Minh (Zalo) – giáo viên chủ nhiệm: lớp 6A – …": the person by name
+// and channel, never by user id.
 func (r Removed) String() string {
-	who := "mã người dùng " + strconv.FormatInt(r.Role.UserID, 10)
-	if r.Name != "" {
-		who = r.Name + " (" + who + ")"
-	}
-	return who + " – " + r.Label
+	return personLabel(r.Role.UserID, r.Name, r.Username, "Người dùng") + " – " + r.Label
 }
 
 // RevokeRoles takes the roles away, writes one audit entry per role (by is who did it, 0
@@ -42,10 +40,8 @@ func RevokeRoles(ctx context.Context, tx *storage.Tx, by int64, roles []storage.
 		if err != nil {
 			return nil, err
 		}
-		name := ""
-		if u, err := tx.UserByID(ctx, r.UserID); err == nil {
-			name = u.Name
-		} else if !isNotFound(err) {
+		u, err := tx.UserByID(ctx, r.UserID)
+		if err != nil && !isNotFound(err) {
 			return nil, fmt.Errorf("commands: revoke role: %w", err)
 		}
 		if err := tx.RevokeRole(ctx, r.ID); err != nil {
@@ -60,7 +56,7 @@ func RevokeRoles(ctx context.Context, tx *storage.Tx, by int64, roles []storage.
 		if err := tx.Audit(ctx, by, "revoke_role", detail); err != nil {
 			return nil, fmt.Errorf("commands: revoke role: %w", err)
 		}
-		out = append(out, Removed{Role: r, Name: name, Label: label})
+		out = append(out, Removed{Role: r, Name: u.Name, Username: u.Username, Label: label})
 	}
 	return out, nil
 }
@@ -168,8 +164,16 @@ func (e *Engine) cmdRemoveRole(ctx context.Context, t *turn, args string) error 
 	return e.removeAndReport(ctx, t, roles)
 }
 
-// findUser reads a user id or an @username the bot has seen; 0 when there is none.
+// findUser reads a user id as /toi shows it (a Telegram user id, or a Zalo user id the bot
+// has seen) or an @username the bot has seen; 0 when there is none.
 func (e *Engine) findUser(ctx context.Context, t *turn, word string) (int64, error) {
+	id, err := t.tx.KnownInternalID(ctx, storage.ChannelZalo, word, storage.KindUser)
+	if err == nil {
+		return id, nil
+	}
+	if !isNotFound(err) {
+		return 0, fmt.Errorf("commands: remove role: %w", err)
+	}
 	if id, err := strconv.ParseInt(vntext.Narrow(word), 10, 64); err == nil && id > 0 {
 		return id, nil
 	}
@@ -213,10 +217,11 @@ func (e *Engine) removeChoices(ctx context.Context, t *turn) error {
 		if err != nil {
 			return err
 		}
-		who := "mã người dùng " + strconv.FormatInt(p.UserID, 10)
-		if u, err := t.tx.UserByID(ctx, p.UserID); err == nil && u.Name != "" {
-			who = clip(u.Name) + " (" + who + ")"
+		u, err := t.tx.UserByID(ctx, p.UserID)
+		if err != nil && !isNotFound(err) {
+			return fmt.Errorf("commands: remove role: %w", err)
 		}
+		who := personLabel(p.UserID, u.Name, u.Username, "Người dùng")
 		n := strconv.Itoa(len(rows) + 1)
 		lines = append(lines, n+". "+vntext.EscapeHTML(who)+" – "+vntext.EscapeHTML(label))
 		rows = append(rows, []storage.Button{{Text: n + ". " + clip(who), Data: button.Revoke + ":" + strconv.FormatInt(p.ID, 10)}})
@@ -225,7 +230,7 @@ func (e *Engine) removeChoices(ctx context.Context, t *turn) error {
 		return t.reply(ctx, "Chưa có ai nhận quyền trong phạm vi của thầy/cô. "+removeUsage, nil)
 	}
 	if more > 0 {
-		lines = append(lines, "… và "+strconv.Itoa(more)+" quyền khác: gõ <code>/xoaquyen MÃ_NGƯỜI_DÙNG</code>.")
+		lines = append(lines, "… và "+strconv.Itoa(more)+" quyền khác: gõ <code>/xoaquyen MÃ_NGƯỜI_DÙNG</code> (mã có trong /toi của người đó).")
 	}
 	return t.replyLong(ctx, "Chọn quyền cần gỡ (bot sẽ hỏi lại trước khi gỡ):", lines, rows)
 }
@@ -268,7 +273,9 @@ func (e *Engine) removeRoleButton(ctx context.Context, t *turn, rest string) err
 		}
 		who := Removed{Role: r, Label: label}
 		if u, err := t.tx.UserByID(ctx, r.UserID); err == nil {
-			who.Name = clip(u.Name)
+			who.Name, who.Username = u.Name, u.Username
+		} else if !isNotFound(err) {
+			return fmt.Errorf("commands: remove role: %w", err)
 		}
 		idText := strconv.FormatInt(id, 10)
 		return t.reply(ctx, "Gỡ quyền của "+vntext.EscapeHTML(who.String())+"?", [][]storage.Button{

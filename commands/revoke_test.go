@@ -29,7 +29,7 @@ func TestRevokeUsedCodeTakesTheRole(t *testing.T) {
 	}
 	msgs := f.send(uPrincipal, "/thuhoi "+code)
 	got := f.replyTo(uPrincipal, msgs)
-	for _, want := range []string{"Đã thu hồi", "Đã gỡ 1 quyền", "(mã người dùng 10) – giáo viên chủ nhiệm: lớp 7A – Trường THCS Mỹ Tú"} {
+	for _, want := range []string{"Đã thu hồi", "Đã gỡ 1 quyền", " (Telegram) – giáo viên chủ nhiệm: lớp 7A – Trường THCS Mỹ Tú"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("revoke reply:\n%s\nwant %q", got, want)
 		}
@@ -83,7 +83,7 @@ func TestRemoveRoleInChat(t *testing.T) {
 		t.Errorf("the parent presses the teacher's button: %s", got)
 	}
 	msgs = f.press(uTeacher, yes)
-	if got := f.replyTo(uTeacher, msgs); !strings.Contains(got, "Đã gỡ 1 quyền") || !strings.Contains(got, "mã người dùng 6") {
+	if got := f.replyTo(uTeacher, msgs); !strings.Contains(got, "Đã gỡ 1 quyền") || !strings.Contains(got, "(Telegram) – phụ huynh") || strings.Contains(got, "mã người dùng") {
 		t.Errorf("removal reply: %s", got)
 	}
 	if got := f.say(uParent, "/con"); !strings.Contains(got, "chưa được cấp quyền") {

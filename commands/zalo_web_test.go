@@ -3,7 +3,6 @@ package commands_test
 import (
 	"net/http"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -14,7 +13,7 @@ import (
 var webLinkRE = regexp.MustCompile(`http://\S+/login/[A-Za-z0-9_-]{20,}`)
 
 // zaloWebSession has the Zalo user send /web, checks the answer is plain text with the link,
-// opens the link and returns the session cookie.
+// opens the link and presses its page's button, and returns the session cookie.
 func (w *zworld) zaloWebSession(user string) *http.Cookie {
 	w.t.Helper()
 	got := w.zsay(user, "/web")
@@ -27,7 +26,16 @@ func (w *zworld) zaloWebSession(user string) *http.Cookie {
 		w.t.Errorf("%s: /web on Zalo is not plain text: %q", user, all)
 	}
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	// Zalo fetches the link for its preview; that must leave it usable.
 	resp, err := client.Get(link)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || len(resp.Cookies()) > 0 {
+		w.t.Fatalf("%s: the Zalo link's page: %d %v", user, resp.StatusCode, resp.Cookies())
+	}
+	resp, err = client.PostForm(link, nil)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -112,11 +120,11 @@ func TestZaloWebLogin(t *testing.T) {
 	if st, _ := w.page("/", pc); st != http.StatusUnauthorized {
 		t.Errorf("principal's session after /thuhoi: %d", st)
 	}
-	// The admin removes the officer's role from Telegram by the officer's user id.
+	// The admin removes the officer's role from Telegram by the officer's Zalo user id.
 	if st, _ := w.page("/", oc); st != 200 {
 		t.Fatalf("officer's session before /xoaquyen: %d", st)
 	}
-	expect(t, w.say(admin, "/xoaquyen "+strconv.FormatInt(w.zaloInternal(officer), 10)), "Đã gỡ 1 quyền")
+	expect(t, w.say(admin, "/xoaquyen "+officer), "Đã gỡ 1 quyền")
 	if st, _ := w.page("/", oc); st != http.StatusUnauthorized {
 		t.Errorf("officer's session after /xoaquyen: %d", st)
 	}

@@ -44,7 +44,7 @@ func (j *jobRun) parent(grants []storage.RoleHolder) error {
 	if len(items) == 0 {
 		return nil
 	}
-	text, buttons := s.parentText(items, j.now)
+	text, buttons := s.parentText(items, j.now, storage.ChannelOf(grants[0].ChatID) == storage.ChannelZalo)
 	j.recipients++
 	return j.emit(storage.Message{
 		DedupeKey: userKey(config.JobParentReminder, j.period, grants[0].UserID),
@@ -61,7 +61,9 @@ func PaymentAmount(premium, months int) int {
 	return (premium*months + 6) / 12
 }
 
-func (s *Service) parentText(items []storage.RoleHolder, now time.Time) (string, [][]storage.Button) {
+// parentText is the reminder to a parent; numbered says their chat shows the buttons as
+// numbered choices (Zalo), which the closing line then asks them to answer.
+func (s *Service) parentText(items []storage.RoleHolder, now time.Time, numbered bool) (string, [][]storage.Button) {
 	cp := s.cfg.Campaign
 	var b strings.Builder
 	var buttons [][]storage.Button
@@ -127,6 +129,6 @@ func (s *Service) parentText(items []storage.RoleHolder, now time.Time) (string,
 		b.WriteString(".\n")
 	}
 	b.WriteString("\nNếu con đã có thẻ (kể cả thẻ thuộc đối tượng khác như trẻ dưới 6 tuổi, hộ nghèo, cận nghèo), ")
-	b.WriteString("anh/chị vui lòng bấm nút bên dưới để báo giáo viên chủ nhiệm.\nTrân trọng cảm ơn anh/chị!")
+	b.WriteString("anh/chị vui lòng " + button.PressHint(numbered) + " để báo giáo viên chủ nhiệm.\nTrân trọng cảm ơn anh/chị!")
 	return b.String(), buttons
 }

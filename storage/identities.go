@@ -73,6 +73,21 @@ func (tx *Tx) InternalID(ctx context.Context, channel, external, kind string) (i
 	return id, nil
 }
 
+// KnownInternalID returns the internal id of a channel's user or chat the bot has seen, or
+// ErrNotFound; unlike InternalID it numbers nothing.
+func (tx *Tx) KnownInternalID(ctx context.Context, channel, external, kind string) (int64, error) {
+	var id int64
+	err := tx.tx.QueryRowContext(ctx, `SELECT internal_id FROM identities WHERE channel = ? AND external_id = ? AND kind = ?`,
+		channel, external, kind).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("storage: identity: %w", err)
+	}
+	return id, nil
+}
+
 // ExternalID returns the channel and the channel's own id of an internal user or chat id. A
 // Telegram id nobody recorded (a user who wrote before identities were kept is recorded by
 // the migration; a group the bot only ever answered) is its own external id.

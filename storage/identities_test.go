@@ -106,6 +106,15 @@ func TestInternalIDsOfZalo(t *testing.T) {
 		if _, _, err := tx.ExternalID(ctx, FirstForeignID+99); err == nil {
 			t.Error("an unknown foreign id resolved")
 		}
+		if id, err := tx.KnownInternalID(ctx, ChannelZalo, "77e0b2", KindUser); err != nil || id != b {
+			t.Errorf("known id of 77e0b2: %d %v", id, err)
+		}
+		if _, err := tx.KnownInternalID(ctx, ChannelZalo, "a0a0a0", KindUser); !errors.Is(err, ErrNotFound) {
+			t.Errorf("an unseen Zalo id: %v", err)
+		}
+		if next, err := tx.InternalID(ctx, ChannelZalo, "a0a0a0", KindUser); err != nil || next != g+1 {
+			t.Errorf("looking an id up numbered it: the next id is %d (%v), want %d", next, err, g+1)
+		}
 		return nil
 	})
 	if err != nil {

@@ -50,23 +50,32 @@ func (tx *Tx) CreateWebLogin(ctx context.Context, userID int64, expires time.Tim
 	return tok, nil
 }
 
-// UseWebLogin consumes a login link and returns its user: ErrNotFound for an unknown token,
+// PeekWebLogin returns the user of a login link that could still be used, without using it
+// (a link preview may fetch the link before its owner): ErrNotFound for an unknown token,
 // ErrLoginUsed when it was used before, ErrLoginExpired after its time.
-func (tx *Tx) UseWebLogin(ctx context.Context, token string) (int64, error) {
-	h := hashWebToken(token)
+func (tx *Tx) PeekWebLogin(ctx context.Context, token string) (int64, error) {
 	var user, expires, used int64
-	err := tx.tx.QueryRowContext(ctx, `SELECT user_id, expires_at, used_at FROM web_logins WHERE token_hash = ?`, h).Scan(&user, &expires, &used)
+	err := tx.tx.QueryRowContext(ctx, `SELECT user_id, expires_at, used_at FROM web_logins WHERE token_hash = ?`, hashWebToken(token)).Scan(&user, &expires, &used)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return 0, ErrNotFound
 	case err != nil:
-		return 0, fmt.Errorf("storage: use web login: %w", err)
+		return 0, fmt.Errorf("storage: web login: %w", err)
 	case used != 0:
 		return 0, ErrLoginUsed
 	case unix(tx.now) >= expires:
 		return 0, ErrLoginExpired
 	}
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE web_logins SET used_at = ? WHERE token_hash = ?`, max(unix(tx.now), 1), h); err != nil {
+	return user, nil
+}
+
+// UseWebLogin consumes a login link and returns its user, with the errors of PeekWebLogin.
+func (tx *Tx) UseWebLogin(ctx context.Context, token string) (int64, error) {
+	user, err := tx.PeekWebLogin(ctx, token)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE web_logins SET used_at = ? WHERE token_hash = ?`, max(unix(tx.now), 1), hashWebToken(token)); err != nil {
 		return 0, fmt.Errorf("storage: use web login: %w", err)
 	}
 	return user, nil

@@ -9,7 +9,8 @@ import (
 	"time"
 )
 
-// TestWebTokensStoredHashed: a login link works once and only until it expires, a session
+// TestWebTokensStoredHashed: a login link works once and only until it expires (looking at it
+// uses nothing up), a session
 // until it ends or expires, and the database holds neither token.
 func TestWebTokensStoredHashed(t *testing.T) {
 	ctx := context.Background()
@@ -34,11 +35,22 @@ func TestWebTokensStoredHashed(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = st.Update(ctx, func(tx *Tx) error {
+		for i := range 3 {
+			if u, err := tx.PeekWebLogin(ctx, login); err != nil || u != 42 {
+				t.Errorf("peek %d: %d %v", i+1, u, err)
+			}
+		}
 		if u, err := tx.UseWebLogin(ctx, login); err != nil || u != 42 {
 			t.Errorf("use: %d %v", u, err)
 		}
 		if _, err := tx.UseWebLogin(ctx, login); !errors.Is(err, ErrLoginUsed) {
 			t.Errorf("reuse: %v", err)
+		}
+		if _, err := tx.PeekWebLogin(ctx, login); !errors.Is(err, ErrLoginUsed) {
+			t.Errorf("peek after use: %v", err)
+		}
+		if _, err := tx.PeekWebLogin(ctx, late); !errors.Is(err, ErrLoginExpired) {
+			t.Errorf("peek expired: %v", err)
 		}
 		if _, err := tx.UseWebLogin(ctx, late); !errors.Is(err, ErrLoginExpired) {
 			t.Errorf("expired: %v", err)

@@ -105,6 +105,28 @@ func click(t *testing.T, ctx context.Context, sel string) {
 	}
 }
 
+// logIn opens a login link as its owner does, in a browser tab: the link is used at once,
+// the session cookie set, and the tab lands on the dashboard's home page.
+func logIn(t *testing.T, ctx context.Context, link string) {
+	t.Helper()
+	if st := open(t, ctx, link); st != 200 {
+		t.Fatalf("login link: status %d after the redirect", st)
+	}
+	if loc, err := chromedp.Run(ctx, chromedp.Location()); err != nil || !strings.HasSuffix(loc, "/") || strings.Contains(loc, "/login/") {
+		t.Fatalf("after opening the login link at %q (%v)", loc, err)
+	}
+	cookies, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cookies.Cookies {
+		if c.Name == CookieName {
+			return
+		}
+	}
+	t.Fatal("opening the login link set no session cookie")
+}
+
 var linkRE = regexp.MustCompile(`https?://\S+/login/[A-Za-z0-9_-]+`)
 
 // webLinkFromBot has the bot answer /web through the Telegram fake and returns the link.
@@ -148,9 +170,7 @@ func TestBrowserJourney(t *testing.T) {
 	link := webLinkFromBot(t, f, officerID)
 	ctx := newBrowser(t, path)
 
-	if st := open(t, ctx, link); st != 200 {
-		t.Fatalf("login through the bot's link: status %d after the redirect", st)
-	}
+	logIn(t, ctx, link)
 	if loc, err := chromedp.Run(ctx, chromedp.Location()); err != nil || loc != f.baseURL+"/" {
 		t.Fatalf("after login at %q (%v)", loc, err)
 	}
@@ -229,9 +249,7 @@ func TestBrowserJourney(t *testing.T) {
 
 	// A principal's session sees their school and gets 404 on another.
 	pctx := newBrowser(t, path)
-	if st := open(t, pctx, f.baseURL+"/login/"+f.loginToken(principalID)); st != 200 {
-		t.Fatalf("principal login: %d", st)
-	}
+	logIn(t, pctx, f.baseURL+"/login/"+f.loginToken(principalID))
 	if h := text(t, pctx, "h1"); h != "Trường THCS Mỹ Tú" {
 		t.Errorf("principal home: %q", h)
 	}

@@ -188,10 +188,15 @@ func (f *fixture) client() *http.Client {
 	return &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
-// session logs the user in and returns the session cookie.
+// session logs the user in as a browser does (the link's page, then its button) and returns
+// the session cookie.
 func (f *fixture) session(user int64) *http.Cookie {
 	f.t.Helper()
-	resp, err := f.client().Get(f.baseURL + "/login/" + f.loginToken(user))
+	tok := f.loginToken(user)
+	if a := f.get("/login/"+tok, nil); a.status != http.StatusOK || !strings.Contains(a.body, `action="/login/`+tok+`"`) {
+		f.t.Fatalf("login page of %d: status %d\n%s", user, a.status, a.body)
+	}
+	resp, err := f.client().PostForm(f.baseURL+"/login/"+tok, nil)
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -23,7 +23,7 @@ const TrendWeeks = 8
 
 // view is one page: what the templates show and what its JSON says.
 type view struct {
-	Kind    string `json:"kind"` // area, school, class, home, logout, message
+	Kind    string `json:"kind"` // area, school, class, home, login, logout, message
 	Title   string `json:"title"`
 	Week    string `json:"week,omitempty"`
 	WeekTxt string `json:"-"`
@@ -32,6 +32,7 @@ type view struct {
 	Path    string `json:"-"` // the page's path without a suffix, for links
 	Up      *link  `json:"up,omitempty"`
 	Message string `json:"message,omitempty"`
+	Action  string `json:"-"` // where the login page's button posts
 
 	Total      *row          `json:"total,omitempty"`
 	Areas      []row         `json:"areas,omitempty"`

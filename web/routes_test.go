@@ -17,7 +17,7 @@ func TestEveryRoute(t *testing.T) {
 	f := newFixture(t, "http://127.0.0.1")
 	officer, commune, principal := f.session(officerID), f.session(communeID), f.session(principalID)
 	used := f.loginToken(officerID)
-	f.get("/login/"+used, nil)
+	f.do(http.MethodPost, "/login/"+used, nil)
 	province, longHung := "/khu-vuc/"+f.id("area:Sóc Trăng"), "/khu-vuc/"+f.id("area:Sóc Trăng / Long Hưng")
 	school, class := "/truong/"+f.id("school:Trường THCS Mỹ Tú"), "/lop/"+f.id("class:Trường THCS Mỹ Tú/6A")
 	const (
@@ -35,11 +35,15 @@ func TestEveryRoute(t *testing.T) {
 		ctype, cache string
 	}{
 		{"GET", "/static/style.css", nil, "", 200, "text/css; charset=utf-8", "public, max-age=3600"},
-		{"GET", "/login/" + f.loginToken(officerID), nil, "", 303, html, data},
+		{"GET", "/login/" + f.loginToken(officerID), nil, "", 200, html, data},
 		{"GET", "/login/" + used, nil, "", 410, html, data},
 		{"GET", "/login/khong-phai-ma", nil, "", 403, html, data},
 		{"HEAD", "/login/" + f.loginToken(officerID), nil, "", 200, html, data},
 		{"GET", "/login/" + f.loginToken(teacherID), nil, "", 403, html, data},
+		{"POST", "/login/" + f.loginToken(officerID), nil, "", 303, "", data},
+		{"POST", "/login/" + used, nil, "", 410, html, data},
+		{"POST", "/login/khong-phai-ma", nil, "", 403, html, data},
+		{"POST", "/login/" + f.loginToken(teacherID), nil, "", 403, html, data},
 		{"GET", "/dangxuat", officer, "", 200, html, data},
 		{"POST", "/dangxuat", nil, "", 200, html, data},
 		{"GET", "/", nil, "", 401, html, data},

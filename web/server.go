@@ -59,9 +59,11 @@ func New(cfg config.Config, st *storage.Store, boards *reminders.Service, clock 
 		secure: strings.HasPrefix(strings.ToLower(cfg.Web.PublicURL), "https://")}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /static/style.css", s.style)
-	mux.HandleFunc("GET /login/{token}", s.login)
+	post := s.crossOrigin()
+	mux.HandleFunc("GET /login/{token}", s.loginPage)
+	mux.Handle("POST /login/{token}", post.Handler(http.HandlerFunc(s.login)))
 	mux.HandleFunc("GET /dangxuat", s.logoutPage)
-	mux.HandleFunc("POST /dangxuat", s.logout)
+	mux.Handle("POST /dangxuat", post.Handler(http.HandlerFunc(s.logout)))
 	mux.HandleFunc("GET /{$}", s.page(s.home))
 	mux.HandleFunc("GET /index.json", s.page(s.home))
 	mux.HandleFunc("GET /index.xlsx", s.page(s.home))

@@ -68,10 +68,29 @@ func TestWithoutSessionIs401(t *testing.T) {
 
 var http_cookie_forged = http.Cookie{Name: CookieName, Value: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}
 
+// TestLoginOnceThenRefused: opening a login link (GET) shows a page with a button and uses
+// nothing up, however often a link previewer fetches it; the button's POST uses the link,
+// opens a session and goes to /; the link then refuses a second POST and says so on GET.
 func TestLoginOnceThenRefused(t *testing.T) {
 	f := newFixture(t, "http://127.0.0.1")
 	tok := f.loginToken(officerID)
-	resp, err := f.client().Get(f.baseURL + "/login/" + tok)
+	for i, ua := range []string{"TelegramBot (like TwitterBot)", "Mozilla/5.0 (Linux; Android 13) Zalo", ""} {
+		a := f.get("/login/"+tok, nil, "User-Agent", ua)
+		if a.status != http.StatusOK || a.header.Get("Set-Cookie") != "" {
+			t.Fatalf("GET %d of the link: %d, Set-Cookie %q", i+1, a.status, a.header.Get("Set-Cookie"))
+		}
+		if !strings.Contains(a.body, `<form class="vao" method="post" action="/login/`+tok+`">`) || !strings.Contains(a.body, ">Mở bảng theo dõi</button>") {
+			t.Fatalf("GET %d: no button that posts the link:\n%s", i+1, a.body)
+		}
+		if a.header.Get("Cache-Control") != "private, no-store" {
+			t.Errorf("GET %d: Cache-Control %q", i+1, a.header.Get("Cache-Control"))
+		}
+		checkHeaders(t, "login page", a, false)
+	}
+	if a := f.do(http.MethodHead, "/login/"+tok, nil); a.status != http.StatusOK || a.header.Get("Set-Cookie") != "" {
+		t.Fatalf("HEAD of the link: %d %q", a.status, a.header.Get("Set-Cookie"))
+	}
+	resp, err := f.client().PostForm(f.baseURL+"/login/"+tok, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,28 +113,25 @@ func TestLoginOnceThenRefused(t *testing.T) {
 	if a := f.get("/", c); a.status != 200 {
 		t.Fatalf("with session: %d", a.status)
 	}
-	preview := f.loginToken(officerID)
-	if a := f.get("/login/"+preview, nil, "User-Agent", "TelegramBot (like TwitterBot)"); a.status != 200 || strings.Contains(a.header.Get("Set-Cookie"), CookieName) {
-		t.Fatalf("link preview: %d %v", a.status, a.header)
-	}
-	if a := f.do(http.MethodHead, "/login/"+preview, nil); a.status != 200 {
-		t.Fatalf("HEAD of a link: %d", a.status)
-	}
-	if a := f.get("/login/"+preview, nil); a.status != http.StatusSeeOther {
-		t.Fatalf("a link previewed, then opened: %d", a.status)
-	}
-	again := f.get("/login/"+tok, nil)
-	if again.status != http.StatusGone || !strings.Contains(again.body, "/web") {
-		t.Fatalf("used link: %d %s", again.status, again.body)
+	again := f.do(http.MethodPost, "/login/"+tok, nil)
+	if again.status != http.StatusGone || !strings.Contains(again.body, "đã được dùng") || !strings.Contains(again.body, "/web") || again.header.Get("Set-Cookie") != "" {
+		t.Fatalf("second POST of the link: %d %s", again.status, again.body)
 	}
 	checkHeaders(t, "used link", again, false)
-	if a := f.get("/login/khong-phai-ma", nil); a.status != http.StatusForbidden {
-		t.Fatalf("unknown link: %d", a.status)
+	if a := f.get("/login/"+tok, nil); a.status != http.StatusGone || !strings.Contains(a.body, "đã được dùng") || strings.Contains(a.body, `action="/login/`) {
+		t.Fatalf("GET of a used link: %d %s", a.status, a.body)
+	}
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		if a := f.do(method, "/login/khong-phai-ma", nil); a.status != http.StatusForbidden || !strings.Contains(a.body, "Link không đúng") {
+			t.Fatalf("%s of an unknown link: %d", method, a.status)
+		}
 	}
 	late := f.loginToken(officerID)
 	f.clock.add(16 * time.Minute)
-	if a := f.get("/login/"+late, nil); a.status != http.StatusGone || !strings.Contains(a.body, "hết hạn") {
-		t.Fatalf("expired link: %d %s", a.status, a.body)
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		if a := f.do(method, "/login/"+late, nil); a.status != http.StatusGone || !strings.Contains(a.body, "hết hạn") {
+			t.Fatalf("%s of an expired link: %d %s", method, a.status, a.body)
+		}
 	}
 	// A stored hash, never the token itself.
 	err = f.store.View(context.Background(), func(tx *storage.Tx) error {
@@ -125,9 +141,12 @@ func TestLoginOnceThenRefused(t *testing.T) {
 	if err != nil {
 		t.Fatalf("session lookup: %v", err)
 	}
-	// A teacher may not open the dashboard.
-	if a := f.get("/login/"+f.loginToken(teacherID), nil); a.status != http.StatusForbidden {
-		t.Fatalf("teacher login: %d", a.status)
+	// A teacher may not open the dashboard: told on the link's page already, and on a POST.
+	teacher := f.loginToken(teacherID)
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		if a := f.do(method, "/login/"+teacher, nil); a.status != http.StatusForbidden || !strings.Contains(a.body, "Chưa có quyền xem") {
+			t.Fatalf("%s of a teacher's link: %d", method, a.status)
+		}
 	}
 	// The session expires after web.session_ttl.
 	f.clock.add(169 * time.Hour)
@@ -136,9 +155,35 @@ func TestLoginOnceThenRefused(t *testing.T) {
 	}
 }
 
+// TestLoginFromAnotherSiteRefused: a form on another site that posts a login link (or the
+// logout) is refused and uses nothing up; the same link then works from the dashboard's own
+// page, behind a proxy whose Host differs from web.public_url too.
+func TestLoginFromAnotherSiteRefused(t *testing.T) {
+	f := newFixture(t, "https://bhyt.example.vn")
+	tok := f.loginToken(officerID)
+	for _, h := range [][]string{
+		{"Sec-Fetch-Site", "cross-site", "Origin", "https://ke-gian.example"},
+		{"Origin", "https://ke-gian.example"},
+	} {
+		if a := f.do(http.MethodPost, "/login/"+tok, nil, h...); a.status != http.StatusForbidden || a.header.Get("Set-Cookie") != "" || !strings.Contains(a.body, "trang khác") {
+			t.Fatalf("login posted from another site (%v): %d %s", h, a.status, a.body)
+		}
+	}
+	c := f.session(officerID)
+	if a := f.do(http.MethodPost, "/dangxuat", c, "Sec-Fetch-Site", "cross-site"); a.status != http.StatusForbidden {
+		t.Fatalf("logout posted from another site: %d", a.status)
+	}
+	if a := f.get("/", c); a.status != 200 {
+		t.Fatalf("session after a refused cross-site logout: %d", a.status)
+	}
+	if a := f.do(http.MethodPost, "/login/"+tok, nil, "Origin", "https://bhyt.example.vn"); a.status != http.StatusSeeOther {
+		t.Fatalf("login posted from web.public_url: %d %s", a.status, a.body)
+	}
+}
+
 func TestSecureCookieBehindHTTPS(t *testing.T) {
 	f := newFixture(t, "https://bhyt.example.vn")
-	resp, err := f.client().Get(f.baseURL + "/login/" + f.loginToken(officerID))
+	resp, err := f.client().PostForm(f.baseURL+"/login/"+f.loginToken(officerID), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -518,5 +563,37 @@ func TestRevokeEndsSessionsAtOnce(t *testing.T) {
 	}
 	if a := f.get("/", officer); a.status != http.StatusOK {
 		t.Fatalf("a teacher role taken from an officer ended the session: %d", a.status)
+	}
+}
+
+// A browser opening the link in a tab (it says so in Sec-Fetch-Mode and Sec-Fetch-Dest) logs
+// in at once, as the bot's message promises: the link is used, the session cookie set and the
+// browser sent to /. Fetches that are not a tab opening it (a previewer, a frame) use nothing.
+func TestLoginLinkOpenedInABrowserTab(t *testing.T) {
+	f := newFixture(t, "http://127.0.0.1")
+	tok := f.loginToken(officerID)
+	for _, h := range [][]string{
+		nil,
+		{"Sec-Fetch-Mode", "navigate", "Sec-Fetch-Dest", "iframe"},
+		{"Sec-Fetch-Mode", "no-cors", "Sec-Fetch-Dest", "image"},
+	} {
+		if a := f.get("/login/"+tok, nil, h...); a.status != http.StatusOK || a.header.Get("Set-Cookie") != "" {
+			t.Fatalf("GET with %q: %d, Set-Cookie %q", h, a.status, a.header.Get("Set-Cookie"))
+		}
+	}
+	tab := []string{"Sec-Fetch-Mode", "navigate", "Sec-Fetch-Dest", "document", "Sec-Fetch-Site", "none", "Sec-Fetch-User", "?1"}
+	a := f.get("/login/"+tok, nil, tab...)
+	if a.status != http.StatusSeeOther || a.header.Get("Location") != "/" {
+		t.Fatalf("a tab opening the link: %d %q", a.status, a.header.Get("Location"))
+	}
+	c, err := http.ParseSetCookie(a.header.Get("Set-Cookie"))
+	if err != nil || c.Name != CookieName || !c.HttpOnly || c.Value == "" {
+		t.Fatalf("cookie %+v (%v)", c, err)
+	}
+	if home := f.get("/", c); home.status != http.StatusOK {
+		t.Fatalf("home with the session: %d", home.status)
+	}
+	if again := f.get("/login/"+tok, nil, tab...); again.status != http.StatusGone || again.header.Get("Set-Cookie") != "" {
+		t.Fatalf("the link opened again: %d", again.status)
 	}
 }

@@ -60,7 +60,7 @@ func TestRevoke(t *testing.T) {
 		{"scope without role", []string{"--user", "42", "--scope", "Trường THCS Mỹ Tú / 6A"}, 2, "--scope needs --role"},
 		{"stray argument", []string{"--user", "42", "x"}, 2, "takes no arguments"},
 		{"unknown scope", []string{"--user", "42", "--role", "teacher", "--scope", "Trường THCS Cần Thơ / 6A"}, 1, "Không có trường"},
-		{"one class", []string{"--user", "42", "--role", "teacher", "--scope", "Trường THCS Mỹ Tú / 6A"}, 0, "removed: Cô Lan (mã người dùng 42) – giáo viên chủ nhiệm: lớp 6A – Trường THCS Mỹ Tú"},
+		{"one class", []string{"--user", "42", "--role", "teacher", "--scope", "Trường THCS Mỹ Tú / 6A"}, 0, "removed: Cô Lan (Telegram) – giáo viên chủ nhiệm: lớp 6A – Trường THCS Mỹ Tú"},
 		{"again", []string{"--user", "42", "--role", "teacher", "--scope", "Trường THCS Mỹ Tú / 6A"}, 1, "nothing removed"},
 		{"the rest", []string{"--user", "42"}, 0, "lớp 6A – Trường THCS Mỹ Xuyên"},
 		{"nobody", []string{"--user", "42"}, 1, "nothing removed"},
