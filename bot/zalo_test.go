@@ -74,15 +74,7 @@ func checkZaloTexts(t *testing.T, z *zalotest.Server) {
 // reply "2" presses the second button of the last prompt, a sticker gets the text-only note,
 // a long board goes in parts of at most 2,000 characters.
 func TestZaloAndTelegramThroughOneService(t *testing.T) {
-	tg := telegramtest.New(telegramtest.Options{})
-	defer tg.Close()
-	z := zalotest.New(zalotest.Options{})
-	defer z.Close()
-	st := openStore(t)
-	svc, err := New(zaloConfig(tg, z), st, menuHandler{}, quietLog(), WithSenderOptions(SenderOptions{Poll: 20e6}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	tg, z, st, svc := zaloWorld(t, WithSenderOptions(SenderOptions{Poll: 20e6}))
 	svc.Zalo().PollTimeout = 1e9
 	runService(t, svc)
 	ctx := context.Background()
@@ -154,15 +146,7 @@ func TestZaloAndTelegramThroughOneService(t *testing.T) {
 // message ids never meet Telegram update ids in the processed memory; a message id used again
 // for another message is applied.
 func TestZaloMessageAppliedOnce(t *testing.T) {
-	tg := telegramtest.New(telegramtest.Options{})
-	defer tg.Close()
-	z := zalotest.New(zalotest.Options{})
-	defer z.Close()
-	st := openStore(t)
-	svc, err := New(zaloConfig(tg, z), st, menuHandler{}, quietLog())
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, st, svc := zaloWorld(t)
 	up := zalotest.Update{EventName: "message.text.received", Message: &zalotest.Message{
 		MessageID: "m-1", Text: "xin chào", From: zalotest.User{ID: "u1", DisplayName: "Anh Hùng"},
 		Chat: zalotest.Chat{ID: "u1", ChatType: "PRIVATE"}}}
@@ -195,6 +179,22 @@ func TestZaloMessageAppliedOnce(t *testing.T) {
 	if c := outboxCounts(t, st); c["pending"] != 2 {
 		t.Fatalf("outbox after a reused message id: %v", c)
 	}
+}
+
+// zaloWorld is a Service on both channels' fakes and a fresh store, answering with
+// menuHandler; the fakes close when the test ends.
+func zaloWorld(t *testing.T, opts ...Option) (*telegramtest.Server, *zalotest.Server, *storage.Store, *Service) {
+	t.Helper()
+	tg := telegramtest.New(telegramtest.Options{})
+	t.Cleanup(tg.Close)
+	z := zalotest.New(zalotest.Options{})
+	t.Cleanup(z.Close)
+	st := openStore(t)
+	svc, err := New(zaloConfig(tg, z), st, menuHandler{}, quietLog(), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tg, z, st, svc
 }
 
 // toZalo turns the fake's update into the client's, through the JSON Zalo posts.
@@ -251,15 +251,7 @@ func TestZaloMessageIDReusedAfterTheMemoryForgot(t *testing.T) {
 // Every message that is not text (an image, a sticker, a voice message, anything Zalo calls
 // unsupported) gets the one polite answer that the bot reads only text, and reaches no command.
 func TestZaloNonTextEventsAnswered(t *testing.T) {
-	tg := telegramtest.New(telegramtest.Options{})
-	defer tg.Close()
-	z := zalotest.New(zalotest.Options{})
-	defer z.Close()
-	st := openStore(t)
-	svc, err := New(zaloConfig(tg, z), st, menuHandler{}, quietLog(), WithSenderOptions(SenderOptions{Poll: 20e6}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, z, st, svc := zaloWorld(t, WithSenderOptions(SenderOptions{Poll: 20e6}))
 	svc.Zalo().PollTimeout = time.Second
 	runService(t, svc)
 	ctx := context.Background()
@@ -294,15 +286,7 @@ func TestZaloNonTextEventsAnswered(t *testing.T) {
 // recorded as processed with an apology queued, and is not applied again when Zalo
 // delivers it again.
 func TestZaloHandlerFailureApologises(t *testing.T) {
-	tg := telegramtest.New(telegramtest.Options{})
-	defer tg.Close()
-	z := zalotest.New(zalotest.Options{})
-	defer z.Close()
-	st := openStore(t)
-	svc, err := New(zaloConfig(tg, z), st, menuHandler{}, quietLog())
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, _, st, svc := zaloWorld(t)
 	ctx := context.Background()
 	for i, text := range []string{"boom", "panic"} {
 		msgID := "m-" + text

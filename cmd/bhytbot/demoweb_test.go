@@ -64,9 +64,17 @@ func TestDemoWeb(t *testing.T) {
 		}
 	}
 
-	get := func(client *http.Client, url string) (*http.Response, string) {
+	// get fetches url with the headers given in pairs.
+	get := func(client *http.Client, url string, headers ...string) (*http.Response, string) {
 		t.Helper()
-		resp, err := client.Get(url)
+		req, err := http.NewRequest(http.MethodGet, url, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i+1 < len(headers); i += 2 {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+		resp, err := client.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,23 +93,15 @@ func TestDemoWeb(t *testing.T) {
 		return &http.Client{Jar: jar}
 	}
 
-	// logIn opens a link as a person does: its page (which uses nothing up, so a chat app's
-	// preview cannot spend it), then the page's button, which posts the link and lands on /.
+	// logIn opens a link as happens to it in a chat: the app fetches it for its preview
+	// (which uses nothing up: the page with the button), then its owner's browser opens it
+	// in a tab, which logs in and lands on /.
 	logIn := func(client *http.Client, link string) (*http.Response, string) {
 		t.Helper()
-		if resp, body := get(client, link); resp.StatusCode != http.StatusOK || !strings.Contains(body, "Mở bảng theo dõi") {
+		if resp, body := get(&http.Client{}, link); resp.StatusCode != http.StatusOK || !strings.Contains(body, "Mở bảng theo dõi") {
 			t.Fatalf("%s: the link's page: %d\n%s", link, resp.StatusCode, body)
 		}
-		resp, err := client.PostForm(link, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, err := io.ReadAll(resp.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resp, string(body)
+		return get(client, link, "Sec-Fetch-Mode", "navigate", "Sec-Fetch-Dest", "document")
 	}
 
 	officer := browser()
