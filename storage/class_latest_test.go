@@ -3,9 +3,7 @@ package storage
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"reflect"
 	"testing"
 )
@@ -18,62 +16,11 @@ import (
 func TestClassLatestKeepsLatestReport(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "bot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTest(t)
 	rng := rand.New(rand.NewPCG(14, 47))
 	weeks := []string{"2026-W45", "2026-W46", "2026-W47"}
-	var classes []int64
-	add := func(n int) {
-		t.Helper()
-		err := st.Update(ctx, func(tx *Tx) error {
-			for range n {
-				c := classes[rng.IntN(len(classes))]
-				if rng.IntN(8) == 0 {
-					if err := tx.SetEnrolment(ctx, c, 1+rng.IntN(40)); err != nil {
-						return err
-					}
-					continue
-				}
-				e := 1 + rng.IntN(40)
-				th := rng.IntN(e + 1)
-				if _, err := tx.InsertReport(ctx, Report{ClassID: c, Week: weeks[rng.IntN(len(weeks))], Enrolment: e, ThroughSchool: th, Other: rng.IntN(e - th + 1), Source: SourceCLI}); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	err = st.Update(ctx, func(tx *Tx) error {
-		area, _, err := tx.EnsureArea(ctx, []string{"An Giang", "Châu Đốc"})
-		if err != nil {
-			return err
-		}
-		for s := range 3 {
-			school, _, err := tx.EnsureSchool(ctx, area, fmt.Sprintf("Trường %d", s))
-			if err != nil {
-				return err
-			}
-			for c := range 5 {
-				for _, year := range []string{"2024-2025", "2025-2026"} {
-					id, _, err := tx.UpsertClass(ctx, Class{SchoolID: school, SchoolYear: year, Name: fmt.Sprintf("%dB", 6+c), Enrolment: 10 + rng.IntN(20)})
-					if err != nil {
-						return err
-					}
-					classes = append(classes, id)
-				}
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	classes := randomClasses(t, st, rng, []string{"An Giang", "Châu Đốc"}, 3, 5)
+	add := func(n int) { randomReports(t, st, rng, classes, weeks, n) }
 	type row struct {
 		class            int64
 		school           int64

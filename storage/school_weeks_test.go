@@ -16,52 +16,10 @@ import (
 func TestSchoolWeeksBackfillMatchesTriggers(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	st, err := Open(ctx, filepath.Join(t.TempDir(), "bot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTest(t)
 	rng := rand.New(rand.NewPCG(9, 15))
 	weeks := []string{"2026-W44", "2026-W45", "2026-W46", "2026-W47"}
-	var classes []int64
-	err = st.Update(ctx, func(tx *Tx) error {
-		area, _, err := tx.EnsureArea(ctx, []string{"An Giang", "Long Xuyên"})
-		if err != nil {
-			return err
-		}
-		for s := range 4 {
-			school, _, err := tx.EnsureSchool(ctx, area, fmt.Sprintf("Trường %d", s))
-			if err != nil {
-				return err
-			}
-			for c := range 4 {
-				for _, year := range []string{"2024-2025", "2025-2026"} {
-					id, _, err := tx.UpsertClass(ctx, Class{SchoolID: school, SchoolYear: year, Name: fmt.Sprintf("%dA", 6+c), Enrolment: 10 + rng.IntN(20)})
-					if err != nil {
-						return err
-					}
-					classes = append(classes, id)
-				}
-			}
-		}
-		for range 300 {
-			c := classes[rng.IntN(len(classes))]
-			if rng.IntN(10) == 0 {
-				if err := tx.SetEnrolment(ctx, c, 1+rng.IntN(40)); err != nil {
-					return err
-				}
-				continue
-			}
-			e := 1 + rng.IntN(40)
-			if _, err := tx.InsertReport(ctx, Report{ClassID: c, Week: weeks[rng.IntN(len(weeks))], Enrolment: e, ThroughSchool: rng.IntN(e + 1), Source: SourceCLI}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	randomReports(t, st, rng, randomClasses(t, st, rng, []string{"An Giang", "Long Xuyên"}, 4, 4), weeks, 300)
 	backfill, _, err := schoolWeeksSQL()
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -461,6 +462,68 @@ func TestCancelledUpdateCommitsNothing(t *testing.T) {
 		for _, k := range []string{"before", "after"} {
 			if v, err := tx.Value(context.Background(), k); err == nil && v != "" {
 				return fmt.Errorf("%s = %q was committed", k, v)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// randomClasses makes schools × perSchool classes, each in two school years, under the area
+// path, with random enrolments, and returns their ids.
+func randomClasses(t *testing.T, st *Store, rng *rand.Rand, area []string, schools, perSchool int) []int64 {
+	t.Helper()
+	ctx := context.Background()
+	var classes []int64
+	err := st.Update(ctx, func(tx *Tx) error {
+		a, _, err := tx.EnsureArea(ctx, area)
+		if err != nil {
+			return err
+		}
+		for s := range schools {
+			school, _, err := tx.EnsureSchool(ctx, a, fmt.Sprintf("Trường %d", s))
+			if err != nil {
+				return err
+			}
+			for c := range perSchool {
+				for _, year := range []string{"2024-2025", "2025-2026"} {
+					id, _, err := tx.UpsertClass(ctx, Class{SchoolID: school, SchoolYear: year, Name: fmt.Sprintf("%dA", 6+c), Enrolment: 10 + rng.IntN(20)})
+					if err != nil {
+						return err
+					}
+					classes = append(classes, id)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return classes
+}
+
+// randomReports appends, in one transaction, n random reports of random weeks to random
+// classes (corrections and reports of earlier weeks among them); one in eight is an
+// enrolment change of the class instead.
+func randomReports(t *testing.T, st *Store, rng *rand.Rand, classes []int64, weeks []string, n int) {
+	t.Helper()
+	ctx := context.Background()
+	err := st.Update(ctx, func(tx *Tx) error {
+		for range n {
+			c := classes[rng.IntN(len(classes))]
+			if rng.IntN(8) == 0 {
+				if err := tx.SetEnrolment(ctx, c, 1+rng.IntN(40)); err != nil {
+					return err
+				}
+				continue
+			}
+			e := 1 + rng.IntN(40)
+			th := rng.IntN(e + 1)
+			if _, err := tx.InsertReport(ctx, Report{ClassID: c, Week: weeks[rng.IntN(len(weeks))], Enrolment: e, ThroughSchool: th, Other: rng.IntN(e - th + 1), Source: SourceCLI}); err != nil {
+				return err
 			}
 		}
 		return nil
