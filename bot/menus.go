@@ -176,15 +176,15 @@ func (m *menuSync) check(ctx context.Context, tx *storage.Tx, chatID, userID, ve
 	key := strings.Join(names, ",")
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	menu, ok := m.menus[key]
+	want, ok := m.menus[key]
 	if !ok {
-		menu.items = commands.Menu(names)
-		menu.hash = menuHash(menu.items)
-		m.menus[key] = menu
+		want.items = commands.Menu(names)
+		want.hash = menuHash(want.items)
+		m.menus[key] = want
 	}
 	m.cache[chatID] = old
-	if menu.hash != old {
-		return &menuChange{chatID: chatID, items: menu.items, hash: menu.hash, version: version}, nil
+	if want.hash != old {
+		return &menuChange{chatID: chatID, items: want.items, hash: want.hash, version: version}, nil
 	}
 	m.current[chatID] = version
 	return nil, nil
